@@ -3,6 +3,7 @@ package dev.mrt2.mil;
 import dev.mrt2.safetensors.Float16;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +24,10 @@ import java.util.regex.Pattern;
  * <p>Conventions (coreml-mlpackage.md §5): every literal parameter becomes a {@code const} op named
  * {@code <op>_<param>} bound by name; an op's single output value carries the op's name; constants with at
  * least 10 elements of a blob-able dtype go straight to the {@link WeightSink}.
+ *
+ * <p>Large weights: {@link #constantFloats} (a FloatBuffer, e.g. over a memory-mapped checkpoint, converted to
+ * fp16/fp32 chunk by chunk), {@link #constantBuffer} (little-endian bytes passed as is) and {@link #constantStream}
+ * (a producer writing pieces, e.g. rows of a transposed kernel) never copy the whole tensor onto the heap.
  */
 public final class MilBuilder {
     /** Constants below this element count stay immediate (coreml-mlpackage.md §5.1). */
@@ -38,6 +44,7 @@ public final class MilBuilder {
     private final List<Operation> operations = new ArrayList<>();
     private final Map<String, Var> values = new LinkedHashMap<>();
     private final Set<String> opNames = new HashSet<>();
+    private final Set<String> constNames = new HashSet<>();
 
     public MilBuilder(Opset opset, WeightSink weights) {
         this.opset = opset;
@@ -100,6 +107,11 @@ public final class MilBuilder {
         functions.put("main", main);
         ModelDescription description = new ModelDescription(inputFeatures, outputFeatures, stateFeatures, metadata);
         return new Model(opset.specificationVersion, description, new Program(functions));
+    }
+
+    /** The operations appended so far, in order (a read-only view). */
+    public List<Operation> operations() {
+        return java.util.Collections.unmodifiableList(operations);
     }
 
     /** Looks up a defined value by name. */
@@ -178,11 +190,84 @@ public final class MilBuilder {
             throw new MilException("const '" + name + "': " + littleEndian.length + " bytes for " + type
                     + " (expected " + expected + ")");
         }
+        return constantBuffer(name, type, ByteBuffer.wrap(littleEndian));
+    }
+
+    /**
+     * A constant from little-endian element bytes that are not copied when the constant goes to weight.bin: pass a
+     * slice of a memory-mapped checkpoint and the bytes travel from the mapping to the file. Small constants are
+     * copied into the program.
+     */
+    public Var constantBuffer(String name, TensorType type, ByteBuffer littleEndian) {
+        long expected = type.elementCount() * type.dataType().byteSize();
+        if (type.dataType() == DataType.STRING || littleEndian.remaining() != expected) {
+            throw new MilException("const '" + name + "': " + littleEndian.remaining() + " bytes for " + type
+                    + " (expected " + expected + ")");
+        }
+        ByteBuffer view = littleEndian.duplicate();
+        return constantStream(name, type, w -> w.write(view));
+    }
+
+    /**
+     * A float constant streamed from {@code values} (for example {@code mapped.asFloatBuffer()} of a checkpoint
+     * tensor) and converted chunk by chunk to the constant's dtype (fp16 rounds to nearest even), so no full-size
+     * array is ever allocated.
+     */
+    public Var constantFloats(String name, TensorType type, FloatBuffer values) {
+        if (values.remaining() != type.elementCount()) {
+            throw new MilException("const '" + name + "': " + values.remaining() + " values for " + type
+                    + " (" + type.elementCount() + " elements)");
+        }
+        FloatBuffer view = values.duplicate();
+        return constantStream(name, type, w -> w.writeFloats(view));
+    }
+
+    /**
+     * A constant whose element bytes {@code producer} hands over in pieces, in row-major order (e.g. one row of a
+     * transposed kernel at a time). Constants that go to weight.bin are streamed straight to disk; the producer
+     * must deliver exactly the type's byte count.
+     */
+    public Var constantStream(String name, TensorType type, Consumer<WeightChunkWriter> producer) {
+        requireFreshName(name);
+        if (type.dataType() == DataType.STRING) {
+            throw new MilException("const '" + name + "': strings cannot be streamed; use constantString");
+        }
         if (goesToBlob(type)) {
-            long offset = weights.append(type, ByteBuffer.wrap(littleEndian).asReadOnlyBuffer());
+            long offset;
+            try {
+                offset = weights.append(type, producer);
+            } catch (MilException e) {
+                throw new MilException("const '" + name + "': " + e.getMessage(), e);
+            }
             return addConst(name, new ConstValue.Blob(type, weights.fileName(), offset, weights));
         }
-        return addConst(name, new ConstValue.Immediate(type, littleEndian, null));
+        ByteBuffer collected = ByteBuffer.allocate(Math.toIntExact(type.elementCount() * type.dataType().byteSize()));
+        EncodingChunkWriter writer = new EncodingChunkWriter(type) {
+            @Override
+            protected void deliver(ByteBuffer bytes) {
+                collected.put(bytes);
+            }
+        };
+        try {
+            producer.accept(writer);
+            writer.checkComplete();
+        } catch (MilException e) {
+            throw new MilException("const '" + name + "': " + e.getMessage(), e);
+        }
+        return addConst(name, new ConstValue.Immediate(type, collected.array(), null));
+    }
+
+    /** Whether a constant of {@code type} is stored in weight.bin (coreml-mlpackage.md §5.1). */
+    public boolean isBlobBacked(TensorType type) {
+        return goesToBlob(type);
+    }
+
+    // Checked before a blob is streamed, so a bad name never leaves an orphan blob behind.
+    private void requireFreshName(String name) {
+        checkName(name);
+        if (values.containsKey(name) || opNames.contains(name)) {
+            throw new MilException("const '" + name + "': name already used");
+        }
     }
 
     private boolean goesToBlob(TensorType type) {
@@ -200,6 +285,7 @@ public final class MilBuilder {
         checkName(name);
         Var out = define(name, value.type());
         append(new Operation("const", name, new TreeMap<>(), List.of(out), value));
+        constNames.add(name);
         return out;
     }
 
@@ -224,6 +310,9 @@ public final class MilBuilder {
     public Var greaterEqual(String name, Var x, Var y) { return binary("greater_equal", name, x, y, true); }
     public Var less(String name, Var x, Var y) { return binary("less", name, x, y, true); }
     public Var lessEqual(String name, Var x, Var y) { return binary("less_equal", name, x, y, true); }
+    public Var notEqual(String name, Var x, Var y) { return binary("not_equal", name, x, y, true); }
+    public Var floorDiv(String name, Var x, Var y) { return binary("floor_div", name, x, y, false); }
+    public Var mod(String name, Var x, Var y) { return binary("mod", name, x, y, false); }
 
     /** {@code x * s} with a scalar literal of x's dtype. */
     public Var mul(String name, Var x, float s) { return mul(name, x, scalar(name + "_y", x.tensorType().dataType(), s)); }
@@ -247,6 +336,16 @@ public final class MilBuilder {
                 new TensorType(DataType.BOOL, broadcast(name, "logical_and", x.tensorType().shape(), y.tensorType().shape())));
     }
 
+    public Var logicalOr(String name, Var x, Var y) { return logical("logical_or", name, x, y); }
+    public Var logicalXor(String name, Var x, Var y) { return logical("logical_xor", name, x, y); }
+
+    private Var logical(String op, String name, Var x, Var y) {
+        requireDtype(name, op, x, DataType.BOOL);
+        requireDtype(name, op, y, DataType.BOOL);
+        return emit(op, name, args("x", x, "y", y),
+                new TensorType(DataType.BOOL, broadcast(name, op, x.tensorType().shape(), y.tensorType().shape())));
+    }
+
     public Var logicalNot(String name, Var x) {
         requireDtype(name, "logical_not", x, DataType.BOOL);
         return emit("logical_not", name, args("x", x), x.tensorType());
@@ -258,8 +357,31 @@ public final class MilBuilder {
     public Var relu(String name, Var x) { return unaryFloat("relu", name, x); }
     public Var sigmoid(String name, Var x) { return unaryFloat("sigmoid", name, x); }
     public Var softplus(String name, Var x) { return unaryFloat("softplus", name, x); }
-    public Var abs(String name, Var x) { return unaryFloat("abs", name, x); }
-    public Var square(String name, Var x) { return unaryFloat("square", name, x); }
+    public Var abs(String name, Var x) { return unaryNumeric("abs", name, x); }
+    public Var square(String name, Var x) { return unaryNumeric("square", name, x); }
+    public Var sign(String name, Var x) { return unaryNumeric("sign", name, x); }
+    public Var exp2(String name, Var x) { return unaryNumeric("exp2", name, x); }
+    public Var silu(String name, Var x) { return unaryFloat("silu", name, x); }
+    public Var erf(String name, Var x) { return unaryFloat("erf", name, x); }
+    public Var sin(String name, Var x) { return unaryFloat("sin", name, x); }
+    public Var cos(String name, Var x) { return unaryFloat("cos", name, x); }
+    public Var floor(String name, Var x) { return unaryFloat("floor", name, x); }
+    public Var ceil(String name, Var x) { return unaryFloat("ceil", name, x); }
+    public Var round(String name, Var x) { return unaryFloat("round", name, x); }
+
+    /** {@code 1 / (x + epsilon)}. */
+    public Var inverse(String name, Var x, float epsilon) {
+        requireFloat(name, "inverse", x);
+        Var eps = scalar(name + "_epsilon", x.tensorType().dataType(), epsilon);
+        return emit("inverse", name, args("x", x, "epsilon", eps), x.tensorType());
+    }
+
+    /** {@code x >= 0 ? x : alpha * x}. */
+    public Var leakyRelu(String name, Var x, float alpha) {
+        requireFloat(name, "leaky_relu", x);
+        Var a = scalar(name + "_alpha", x.tensorType().dataType(), alpha);
+        return emit("leaky_relu", name, args("x", x, "alpha", a), x.tensorType());
+    }
 
     /** {@code 1 / sqrt(x + epsilon)}. */
     public Var rsqrt(String name, Var x, float epsilon) {
@@ -325,6 +447,11 @@ public final class MilBuilder {
     public Var reduceMean(String name, Var x, int[] axes, boolean keepDims) { return reduce("reduce_mean", name, x, axes, keepDims); }
     public Var reduceSum(String name, Var x, int[] axes, boolean keepDims) { return reduce("reduce_sum", name, x, axes, keepDims); }
     public Var reduceMax(String name, Var x, int[] axes, boolean keepDims) { return reduce("reduce_max", name, x, axes, keepDims); }
+    public Var reduceMin(String name, Var x, int[] axes, boolean keepDims) { return reduce("reduce_min", name, x, axes, keepDims); }
+    public Var reduceProd(String name, Var x, int[] axes, boolean keepDims) { return reduce("reduce_prod", name, x, axes, keepDims); }
+    public Var reduceSumSquare(String name, Var x, int[] axes, boolean keepDims) { return reduce("reduce_sum_square", name, x, axes, keepDims); }
+    public Var reduceL2Norm(String name, Var x, int[] axes, boolean keepDims) { return reduce("reduce_l2_norm", name, x, axes, keepDims); }
+    public Var reduceLogSumExp(String name, Var x, int[] axes, boolean keepDims) { return reduce("reduce_log_sum_exp", name, x, axes, keepDims); }
 
     private Var reduce(String op, String name, Var x, int[] axes, boolean keepDims) {
         TensorType t = x.tensorType();
@@ -341,14 +468,23 @@ public final class MilBuilder {
 
     /** Index of the maximum along {@code axis}, int32. */
     public Var reduceArgmax(String name, Var x, int axis, boolean keepDims) {
+        return argReduce("reduce_argmax", name, x, axis, keepDims);
+    }
+
+    /** Index of the minimum along {@code axis}, int32. */
+    public Var reduceArgmin(String name, Var x, int axis, boolean keepDims) {
+        return argReduce("reduce_argmin", name, x, axis, keepDims);
+    }
+
+    private Var argReduce(String op, String name, Var x, int axis, boolean keepDims) {
         TensorType t = x.tensorType();
-        int ax = normAxis(name, "reduce_argmax", axis, t.rank());
+        int ax = normAxis(name, op, axis, t.rank());
         List<Long> shape = new ArrayList<>();
         for (int i = 0; i < t.rank(); i++) {
             if (i != ax) shape.add(t.dim(i));
             else if (keepDims) shape.add(1L);
         }
-        return emit("reduce_argmax", name, args("x", x, "axis", scalarInt(name + "_axis", axis), "keep_dims",
+        return emit(op, name, args("x", x, "axis", scalarInt(name + "_axis", axis), "keep_dims",
                 scalarBool(name + "_keep_dims", keepDims)), new TensorType(DataType.INT32, shape));
     }
 
@@ -492,6 +628,96 @@ public final class MilBuilder {
                 "end", ints(name + "_end", end)), t.withShape(dims));
     }
 
+    /** {@code x[begin:end:stride]} per axis (static, positive strides; negative begin/end count from the end). */
+    public Var sliceByIndex(String name, Var x, int[] begin, int[] end, int[] stride) {
+        TensorType t = x.tensorType();
+        if (begin.length != t.rank() || end.length != t.rank() || stride.length != t.rank()) {
+            throw opError(name, "slice_by_index", "begin/end/stride length must equal rank " + t.rank());
+        }
+        long[] dims = new long[t.rank()];
+        for (int i = 0; i < t.rank(); i++) {
+            long b = begin[i] < 0 ? begin[i] + t.dim(i) : begin[i];
+            long e = end[i] < 0 ? end[i] + t.dim(i) : end[i];
+            if (stride[i] < 1) throw opError(name, "slice_by_index", "axis " + i + " stride " + stride[i] + " must be >= 1");
+            if (b < 0 || e > t.dim(i) || b > e) {
+                throw opError(name, "slice_by_index", "axis " + i + " range [" + begin[i] + ", " + end[i] + ") outside " + t);
+            }
+            dims[i] = (e - b + stride[i] - 1) / stride[i];
+        }
+        return emit("slice_by_index", name, args("x", x, "begin", ints(name + "_begin", begin),
+                "end", ints(name + "_end", end), "stride", ints(name + "_stride", stride)), t.withShape(dims));
+    }
+
+    /** {@code x[begin : begin + size]} per axis; a size of -1 runs to the end of the axis. */
+    public Var sliceBySize(String name, Var x, int[] begin, int[] size) {
+        TensorType t = x.tensorType();
+        if (begin.length != t.rank() || size.length != t.rank()) {
+            throw opError(name, "slice_by_size", "begin/size length must equal rank " + t.rank());
+        }
+        long[] dims = new long[t.rank()];
+        for (int i = 0; i < t.rank(); i++) {
+            long b = begin[i] < 0 ? begin[i] + t.dim(i) : begin[i];
+            long n = size[i] == -1 ? t.dim(i) - b : size[i];
+            if (b < 0 || n < 0 || b + n > t.dim(i)) {
+                throw opError(name, "slice_by_size", "axis " + i + " begin " + begin[i] + " size " + size[i] + " outside " + t);
+            }
+            dims[i] = n;
+        }
+        return emit("slice_by_size", name, args("x", x, "begin", ints(name + "_begin", begin),
+                "size", ints(name + "_size", size)), t.withShape(dims));
+    }
+
+    /**
+     * iOS 18: {@code x} with {@code x[begin:end]} replaced by {@code update} (stride 1), e.g. writing one row of a
+     * cache before {@code write_state}.
+     */
+    public Var sliceUpdate(String name, Var x, Var update, int[] begin, int[] end) {
+        requireOpset(name, "slice_update", Opset.IOS18);
+        TensorType t = x.tensorType();
+        requireSameDtype(name, "slice_update", x, update);
+        if (begin.length != t.rank() || end.length != t.rank()) {
+            throw opError(name, "slice_update", "begin/end length must equal rank " + t.rank());
+        }
+        long[] dims = new long[t.rank()];
+        for (int i = 0; i < t.rank(); i++) {
+            long b = begin[i] < 0 ? begin[i] + t.dim(i) : begin[i];
+            long e = end[i] < 0 ? end[i] + t.dim(i) : end[i];
+            if (b < 0 || e > t.dim(i) || b > e) {
+                throw opError(name, "slice_update", "axis " + i + " range [" + begin[i] + ", " + end[i] + ") outside " + t);
+            }
+            dims[i] = e - b;
+        }
+        if (!update.tensorType().shape().equals(t.withShape(dims).shape())) {
+            throw opError(name, "slice_update", "update " + update.tensorType() + " != slice shape " + Arrays.toString(dims));
+        }
+        return emit("slice_update", name, args("x", x, "update", update, "begin", ints(name + "_begin", begin),
+                "end", ints(name + "_end", end)), t);
+    }
+
+    /** Takes {@code x} values along {@code axis} at int32 {@code indices} of the same rank; output has the indices' shape. */
+    public Var gatherAlongAxis(String name, Var x, Var indices, int axis) {
+        TensorType t = x.tensorType();
+        TensorType ti = indices.tensorType();
+        requireDtype(name, "gather_along_axis", indices, DataType.INT32);
+        int ax = normAxis(name, "gather_along_axis", axis, t.rank());
+        if (ti.rank() != t.rank()) throw opError(name, "gather_along_axis", "indices " + ti + " rank != x rank " + t);
+        for (int i = 0; i < t.rank(); i++) {
+            if (i != ax && ti.dim(i) != t.dim(i)) {
+                throw opError(name, "gather_along_axis", "indices " + ti + " differ from x " + t + " off axis " + ax);
+            }
+        }
+        return emit("gather_along_axis", name, args("x", x, "indices", indices, "axis", scalarInt(name + "_axis", axis)),
+                ti.withDataType(t.dataType()));
+    }
+
+    /** Running sum along {@code axis}. */
+    public Var cumsum(String name, Var x, int axis, boolean exclusive, boolean reverse) {
+        normAxis(name, "cumsum", axis, x.tensorType().rank());
+        return emit("cumsum", name, args("x", x, "axis", scalarInt(name + "_axis", axis),
+                "exclusive", scalarBool(name + "_exclusive", exclusive), "reverse", scalarBool(name + "_reverse", reverse)),
+                x.tensorType());
+    }
+
     public Var expandDims(String name, Var x, int... axes) {
         TensorType t = x.tensorType();
         int outRank = t.rank() + axes.length;
@@ -554,8 +780,11 @@ public final class MilBuilder {
         List<Long> shape = new ArrayList<>(t.shape().subList(0, ax));
         shape.addAll(indices.tensorType().shape());
         shape.addAll(t.shape().subList(ax + 1, t.rank()));
-        return emit("gather", name, args("x", x, "indices", indices, "axis", scalarInt(name + "_axis", axis),
-                "batch_dims", scalarInt(name + "_batch_dims", 0)), new TensorType(t.dataType(), shape));
+        Map<String, Object> a = args("x", x, "indices", indices, "axis", scalarInt(name + "_axis", axis));
+        if (opset.compareTo(Opset.IOS16) >= 0) {
+            a.put("batch_dims", scalarInt(name + "_batch_dims", 0));   // parameter exists from iOS16 on
+        }
+        return emit("gather", name, a, new TensorType(t.dataType(), shape));
     }
 
     /** Top-k values and int32 indices along {@code axis} (descending, sorted). Outputs {@code <name>_0}, {@code <name>_1}. */
@@ -665,6 +894,79 @@ public final class MilBuilder {
         return emit("layer_norm", name, a, x.tensorType());
     }
 
+    /** Batch norm over channel axis 1 of {@code [N, C, *D]}; mean/variance (and gamma/beta, or null) are const {@code [C]}. */
+    public Var batchNorm(String name, Var x, Var mean, Var variance, Var gamma, Var beta, float epsilon) {
+        requireFloat(name, "batch_norm", x);
+        TensorType t = x.tensorType();
+        if (t.rank() < 2) throw opError(name, "batch_norm", "x must be [N, C, *D], got " + t);
+        Map<String, Object> a = args("x", x);
+        String[] params = {"mean", "variance", "gamma", "beta"};
+        Var[] vars = {mean, variance, gamma, beta};
+        for (int i = 0; i < params.length; i++) {
+            if (vars[i] == null) {
+                if (i < 2) throw opError(name, "batch_norm", params[i] + " is required");
+                continue;
+            }
+            checkBias(name, "batch_norm", x, vars[i], t.dim(1));
+            a.put(params[i], vars[i]);
+        }
+        a.put("epsilon", scalar(name + "_epsilon", t.dataType(), epsilon));
+        return emit("batch_norm", name, a, t);
+    }
+
+    /** Instance norm over the spatial axes of {@code [N, C, *D]}; gamma/beta const {@code [C]} or null. */
+    public Var instanceNorm(String name, Var x, Var gamma, Var beta, float epsilon) {
+        requireFloat(name, "instance_norm", x);
+        TensorType t = x.tensorType();
+        if (t.rank() < 3) throw opError(name, "instance_norm", "x must be [N, C, *D], got " + t);
+        Map<String, Object> a = args("x", x);
+        if (gamma != null) { checkBias(name, "instance_norm", x, gamma, t.dim(1)); a.put("gamma", gamma); }
+        if (beta != null) { checkBias(name, "instance_norm", x, beta, t.dim(1)); a.put("beta", beta); }
+        a.put("epsilon", scalar(name + "_epsilon", t.dataType(), epsilon));
+        return emit("instance_norm", name, a, t);
+    }
+
+    /**
+     * iOS 18 fused attention: {@code softmax(q kᵀ / sqrt(E) + mask) v} with q {@code [*B, L, E]}, k {@code [*B, S, E]},
+     * v {@code [*B, S, E_v]}; {@code mask} (bool or q's dtype, broadcastable to {@code [*B, L, S]}) may be null.
+     */
+    public Var scaledDotProductAttention(String name, Var query, Var key, Var value, Var mask) {
+        String op = "scaled_dot_product_attention";
+        requireOpset(name, op, Opset.IOS18);
+        requireFloat(name, op, query);
+        requireSameDtype(name, op, query, key);
+        requireSameDtype(name, op, query, value);
+        TensorType q = query.tensorType();
+        TensorType k = key.tensorType();
+        TensorType v = value.tensorType();
+        if (q.rank() < 3 || k.rank() != q.rank() || v.rank() != q.rank()) {
+            throw opError(name, op, "query/key/value need the same rank >= 3, got " + q + ", " + k + ", " + v);
+        }
+        if (q.dim(-1) != k.dim(-1) || k.dim(-2) != v.dim(-2)) {
+            throw opError(name, op, "query " + q + ", key " + k + ", value " + v + " disagree on E or S");
+        }
+        List<Long> batch = broadcast(name, op, q.shape().subList(0, q.rank() - 2), k.shape().subList(0, k.rank() - 2));
+        batch = broadcast(name, op, batch, v.shape().subList(0, v.rank() - 2));
+        Map<String, Object> a = args("query", query, "key", key, "value", value);
+        if (mask != null) {
+            DataType md = mask.tensorType().dataType();
+            if (md != DataType.BOOL && md != q.dataType()) {
+                throw opError(name, op, "attn_mask " + mask.tensorType() + " must be bool or " + q.dataType().milName);
+            }
+            List<Long> scores = new ArrayList<>(batch);
+            scores.add(q.dim(-2));
+            scores.add(k.dim(-2));
+            if (!broadcast(name, op, mask.tensorType().shape(), scores).equals(scores)) {
+                throw opError(name, op, "attn_mask " + mask.tensorType() + " does not broadcast to scores " + scores);
+            }
+            a.put("attn_mask", mask);
+        }
+        List<Long> shape = new ArrayList<>(batch);
+        shape.add(q.dim(-2));
+        shape.add(v.dim(-1));
+        return emit(op, name, a, new TensorType(q.dataType(), shape));
+    }
+
     // ---------------------------------------------------------------- state (iOS 18)
 
     public Var readState(String name, Var state) {
@@ -746,10 +1048,8 @@ public final class MilBuilder {
     }
 
     private void requireConst(String name, String op, String param, Var v) {
-        for (Operation o : operations) {
-            if (o.isConst() && o.outputs().get(0).name().equals(v.name())) {
-                return;
-            }
+        if (constNames.contains(v.name())) {
+            return;
         }
         throw opError(name, op, "parameter '" + param + "' must be a const, got '" + v.name() + "'");
     }
@@ -764,6 +1064,20 @@ public final class MilBuilder {
     private static void requireFloat(String name, String op, Var x) {
         if (!x.tensorType().dataType().isFloat()) {
             throw opError(name, op, "x must be fp16 or fp32, got " + x.tensorType());
+        }
+    }
+
+    private Var unaryNumeric(String op, String name, Var x) {
+        DataType dt = x.tensorType().dataType();
+        if (dt != DataType.FLOAT16 && dt != DataType.FLOAT32 && dt != DataType.INT32) {
+            throw opError(name, op, "x must be fp16, fp32 or int32, got " + x.tensorType());
+        }
+        return emit(op, name, args("x", x), x.tensorType());
+    }
+
+    private void requireOpset(String name, String op, Opset needed) {
+        if (opset.compareTo(needed) < 0) {
+            throw opError(name, op, "needs opset " + needed.opsetName + ", builder targets " + opset.opsetName);
         }
     }
 

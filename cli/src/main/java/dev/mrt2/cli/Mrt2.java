@@ -1,0 +1,89 @@
+package dev.mrt2.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code mrt2} root: lists the commands and prints usage. To add a command, write one class (a
+ * {@code Callable<Integer>} with a one-line {@code header}) and add it to {@code subcommands} below.
+ */
+@Command(name = "mrt2",
+        mixinStandardHelpOptions = true,
+        version = "mrt2 0.1.0",
+        header = "Magenta RealTime 2 checkpoint to Core ML packages, with validation on any OS.",
+        subcommands = {
+            Synth.class,
+            Convert.class,
+            Checksum.class,
+            InspectCommand.class,
+            Demo.class,
+            DeviceBenchCommand.class,
+            PredictCommand.class,
+            ValidateCommand.class,
+            FixturesCommand.class,
+            HelpCommand.class,
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            ExitCodes.OK_ROW,
+            ExitCodes.FAILURE_ROW,
+            ExitCodes.USAGE_ROW,
+            ExitCodes.BAD_INPUT_ROW,
+            ExitCodes.INTERNAL_ROW,
+        })
+public final class Mrt2 implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-x", "--stacktrace"}, scope = ScopeType.INHERIT,
+            description = "Print the stack trace of an error.")
+    boolean stacktrace;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "More progress detail on stderr.")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "No progress on stderr, errors only.")
+    boolean quiet;
+
+    boolean stacktrace() {
+        return stacktrace;
+    }
+
+    Verbosity verbosity() {
+        if (verbose && quiet) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--verbose and --quiet exclude each other");
+        }
+        return quiet ? Verbosity.QUIET : verbose ? Verbosity.VERBOSE : Verbosity.NORMAL;
+    }
+
+    /** With no command: usage on stderr, usage status. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    /** The configured command line, printing to the given writers; tests call {@code execute} on it. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        Failures failures = new Failures();
+        return new CommandLine(new Mrt2())
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler(failures)
+                .setParameterExceptionHandler(failures);
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(commandLine(out, err).execute(args));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.mrt2.convert;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The checkpoint does not hold what a converter needs: a key is missing or has the wrong shape. The message starts with
+ * the checkpoint's file name and names the key, e.g.
+ * {@code mrt2_small.safetensors: missing key 'params/.../kernel' (expected [1024, 8, 128] F32)}.
+ * It extends {@link IllegalArgumentException} like the dimension errors of {@code Mrt2Dims}, so one handler maps both
+ * to the "bad input file" exit code.
+ */
+public final class CheckpointException extends IllegalArgumentException {
+    private final String key;
+
+    private CheckpointException(String message, String key) {
+        super(message);
+        this.key = key;
+    }
+
+    static CheckpointException missingKey(Path file, String key, List<Long> expected) {
+        return new CheckpointException(file.getFileName() + ": missing key '" + key + "' (expected " + expected + " F32)",
+                key);
+    }
+
+    static CheckpointException wrongShape(Path file, String key, List<Long> actual, List<Long> expected) {
+        return new CheckpointException(file.getFileName() + ": key '" + key + "' has shape " + actual + ", expected "
+                + expected, key);
+    }
+
+    /** A value that is not finite, or (for an FP16 package) that FP16 cannot hold. */
+    static CheckpointException badValue(Path file, String key, float value, String why) {
+        return new CheckpointException(file.getFileName() + ": key '" + key + "': value " + value + " " + why, key);
+    }
+
+    /** The checkpoint key to blame. */
+    public String key() {
+        return key;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.mrt2.convert.checksum;
+
+import dev.mrt2.convert.BadInputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A sha256 manifest of every file under a directory, in the format {@code sha256sum -c} reads:
+ * one line per file, {@code <64 hex>  <relative/path>}, sorted by path (with {@code /} separators).
+ * Packages are directories, so the walk is recursive. The manifest itself is never listed.
+ */
+public final class ChecksumManifest {
+    public static final String DEFAULT_NAME = "SHA256SUMS";
+
+    /** One manifest line. */
+    public record Entry(String path, String sha256) {}
+
+    // "<hex>  <path>" (text mode) or "<hex> *<path>" (binary mode); sha256sum writes the former on Linux.
+    private static final Pattern LINE = Pattern.compile("([0-9a-fA-F]{64}) [ *](.+)");
+
+    private ChecksumManifest() {}
+
+    /** Hashes every regular file under {@code dir} except {@code exclude} (may be null); sorted by path. */
+    public static List<Entry> scan(Path dir, Path exclude) {
+        return scan(dir, exclude, Map.of());
+    }
+
+    /**
+     * Same, taking the digest from {@code known} (relative path -> sha256) for files the caller has just written and
+     * hashed; every other file is read. Only for writing: verification always reads every file.
+     */
+    public static List<Entry> scan(Path dir, Path exclude, Map<String, String> known) {
+        List<Entry> out = new ArrayList<>();
+        for (Map.Entry<String, Path> f : files(dir, exclude).entrySet()) {
+            String sha = known.get(f.getKey());
+            out.add(new Entry(f.getKey(), sha != null ? sha : Sha256.of(f.getValue())));
+        }
+        return out;
+    }
+
+    /** Scans {@code dir} and writes the manifest to {@code manifest} atomically; returns what it wrote. */
+    public static List<Entry> write(Path dir, Path manifest) {
+        return write(dir, manifest, Map.of());
+    }
+
+    /** {@link #write(Path, Path)} with digests the caller already knows (see {@link #scan(Path, Path, Map)}). */
+    public static List<Entry> write(Path dir, Path manifest, Map<String, String> known) {
+        List<Entry> entries = scan(dir, manifest, known);
+        StringBuilder text = new StringBuilder();
+        for (Entry e : entries) {
+            text.append(e.sha256()).append("  ").append(e.path()).append('\n');
+        }
+        AtomicFile.write(manifest, text.toString().getBytes(StandardCharsets.UTF_8));
+        return entries;
+    }
+
+    /** Parses a manifest; a malformed line, an unsafe path or a repeated path is a {@link BadInputException}. */
+    public static List<Entry> read(Path manifest) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(manifest + ": no such file", e);
+        } catch (IOException e) {
+            throw new BadInputException(manifest + ": cannot read: " + e.getMessage(), e);
+        }
+        Map<String, Entry> byPath = new TreeMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isEmpty()) {
+                continue;
+            }
+            Matcher m = LINE.matcher(line);
+            if (!m.matches()) {
+                throw new BadInputException(manifest + ": line " + (i + 1) + ": expected '<64 hex digits>  <path>'");
+            }
+            String path = m.group(2);
+            if (path.startsWith("/") || List.of(path.split("/")).contains("..")) {
+                throw new BadInputException(manifest + ": line " + (i + 1) + ": path '" + path
+                        + "' leaves the directory");
+            }
+            if (byPath.put(path, new Entry(path, m.group(1).toLowerCase())) != null) {
+                throw new BadInputException(manifest + ": line " + (i + 1) + ": '" + path + "' listed twice");
+            }
+        }
+        return List.copyOf(byPath.values());
+    }
+
+    /** Compares {@code dir} against {@code manifest}: every missing, extra and changed file, each list sorted. */
+    public static Verification verify(Path manifest, Path dir) {
+        List<Entry> expected = read(manifest);
+        Map<String, Path> actual = files(dir, manifest);
+        List<String> missing = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        int matched = 0;
+        for (Entry e : expected) {
+            Path file = actual.remove(e.path());
+            if (file == null) {
+                missing.add(e.path());
+            } else if (!Sha256.of(file).equals(e.sha256())) {
+                changed.add(e.path());
+            } else {
+                matched++;
+            }
+        }
+        return new Verification(manifest, dir, matched, missing, new ArrayList<>(actual.keySet()), changed);
+    }
+
+    /** The outcome of {@link #verify}; it passed when no file is missing, extra or changed. */
+    public record Verification(Path manifest, Path dir, int matched, List<String> missing, List<String> extra,
+                               List<String> changed) {
+        public Verification {
+            missing = List.copyOf(missing);
+            extra = List.copyOf(extra);
+            changed = List.copyOf(changed);
+        }
+
+        public boolean passed() {
+            return missing.isEmpty() && extra.isEmpty() && changed.isEmpty();
+        }
+
+        /** One line naming every problem, e.g. {@code missing: a.bin; changed: b/c.bin}. */
+        public String problems() {
+            List<String> parts = new ArrayList<>();
+            if (!missing.isEmpty()) parts.add("missing: " + String.join(", ", missing));
+            if (!changed.isEmpty()) parts.add("changed: " + String.join(", ", changed));
+            if (!extra.isEmpty()) parts.add("extra: " + String.join(", ", extra));
+            return String.join("; ", parts);
+        }
+    }
+
+    /** Regular files under {@code dir} keyed by '/'-separated relative path (sorted), without {@code exclude}. */
+    private static TreeMap<String, Path> files(Path dir, Path exclude) {
+        if (!Files.isDirectory(dir)) {
+            throw new BadInputException(dir + ": no such directory");
+        }
+        Path skip = exclude == null ? null : exclude.toAbsolutePath().normalize();
+        TreeMap<String, Path> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.toAbsolutePath().normalize().equals(skip))
+                    .forEach(p -> out.put(relative(dir, p), p));
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException(dir + ": cannot list: " + e.getCause().getMessage(), e.getCause());
+        }
+        return out;
+    }
+
+    private static String relative(Path dir, Path file) {
+        List<String> parts = new ArrayList<>();
+        for (Path p : dir.relativize(file)) {
+            parts.add(p.toString());
+        }
+        String path = String.join("/", parts);
+        if (path.indexOf('\n') >= 0 || path.indexOf('\\') >= 0) {
+            // sha256sum would escape these; our artifacts never need them
+            throw new BadInputException(file + ": a name with a newline or backslash cannot go in a manifest");
+        }
+        return path;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.mrt2.safetensors;
+
+import static dev.mrt2.safetensors.SafetensorsException.Kind.*;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A safetensors file, memory-mapped read-only and validated completely when opened. Tensor data is handed out as
+ * little-endian views of the mapping; nothing copies the file onto the heap.
+ *
+ * <pre>
+ * [u64 little-endian n] [n bytes UTF-8 JSON header] [data area: every tensor's bytes, back to back]
+ * </pre>
+ */
+public final class SafetensorsFile implements AutoCloseable {
+    /** huggingface/safetensors' cap on the header length (100 MB); real headers are tens of kilobytes. */
+    public static final long MAX_HEADER_BYTES = 100_000_000L;
+
+    private final Path path;
+    private final ByteBuffer mapping;
+    private final long dataStart;
+    private final HeaderParser.Header header;
+    private final List<TensorInfo> tensors;
+    private volatile boolean closed;
+
+    private SafetensorsFile(Path path, ByteBuffer mapping, long dataStart, HeaderParser.Header header) {
+        this.path = path;
+        this.mapping = mapping;
+        this.dataStart = dataStart;
+        this.header = header;
+        this.tensors = List.copyOf(header.tensors().values());
+    }
+
+    /** Maps {@code path} read-only and validates the header and the layout; throws {@link SafetensorsException}. */
+    public static SafetensorsFile open(Path path) {
+        MappedByteBuffer map;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE) {
+                throw SafetensorsException.of(FILE_TOO_LARGE, path, size
+                        + " bytes is over the 2 GiB this reader maps in one piece");
+            }
+            // The mapping outlives the channel; it stays valid until garbage-collected.
+            map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        } catch (NoSuchFileException e) {
+            throw SafetensorsException.of(IO, path, "no such file", e);
+        } catch (IOException e) {
+            throw SafetensorsException.of(IO, path, "cannot read: " + e, e);
+        }
+        return of(path, map);
+    }
+
+    /** Validates {@code bytes} (a whole file's content) as if it were the file {@code path}. */
+    static SafetensorsFile of(Path path, ByteBuffer bytes) {
+        ByteBuffer map = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
+        long size = map.capacity();
+        if (size < 8) {
+            throw SafetensorsException.of(HEADER_TOO_SMALL, path, size
+                    + " bytes is shorter than the 8-byte header length");
+        }
+        long n = map.getLong(0);   // u64 header length, little-endian; a negative long is a u64 above 2^63
+        if (n < 0 || n > MAX_HEADER_BYTES) {
+            throw SafetensorsException.of(HEADER_TOO_LARGE, path, "header length " + Long.toUnsignedString(n)
+                    + " is above the cap of " + MAX_HEADER_BYTES + " bytes");
+        }
+        if (8 + n > size) {
+            throw SafetensorsException.of(HEADER_BEYOND_FILE, path, "header length " + n + " runs past the end of the "
+                    + size + "-byte file (truncated?)");
+        }
+        ByteBuffer headerBytes = map.slice(8, (int) n);
+        HeaderParser.Header header = HeaderParser.parse(path, headerBytes, size - 8 - n);
+        return new SafetensorsFile(path, map, 8 + n, header);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The header's {@code __metadata__} strings, sorted by key; empty when the file has none. */
+    public Map<String, String> metadata() {
+        return header.metadata();
+    }
+
+    /** Every tensor, sorted by name. */
+    public List<TensorInfo> tensors() {
+        return tensors;
+    }
+
+    public boolean contains(String name) {
+        return header.tensors().containsKey(name);
+    }
+
+    public TensorInfo info(String name) {
+        TensorInfo t = header.tensors().get(name);
+        if (t == null) {
+            throw SafetensorsException.of(TENSOR_NOT_FOUND, path, name, "not in the file");
+        }
+        return t;
+    }
+
+    /** The tensor's bytes as a read-only little-endian view of the mapping (position 0, limit = byte count). */
+    public ByteBuffer data(String name) {
+        TensorInfo t = info(name);
+        if (closed) {
+            throw new IllegalStateException(path + ": closed");
+        }
+        return mapping.slice((int) (dataStart + t.begin()), (int) (t.end() - t.begin()))
+                .asReadOnlyBuffer()
+                .order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The tensor converted to float32 (C order), in a new array. */
+    public float[] readFloats(String name) {
+        // The 2 GiB file cap keeps every element count within an int.
+        float[] out = new float[(int) info(name).elementCount()];
+        readFloats(name, out, 0);
+        return out;
+    }
+
+    /** Converts the tensor to float32 into {@code dst[dstOffset ...]}; dst must have room for every element. */
+    public void readFloats(String name, float[] dst, int dstOffset) {
+        TensorInfo t = info(name);
+        long n = t.elementCount();
+        if (dstOffset < 0 || n > dst.length - (long) dstOffset) {
+            throw new IllegalArgumentException(path + ": tensor '" + name + "': " + n + " elements do not fit in "
+                    + dst.length + " floats from offset " + dstOffset);
+        }
+        FloatDecoder.decode(t.dtype(), data(name), dst, dstOffset, (int) n);
+    }
+
+    /** Marks the file closed. The channel was closed right after mapping; the garbage collector unmaps. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

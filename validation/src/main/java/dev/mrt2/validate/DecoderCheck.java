@@ -1,0 +1,53 @@
+package dev.mrt2.validate;
+
+import dev.mrt2.mil.Model;
+import dev.mrt2.validate.exec.MlProgramExecutor;
+import dev.mrt2.validate.metrics.Comparison;
+import dev.mrt2.validate.metrics.Metrics;
+import dev.mrt2.validate.tensor.NdArray;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The decoder package on the reference's chunk: SNR, LSD, finite ratio (mrt2-model.md §8.1, §8.2). */
+final class DecoderCheck {
+    static final String INPUT = "decoder_embeddings";
+    static final String OUTPUT = "decoder_stft";
+
+    private final MlProgramExecutor exec;
+    private final String artifact;
+    private final int[] inputShape;
+
+    DecoderCheck(MlProgramExecutor exec, String artifact) {
+        this.exec = exec;
+        this.artifact = artifact;
+        this.inputShape = PackageIo.requireInput(exec, INPUT, artifact);
+    }
+
+    /** Token frames T of the package's {@code [1, T, E]} input. */
+    int frames() {
+        return inputShape[1];
+    }
+
+    /** The same, read from the model description without building an executor. */
+    static int frames(Model model, String artifact) {
+        return model.description().inputs().stream().filter(f -> f.name().equals(INPUT))
+                .map(f -> f.type().intDims()[1]).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(artifact + ": no input '" + INPUT + "'"));
+    }
+
+    Comparison run(ReferenceSet.DecoderCase ref) {
+        if (ref.frames() != frames()) {
+            throw new IllegalArgumentException(artifact + ": the package decodes " + frames()
+                    + " token frames, the reference chunk has " + ref.frames()
+                    + " (regenerate the fixtures with --decoder-frames " + frames() + ")");
+        }
+        Map<String, NdArray> in = new TreeMap<>();
+        in.put(INPUT, NdArray.f32(inputShape, PackageIo.flatten(ref.embeddings())));
+        NdArray out = exec.predict(in).get(OUTPUT);
+        if (out == null) {
+            throw new IllegalArgumentException(artifact + ": no output '" + OUTPUT + "'");
+        }
+        NdArray actual = NdArray.f32(out.shape(), out.floats());
+        return Metrics.compareSpectra(actual, ref.stft());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.mrt2.validate.reference;
+
+import dev.mrt2.safetensors.SafetensorsFile;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads checkpoint tensors as float32 after checking their shapes; errors name the file and the key. */
+final class CheckpointReader {
+    private final SafetensorsFile file;
+
+    CheckpointReader(SafetensorsFile file) {
+        this.file = file;
+    }
+
+    float[] read(String key, long... shape) {
+        String name = file.path().getFileName().toString();
+        if (!file.contains(key)) {
+            throw new IllegalArgumentException(name + ": missing key '" + key + "' (expected " + list(shape) + ")");
+        }
+        List<Long> actual = file.info(key).shape();
+        if (!actual.equals(list(shape))) {
+            throw new IllegalArgumentException(name + ": key '" + key + "' has shape " + actual + ", expected "
+                    + list(shape));
+        }
+        return file.readFloats(key);
+    }
+
+    private static List<Long> list(long[] shape) {
+        List<Long> out = new ArrayList<>(shape.length);
+        for (long d : shape) {
+            out.add(d);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.mrt2.validate.reference;
+
+import dev.mrt2.model.Mrt2Dims;
+import dev.mrt2.safetensors.SafetensorsFile;
+
+/**
+ * The depth body (mrt2-model.md §3.6): positions {@code [k][D]} (position 0 = the temporal output, position j >= 1 =
+ * {@code sqrt(D) Emb[id of level j-1]}) through the adapter, the causal self-attention layers (no sinks, no positional
+ * encoding), the final LayerNorm and the full-vocabulary logits, soft-capped {@code 30 tanh(z/30)}. The depth window
+ * of 12 past positions covers all 12 levels, so the mask is plain causal.
+ */
+public final class DepthReference {
+    private final DepthWeights weights;
+    private final Kernels k;
+
+    public DepthReference(DepthWeights weights, boolean float64Accumulation) {
+        this.weights = weights;
+        this.k = Kernels.of(float64Accumulation);
+    }
+
+    public static DepthReference load(SafetensorsFile file, Mrt2Dims dims, boolean float64Accumulation) {
+        return new DepthReference(DepthWeights.read(file, dims), float64Accumulation);
+    }
+
+    public DepthWeights weights() {
+        return weights;
+    }
+
+    /** Soft-capped logits {@code [k][V]} for every position; row j sees positions 0..j only. */
+    public float[][] logits(float[][] positions) {
+        Session s = session(positions.length);
+        float[][] out = new float[positions.length][];
+        for (int j = 0; j < positions.length; j++) {
+            out[j] = s.next(positions[j]);
+        }
+        return out;
+    }
+
+    /** An incremental pass over up to {@code maxPositions} positions: each call adds one and returns its logits. */
+    public Session session(int maxPositions) {
+        return new Session(maxPositions);
+    }
+
+    /** Keeps each layer's K/V of the positions seen so far, so position j costs one position's work. */
+    public final class Session {
+        private final int capacity;
+        private final float[][] keys;
+        private final float[][] values;
+        private int count;
+
+        private Session(int capacity) {
+            this.capacity = capacity;
+            int layers = weights.layers().size();
+            keys = new float[layers][];
+            values = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                int width = weights.layers().get(l).attention().width();
+                keys[l] = new float[capacity * width];
+                values[l] = new float[capacity * width];
+            }
+        }
+
+        public int positions() {
+            return count;
+        }
+
+        /** Adds {@code position [D]} and returns its soft-capped logits {@code [V]}. */
+        public float[] next(float[] position) {
+            if (count == capacity) {
+                throw new IllegalStateException("depth session is full (" + capacity + " positions)");
+            }
+            if (position.length != weights.inputDim()) {
+                throw new IllegalArgumentException("depth position has " + position.length + " values, expected "
+                        + weights.inputDim());
+            }
+            float[] y = k.vecMat(position, weights.adapter(), weights.inputDim(), weights.depthDim(), null);
+            for (int l = 0; l < weights.layers().size(); l++) {
+                DepthWeights.Layer layer = weights.layers().get(l);
+                y = attention(layer.attention(), l, y);
+                y = LayerMath.ffnBlock(k, layer.ffn(), y);
+            }
+            count++;
+            float[] z = k.vecMat(k.layerNorm(y, weights.finalScale(), weights.finalBias()), weights.logits(),
+                    weights.depthDim(), weights.vocab(), weights.logitsBias());
+            for (int i = 0; i < z.length; i++) {
+                z[i] = Kernels.softCap(z[i]);
+            }
+            return z;
+        }
+
+        /** Causal self-attention of the new position over positions 0..count (all valid). */
+        private float[] attention(AttentionWeights w, int layer, float[] y) {
+            float[] normed = k.rmsNorm(y, w.preNorm());
+            int width = w.width();
+            System.arraycopy(k.vecMat(normed, w.key(), w.kvIn(), width, null), 0, keys[layer], count * width, width);
+            System.arraycopy(k.vecMat(normed, w.value(), w.kvIn(), width, null), 0, values[layer], count * width,
+                    width);
+            boolean[] valid = new boolean[count + 1];
+            java.util.Arrays.fill(valid, true);
+            float[] ctx = LayerMath.attend(k, w, LayerMath.query(k, w, normed), keys[layer], values[layer], valid,
+                    count + 1);
+            return LayerMath.attentionOutput(k, w, y, ctx);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.mrt2.validate.reference;
+
+import dev.mrt2.model.Mrt2Dims;
+import dev.mrt2.model.Mrt2Keys;
+import dev.mrt2.safetensors.SafetensorsFile;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every depth-body weight (mrt2-model.md §2.6).
+ *
+ * @param adapter      {@code [D, Dd]}, no bias
+ * @param layers       the depth layers (2): self-attention without sinks, FFN
+ * @param finalScale   final LayerNorm scale {@code [Dd]}
+ * @param finalBias    final LayerNorm bias {@code [Dd]}
+ * @param logits       {@code [Dd, V]}, all V columns including the 6 reserved ones
+ * @param logitsBias   {@code [V]}
+ */
+public record DepthWeights(float[] adapter, List<Layer> layers, float[] finalScale, float[] finalBias,
+                           float[] logits, float[] logitsBias) {
+
+    public record Layer(AttentionWeights attention, FfnWeights ffn) {}
+
+    public DepthWeights {
+        layers = List.copyOf(layers);
+    }
+
+    public int depthDim() {
+        return finalScale.length;
+    }
+
+    public int inputDim() {
+        return adapter.length / depthDim();
+    }
+
+    public int vocab() {
+        return logitsBias.length;
+    }
+
+    public static DepthWeights read(SafetensorsFile file, Mrt2Dims dims) {
+        CheckpointReader r = new CheckpointReader(file);
+        int dd = dims.depthDim();
+        List<Layer> layers = new ArrayList<>();
+        for (int l = 0; l < dims.depthLayers(); l++) {
+            int layer = l;
+            java.util.function.UnaryOperator<String> at = sub -> Mrt2Keys.depthLayer(layer, sub);
+            layers.add(new Layer(
+                    AttentionWeights.read(r, at, Mrt2Keys.SELF, dd, dd, dims.depthHeads(), dims.depthHeadDim(), 0),
+                    FfnWeights.read(r, at, dd, dims.depthFfn())));
+        }
+        return new DepthWeights(
+                r.read(Mrt2Keys.depth("depth_input_adapter/kernel"), dims.temporalDim(), dd),
+                layers,
+                r.read(Mrt2Keys.depth("final_ln/scale"), dd),
+                r.read(Mrt2Keys.depth("final_ln/bias"), dd),
+                r.read(Mrt2Keys.depth("to_logits/kernel"), dd, dims.vocab()),
+                r.read(Mrt2Keys.depth("to_logits/bias"), dims.vocab()));
+    }
+}

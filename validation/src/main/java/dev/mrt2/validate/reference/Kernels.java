@@ -1,0 +1,198 @@
+package dev.mrt2.validate.reference;
+
+import dev.mrt2.model.Mrt2Constants;
+
+/**
+ * The reference's vector math (mrt2-model.md §3), plain scalar loops in float32. Every reduction (dot products,
+ * matrix-vector sums, norm means, softmax sums) accumulates either in float32, as the MLX reference does, or in float64
+ * when {@link #FLOAT64} is chosen; element-wise results are always rounded to float32.
+ */
+public final class Kernels {
+    public static final Kernels FLOAT32 = new Kernels(false);
+    public static final Kernels FLOAT64 = new Kernels(true);
+
+    /** §3.3's 1.442695041 (= 1/ln 2) in float64; {@code Mrt2Constants.QUERY_SCALE_CONSTANT} is its float32 rounding. */
+    static final double QUERY_SCALE_CONSTANT = 1.442695041;
+
+    private final boolean wide;
+
+    private Kernels(boolean wide) {
+        this.wide = wide;
+    }
+
+    public static Kernels of(boolean float64Accumulation) {
+        return float64Accumulation ? FLOAT64 : FLOAT32;
+    }
+
+    public boolean float64() {
+        return wide;
+    }
+
+    /** {@code y[out] = x[in] . K[in, out] + b} for a JAX dense kernel {@code [in, out]}; {@code bias} may be null. */
+    public float[] vecMat(float[] x, float[] kernel, int in, int out, float[] bias) {
+        requireLength("x", x, in);
+        requireLength("kernel", kernel, (long) in * out);
+        float[] y = new float[out];
+        if (wide) {
+            double[] acc = new double[out];
+            for (int i = 0; i < in; i++) {
+                double xi = x[i];
+                int row = i * out;
+                for (int j = 0; j < out; j++) {
+                    acc[j] += xi * kernel[row + j];
+                }
+            }
+            for (int j = 0; j < out; j++) {
+                y[j] = (float) (acc[j] + (bias == null ? 0 : bias[j]));
+            }
+        } else {
+            // Row-wise axpy: the inner loop runs over contiguous memory, so the JIT vectorises it.
+            for (int i = 0; i < in; i++) {
+                float xi = x[i];
+                int row = i * out;
+                for (int j = 0; j < out; j++) {
+                    y[j] += xi * kernel[row + j];
+                }
+            }
+            if (bias != null) {
+                for (int j = 0; j < out; j++) {
+                    y[j] += bias[j];
+                }
+            }
+        }
+        return y;
+    }
+
+    /** {@code y[rows] = M[rows, cols] . x[cols]}: the attention output kernel {@code [D, H, h]} read as {@code [D, H*h]}. */
+    public float[] matVec(float[] matrix, int rows, int cols, float[] x) {
+        requireLength("x", x, cols);
+        requireLength("matrix", matrix, (long) rows * cols);
+        float[] y = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            y[r] = dot(matrix, r * cols, x, 0, cols);
+        }
+        return y;
+    }
+
+    public float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+        if (wide) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += (double) a[aOffset + i] * b[bOffset + i];
+            }
+            return (float) s;
+        }
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[aOffset + i] * b[bOffset + i];
+        }
+        return s;
+    }
+
+    /** §3: {@code RMS(x; s) = x (mean(x^2) + 1e-6)^(-1/2) * s}, multiplicative scale. */
+    public float[] rmsNorm(float[] x, float[] scale) {
+        requireLength("scale", scale, x.length);
+        float meanSquare = sum(x, x, 0) / x.length;
+        float inv = (float) (1 / Math.sqrt(meanSquare + Mrt2Constants.NORM_EPSILON));
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] * inv * scale[i];
+        }
+        return y;
+    }
+
+    /** §3: {@code LN(x; s, b) = (x - mu) (var + 1e-6)^(-1/2) * s + b}, biased variance. */
+    public float[] layerNorm(float[] x, float[] scale, float[] bias) {
+        requireLength("scale", scale, x.length);
+        requireLength("bias", bias, x.length);
+        float mean = sum(x, null, 0) / x.length;
+        float[] centred = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            centred[i] = x[i] - mean;
+        }
+        float variance = sum(centred, centred, 0) / x.length;
+        float inv = (float) (1 / Math.sqrt(variance + Mrt2Constants.NORM_EPSILON));
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = centred[i] * inv * scale[i] + bias[i];
+        }
+        return y;
+    }
+
+    /** Softmax in place over {@code v[0 .. n)}, max-subtracted, float32 exponentials. */
+    public void softmax(float[] v, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, v[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) Math.exp(v[i] - max);
+        }
+        float total = sum(v, null, n);
+        for (int i = 0; i < n; i++) {
+            v[i] /= total;
+        }
+    }
+
+    /** Sum of a[i] * b[i] (or of a[i] when b is null) over the first n elements (all when n = 0). */
+    private float sum(float[] a, float[] b, int n) {
+        int len = n == 0 ? a.length : n;
+        if (wide) {
+            double s = 0;
+            for (int i = 0; i < len; i++) {
+                s += b == null ? a[i] : (double) a[i] * b[i];
+            }
+            return (float) s;
+        }
+        float s = 0;
+        for (int i = 0; i < len; i++) {
+            s += b == null ? a[i] : a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** §3.2: {@code GELU_tanh(z) = 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3)))}. */
+    public static float geluTanh(float z) {
+        float inner = (float) Math.sqrt(2 / Math.PI) * (z + 0.044715f * z * z * z);
+        return 0.5f * z * (1 + (float) Math.tanh(inner));
+    }
+
+    /** {@code softplus(p) = ln(1 + e^p)}, evaluated stably (log1p) and rounded once to float32. */
+    public static float softplus(float p) {
+        return (float) softplus((double) p);
+    }
+
+    private static double softplus(double x) {
+        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    }
+
+    /**
+     * §3.3 query scale: {@code s_d = 1.442695041 / sqrt(h) * softplus(p_d)}, evaluated in float64 and rounded once,
+     * so that p = 0 gives float32(1/sqrt(h)) exactly.
+     */
+    public static float[] queryScale(float[] perDimScale) {
+        float[] s = new float[perDimScale.length];
+        double base = QUERY_SCALE_CONSTANT / Math.sqrt(perDimScale.length);
+        for (int d = 0; d < s.length; d++) {
+            s[d] = (float) (base * softplus((double) perDimScale[d]));
+        }
+        return s;
+    }
+
+    /** §3.6: {@code 30 tanh(z / 30)}. */
+    public static float softCap(float z) {
+        float cap = Mrt2Constants.LOGIT_SOFT_CAP;
+        return cap * (float) Math.tanh(z / cap);
+    }
+
+    /** §4.2 / §14.5: {@code ELU(z) = z} for z > 0, {@code alpha * expm1(z)} otherwise, alpha = 1. */
+    public static float elu(float z) {
+        return z > 0 ? z : Mrt2Constants.CODEC_ELU_ALPHA * (float) Math.expm1(z);
+    }
+
+    private static void requireLength(String what, float[] a, long n) {
+        if (a.length != n) {
+            throw new IllegalArgumentException(what + " has " + a.length + " values, expected " + n);
+        }
+    }
+}

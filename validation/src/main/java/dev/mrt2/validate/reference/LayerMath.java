@@ -1,0 +1,100 @@
+package dev.mrt2.validate.reference;
+
+import dev.mrt2.model.Mrt2Constants;
+
+/** The three pieces every sandwich layer is made of (mrt2-model.md §3.2–3.4), shared by the temporal and depth bodies. */
+final class LayerMath {
+    private LayerMath() {}
+
+    /** §3.2 FFN block: {@code x + RMS(GELU_tanh(RMS(x; pre) W1 + b1) W2 + b2; post)}. */
+    static float[] ffnBlock(Kernels k, FfnWeights w, float[] x) {
+        int d = w.modelDim();
+        int f = w.hidden();
+        float[] hidden = k.vecMat(k.rmsNorm(x, w.preNorm()), w.w1(), d, f, w.b1());
+        for (int i = 0; i < f; i++) {
+            hidden[i] = Kernels.geluTanh(hidden[i]);
+        }
+        return residual(x, k.rmsNorm(k.vecMat(hidden, w.w2(), f, d, w.b2()), w.postNorm()));
+    }
+
+    /** The query projection of the pre-normed stream, unscaled ({@code [H*h]}). */
+    static float[] query(Kernels k, AttentionWeights w, float[] normed) {
+        return k.vecMat(normed, w.query(), w.modelDim(), w.width(), null);
+    }
+
+    /**
+     * One query's attention context {@code [H*h]} over {@code [sinks, slots]} (§3.3, §3.4): sink logits use the
+     * unscaled query, slot logits the query times the per-dim scale; invalid slots get -1e9; softmax in float32.
+     *
+     * @param q      unscaled query {@code [H*h]}
+     * @param keys   {@code [slots, H*h]}
+     * @param values {@code [slots, H*h]}
+     * @param valid  validity of each slot
+     */
+    static float[] attend(Kernels k, AttentionWeights w, float[] q, float[] keys, float[] values, boolean[] valid,
+                          int slots) {
+        int heads = w.heads();
+        int h = w.headDim();
+        int width = w.width();
+        int sinks = w.sinks();
+        float[] scaled = new float[width];
+        for (int i = 0; i < width; i++) {
+            scaled[i] = q[i] * w.queryScale()[i % h];
+        }
+        float[] ctx = new float[width];
+        float[] p = new float[sinks + slots];
+        for (int n = 0; n < heads; n++) {
+            int head = n * h;
+            for (int s = 0; s < sinks; s++) {
+                p[s] = k.dot(q, head, w.sinkKey(), s * width + head, h);
+            }
+            for (int j = 0; j < slots; j++) {
+                p[sinks + j] = valid[j] ? k.dot(scaled, head, keys, j * width + head, h) : Mrt2Constants.FP32_MASK;
+            }
+            k.softmax(p, sinks + slots);
+            for (int d = 0; d < h; d++) {
+                ctx[head + d] = k.float64() ? weightedSum64(w, values, p, sinks, slots, head + d)
+                        : weightedSum32(w, values, p, sinks, slots, head + d);
+            }
+        }
+        return ctx;
+    }
+
+    /** {@code sum_s p[s] SV[s, col] + sum_j p[sinks + j] V[j, col]}, accumulated in float32. */
+    private static float weightedSum32(AttentionWeights w, float[] values, float[] p, int sinks, int slots, int col) {
+        int width = w.width();
+        float acc = 0;
+        for (int s = 0; s < sinks; s++) {
+            acc += p[s] * w.sinkValue()[s * width + col];
+        }
+        for (int j = 0; j < slots; j++) {
+            acc += p[sinks + j] * values[j * width + col];
+        }
+        return acc;
+    }
+
+    private static float weightedSum64(AttentionWeights w, float[] values, float[] p, int sinks, int slots, int col) {
+        int width = w.width();
+        double acc = 0;
+        for (int s = 0; s < sinks; s++) {
+            acc += (double) p[s] * w.sinkValue()[s * width + col];
+        }
+        for (int j = 0; j < slots; j++) {
+            acc += (double) p[sinks + j] * values[j * width + col];
+        }
+        return (float) acc;
+    }
+
+    /** §3.2 residual after attention: {@code x + RMS(ctx Wo^T; post)} with Wo read as {@code [D, H*h]}. */
+    static float[] attentionOutput(Kernels k, AttentionWeights w, float[] x, float[] ctx) {
+        return residual(x, k.rmsNorm(k.matVec(w.output(), w.modelDim(), w.width(), ctx), w.postNorm()));
+    }
+
+    static float[] residual(float[] x, float[] delta) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] + delta[i];
+        }
+        return y;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.mrt2.validate.reference;
+
+/** Element-wise and layout operations of the codec decoder on {@link Chw} activations (mrt2-model.md §4.2–4.3, §14.4). */
+public final class Planes {
+    private Planes() {}
+
+    public static Chw elu(Chw x) {
+        float[] y = new float[x.data().length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Kernels.elu(x.data()[i]);
+        }
+        return new Chw(y, x.channels(), x.time(), x.freq());
+    }
+
+    public static Chw add(Chw a, Chw b) {
+        if (a.channels() != b.channels() || a.time() != b.time() || a.freq() != b.freq()) {
+            throw new IllegalArgumentException("cannot add " + a + " and " + b);
+        }
+        float[] y = new float[a.data().length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = a.data()[i] + b.data()[i];
+        }
+        return new Chw(y, a.channels(), a.time(), a.freq());
+    }
+
+    /** Nearest-neighbour {@code Up(a, b)}: {@code out[t, f] = in[t / a, f / b]}. */
+    public static Chw upsample(Chw x, int byTime, int byFreq) {
+        Chw y = Chw.zeros(x.channels(), x.time() * byTime, x.freq() * byFreq);
+        for (int c = 0; c < y.channels(); c++) {
+            for (int t = 0; t < y.time(); t++) {
+                for (int f = 0; f < y.freq(); f++) {
+                    y.data()[y.index(c, t, f)] = x.at(c, t / byTime, f / byFreq);
+                }
+            }
+        }
+        return y;
+    }
+
+    /** Zero padding: {@code top/bottom} rows of time, {@code left/right} columns of frequency. */
+    public static Chw pad(Chw x, int top, int bottom, int left, int right) {
+        Chw y = Chw.zeros(x.channels(), x.time() + top + bottom, x.freq() + left + right);
+        for (int c = 0; c < x.channels(); c++) {
+            for (int t = 0; t < x.time(); t++) {
+                System.arraycopy(x.data(), x.index(c, t, 0), y.data(), y.index(c, t + top, left), x.freq());
+            }
+        }
+        return y;
+    }
+
+    /** Inserts {@code s - 1} zeros between neighbouring samples along each axis: length n becomes (n - 1) s + 1. */
+    public static Chw dilate(Chw x, int byTime, int byFreq) {
+        Chw y = Chw.zeros(x.channels(), (x.time() - 1) * byTime + 1, (x.freq() - 1) * byFreq + 1);
+        for (int c = 0; c < x.channels(); c++) {
+            for (int t = 0; t < x.time(); t++) {
+                for (int f = 0; f < x.freq(); f++) {
+                    y.data()[y.index(c, t * byTime, f * byFreq)] = x.at(c, t, f);
+                }
+            }
+        }
+        return y;
+    }
+
+    /**
+     * A stride-1 codec conv (§4.3): time "semicausal" = left pad {@code kt - 1}, frequency "same" = left
+     * {@code floor((kf-1)/2)}, right the rest; then a valid cross-correlation.
+     */
+    public static Chw conv(Conv2d engine, Chw x, ConvWeights w) {
+        int p = w.kf() - 1;
+        return engine.valid(pad(x, w.kt() - 1, 0, p / 2, p - p / 2), w);
+    }
+
+    /**
+     * A transposed conv in the checkpoint's native form (§14.4): insert {@code s - 1} zeros between input samples, pad
+     * time {@code (kt - 1, st - 1)} and frequency {@code (ceil((kf + sf - 2) / 2), rest)}, then cross-correlate with the
+     * UNFLIPPED kernel. Output length {@code n s} along each axis.
+     */
+    public static Chw transposeConv(Conv2d engine, Chw x, ConvWeights w, int st, int sf) {
+        int freqPad = w.kf() + sf - 2;
+        int left = (freqPad + 1) / 2;
+        return engine.valid(pad(dilate(x, st, sf), w.kt() - 1, st - 1, left, freqPad - left), w);
+    }
+
+    /** Channels {@code [from, from + count)}. */
+    public static Chw channels(Chw x, int from, int count) {
+        float[] y = new float[count * x.plane()];
+        System.arraycopy(x.data(), from * x.plane(), y, 0, y.length);
+        return new Chw(y, count, x.time(), x.freq());
+    }
+
+    /** Concatenation along channels, in argument order. */
+    public static Chw concatChannels(Chw... parts) {
+        int channels = 0;
+        for (Chw p : parts) {
+            if (p.time() != parts[0].time() || p.freq() != parts[0].freq()) {
+                throw new IllegalArgumentException("cannot concatenate " + p + " with " + parts[0]);
+            }
+            channels += p.channels();
+        }
+        float[] y = new float[channels * parts[0].plane()];
+        int at = 0;
+        for (Chw p : parts) {
+            System.arraycopy(p.data(), 0, y, at, p.data().length);
+            at += p.data().length;
+        }
+        return new Chw(y, channels, parts[0].time(), parts[0].freq());
+    }
+
+    /** Drops the first {@code rows} time steps (the decoder's lookahead crop). */
+    public static Chw dropFrontRows(Chw x, int rows) {
+        Chw y = Chw.zeros(x.channels(), x.time() - rows, x.freq());
+        for (int c = 0; c < x.channels(); c++) {
+            System.arraycopy(x.data(), x.index(c, rows, 0), y.data(), y.index(c, 0, 0), y.plane());
+        }
+        return y;
+    }
+}

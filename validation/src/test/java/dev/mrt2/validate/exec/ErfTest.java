@@ -1,0 +1,30 @@
+package dev.mrt2.validate.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ErfTest {
+    @Test
+    void matchesTabulatedValues() {
+        // reference values: Abramowitz & Stegun table 7.1 / high-precision evaluations
+        assertEquals(0.0, Erf.erf(0.0), 0);
+        assertEquals(0.1124629160182849, Erf.erf(0.1), 1e-15);
+        assertEquals(0.5204998778130465, Erf.erf(0.5), 1e-15);
+        assertEquals(0.8427007929497149, Erf.erf(1.0), 1e-15);
+        assertEquals(0.9953222650189527, Erf.erf(2.0), 1e-15);
+        assertEquals(0.9995930479825550, Erf.erf(2.5), 1e-15);
+        assertEquals(0.9999779095030014, Erf.erf(3.0), 1e-15);
+        assertEquals(0.9999999845827421, Erf.erf(4.0), 1e-15);
+        assertEquals(-0.8427007929497149, Erf.erf(-1.0), 1e-15);
+        assertEquals(1.0, Erf.erf(7.0), 0);
+    }
+
+    @Test
+    void continuousWhereTheMethodsMeet() {
+        double below = Erf.erf(Math.nextDown(2.5));
+        double at = Erf.erf(2.5);
+        assertTrue(Math.abs(at - below) < 1e-14, "series and continued fraction disagree at 2.5: " + below + " vs " + at);
+    }
+}
