@@ -1,5 +1,6 @@
 package dev.mrt2.cli;
 
+import dev.mrt2.mil.pkg.PackageFormatException;
 import dev.mrt2.safetensors.SafetensorsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,7 +50,8 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
             return ExitCodes.USAGE;
         }
         // The converters report a checkpoint without the keys or shapes they need as IllegalArgumentException.
-        if (e instanceof SafetensorsException || e instanceof IllegalArgumentException) {
+        if (e instanceof SafetensorsException || e instanceof PackageFormatException
+                || e instanceof IllegalArgumentException) {
             return ExitCodes.BAD_INPUT;
         }
         if (e instanceof UncheckedIOException || e instanceof IOException) {

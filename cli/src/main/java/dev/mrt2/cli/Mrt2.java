@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             Convert.class,
             Checksum.class,
             InspectCommand.class,
+            LintCommand.class,
             Demo.class,
             DeviceBenchCommand.class,
             PredictCommand.class,

@@ -68,8 +68,11 @@ final class PredictCommand implements Callable<Integer> {
         Map<String, NdArray> results;
         Optional<NonFiniteOp> nonFinite;
         long started = System.nanoTime();
+        long loaded;
         try (MlProgramExecutor exec = MlProgramExecutor.load(pkg, chosen)) {
-            console.detail("predict: " + pkg + " on " + exec.backend() + " (conv: " + exec.convBackendName() + ")");
+            loaded = System.nanoTime();
+            console.detail(String.format(java.util.Locale.ROOT, "predict: %s loaded in %.0f ms, backend %s (conv: %s)",
+                    pkg, (loaded - started) / 1e6, exec.backend(), exec.convBackendName()));
             results = steps == null
                     ? SteppedPredict.once(exec, in, console::progress)
                     : SteppedPredict.steps(exec, in, steps, console::progress);
@@ -78,8 +81,8 @@ final class PredictCommand implements Callable<Integer> {
             throw new ExitException(ExitCodes.BAD_INPUT, e.getMessage());
         }
         int calls = steps == null ? 1 : steps;
-        console.detail(String.format(java.util.Locale.ROOT, "predict: %d call(s), %.1f ms per call", calls,
-                (System.nanoTime() - started) / 1e6 / calls));
+        console.detail(String.format(java.util.Locale.ROOT, "predict: %d call(s), %.1f ms per call (the first decodes "
+                + "the weights)", calls, (System.nanoTime() - loaded) / 1e6 / calls));
         Npz.write(out, results);
         nonFinite.ifPresent(op -> console.progress("warning: first non-finite output: " + op
                 + (steps == null ? "" : " (step " + op.callIndex() + ")")));

@@ -67,7 +67,8 @@ public final class ArtifactIndex {
         for (var f : files.entrySet()) {
             String sha = known.get(f.getKey());
             try {
-                entries.add(new Entry(f.getKey(), Files.size(f.getValue()), sha != null ? sha : Sha256.of(f.getValue())));
+                long bytes = Files.size(f.getValue());
+                entries.add(new Entry(f.getKey(), bytes, sha != null ? sha : Sha256.of(f.getValue())));
             } catch (IOException e) {
                 throw new UncheckedIOException(f.getValue() + ": " + e.getMessage(), e);
             }

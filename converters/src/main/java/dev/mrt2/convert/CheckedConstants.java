@@ -5,9 +5,8 @@ import dev.mrt2.mil.MilBuilder;
 import dev.mrt2.mil.TensorType;
 import dev.mrt2.mil.Var;
 import dev.mrt2.mil.WeightChunkWriter;
-import dev.mrt2.safetensors.Float16;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 
 /**
  * Graph constants made from checkpoint tensors, in the graph's precision. Every value is checked on the way in: a
@@ -17,7 +16,7 @@ import java.nio.ByteOrder;
 final class CheckedConstants {
     /** FP16 values at or above this magnitude round to infinity. */
     private static final float FP16_OVERFLOW = 65520f;
-    /** Elements encoded per chunk handed to the weight file (256 KiB of fp32). */
+    /** Elements per parallel encoding task, and per write handed to the weight file. */
     private static final int CHUNK = 1 << 16;
 
     private final MilBuilder mb;
@@ -34,9 +33,8 @@ final class CheckedConstants {
 
     /** {@code values} (derived from {@code source}) as a constant of the given shape. */
     Var of(String name, CheckpointTensor source, float[] values, long... shape) {
-        // Streamed into weight.bin chunk by chunk: no second full-size copy of the tensor as bytes. A bad value
-        // throws mid-stream; the weight file rolls the blob back and the package is abandoned.
-        return mb.constantStream(name, TensorType.of(dtype, shape), w -> encode(source, values, w));
+        byte[] encoded = encode(source, values);   // checked before anything reaches weight.bin
+        return mb.constantStream(name, TensorType.of(dtype, shape), w -> write(encoded, w));
     }
 
     /** The tensor as stored, viewed with {@code shape} (same element count, same order). */
@@ -53,35 +51,58 @@ final class CheckedConstants {
         return of(name, t, shape);
     }
 
-    private void encode(CheckpointTensor source, float[] values, WeightChunkWriter w) {
-        boolean half = dtype == DataType.FLOAT16;
-        float limit = half ? FP16_OVERFLOW : Float.POSITIVE_INFINITY;
-        int n = values.length;
-        ByteBuffer bytes = ByteBuffer.allocate(Math.min(n, CHUNK) * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        short[] halves = half ? new short[Math.min(n, CHUNK)] : null;
-        for (int off = 0; off < n; off += CHUNK) {
-            int m = Math.min(CHUNK, n - off);
-            for (int i = off; i < off + m; i++) {
-                if (!(Math.abs(values[i]) < limit)) {   // also false for NaN
-                    throw badValue(source, values[i]);
-                }
-            }
-            bytes.clear();
-            if (half) {
-                for (int i = 0; i < m; i++) {
-                    halves[i] = Float16.fromFloat(values[off + i]);
-                }
-                bytes.asShortBuffer().put(halves, 0, m);
-            } else {
-                bytes.asFloatBuffer().put(values, off, m);
-            }
-            bytes.limit(m * dtype.byteSize());
-            w.write(bytes);
+    /**
+     * Little-endian element bytes of {@code values} in the graph's dtype. Chunks are encoded in parallel (each writes
+     * its own byte range, so the result does not depend on scheduling); the first bad value, by index, is reported.
+     */
+    private byte[] encode(CheckpointTensor source, float[] values) {
+        int size = dtype.byteSize();
+        byte[] out = new byte[Math.multiplyExact(values.length, size)];
+        int chunks = (values.length + CHUNK - 1) / CHUNK;
+        IntStream tasks = IntStream.range(0, chunks);
+        int firstBad = (chunks > 1 ? tasks.parallel() : tasks)
+                .map(c -> encodeChunk(values, c * CHUNK, Math.min(values.length, (c + 1) * CHUNK), out))
+                .filter(i -> i >= 0).min().orElse(-1);
+        if (firstBad >= 0) {
+            float v = values[firstBad];
+            String why = Float.isFinite(v) ? "overflows FP16 (largest finite value 65504)" : "is not finite";
+            throw CheckpointException.badValue(source.file().path(), source.key(), v, why);
         }
+        return out;
     }
 
-    private CheckpointException badValue(CheckpointTensor source, float v) {
-        String why = Float.isFinite(v) ? "overflows FP16 (largest finite value 65504)" : "is not finite";
-        return CheckpointException.badValue(source.file().path(), source.key(), v, why);
+    /** Encodes values[from, to) into out; returns the index of the first value it cannot hold, or -1. */
+    private int encodeChunk(float[] values, int from, int to, byte[] out) {
+        if (dtype == DataType.FLOAT16) {
+            for (int i = from; i < to; i++) {
+                float v = values[i];
+                if (!(Math.abs(v) < FP16_OVERFLOW)) {   // also true for NaN
+                    return i;
+                }
+                short h = FastFloat16.fromFloat(v);
+                out[2 * i] = (byte) h;
+                out[2 * i + 1] = (byte) (h >>> 8);
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                float v = values[i];
+                if (!Float.isFinite(v)) {
+                    return i;
+                }
+                int bits = Float.floatToRawIntBits(v);
+                out[4 * i] = (byte) bits;
+                out[4 * i + 1] = (byte) (bits >>> 8);
+                out[4 * i + 2] = (byte) (bits >>> 16);
+                out[4 * i + 3] = (byte) (bits >>> 24);
+            }
+        }
+        return -1;
+    }
+
+    private static void write(byte[] encoded, WeightChunkWriter w) {
+        int step = CHUNK * 4;
+        for (int off = 0; off < encoded.length; off += step) {
+            w.write(ByteBuffer.wrap(encoded, off, Math.min(step, encoded.length - off)));
+        }
     }
 }

@@ -19,8 +19,8 @@ public final class CheckpointException extends IllegalArgumentException {
     }
 
     static CheckpointException missingKey(Path file, String key, List<Long> expected) {
-        return new CheckpointException(file.getFileName() + ": missing key '" + key + "' (expected " + expected + " F32)",
-                key);
+        return new CheckpointException(file.getFileName() + ": missing key '" + key + "' (expected " + expected
+                + " F32)", key);
     }
 
     static CheckpointException wrongShape(Path file, String key, List<Long> actual, List<Long> expected) {

@@ -8,7 +8,8 @@ import dev.mrt2.model.Mrt2Constants;
 
 /**
  * Graph pieces of the SpectroStream decoder in NCHW {@code [N, C, T, F]}, FP32: causal convolutions, transposed
- * convolutions with the causal crop, ELU, nearest upsampling and the upsampling residual block (mrt2-model.md §4.2-4.3).
+ * convolutions with the causal crop, ELU, nearest upsampling and the upsampling residual block
+ * (mrt2-model.md §4.2-4.3).
  */
 final class CodecOps {
     private final MilBuilder mb;
@@ -20,13 +21,14 @@ final class CodecOps {
     }
 
     /**
-     * Stride-1 conv, causal in time (left pad kt - 1), "same" in frequency (floor / ceil of kf - 1), zero padding (§4.3).
+     * Stride-1 conv, causal in time (left pad kt - 1), "same" in frequency (floor / ceil of kf - 1), zero padding
+     * (§4.3).
      */
     Var conv(DecoderConverter.Conv c, Var x) {
         CodecBlock b = c.block();
         String name = c.opName();
-        Var weight = constants.of(name + "_weight", c.kernel(),
-                WeightLayouts.convWeight(c.kernel().read(), b.kt(), b.kf(), b.cin(), b.cout()), b.cout(), b.cin(), b.kt(), b.kf());
+        float[] oihw = WeightLayouts.convWeight(c.kernel().read(), b.kt(), b.kf(), b.cin(), b.cout());
+        Var weight = constants.of(name + "_weight", c.kernel(), oihw, b.cout(), b.cin(), b.kt(), b.kf());
         Var bias = constants.of(name + "_bias", c.bias(), c.bias().read(), b.cout());
         int pf = b.kf() - 1;
         int[] pad = {b.kt() - 1, 0, pf / 2, pf - pf / 2};
@@ -34,8 +36,8 @@ final class CodecOps {
     }
 
     /**
-     * Transposed conv with the flipped kernel (§2.3): the full output, then crop the LAST kt - st time rows (causal) and
-     * floor / ceil of kf - sf frequency bins (§4.3); MIL's custom pad on conv_transpose is exactly that crop.
+     * Transposed conv with the flipped kernel (§2.3): the full output, then crop the LAST kt - st time rows (causal)
+     * and floor / ceil of kf - sf frequency bins (§4.3); MIL's custom pad on conv_transpose is exactly that crop.
      */
     Var convTranspose(DecoderConverter.Conv c, Var x) {
         CodecBlock b = c.block();

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,11 +44,9 @@ public final class ConvertService {
             }
             ConvertContext ctx = new ConvertContext(ckpt, dims, outDir, decoderFrames, log);
             ctx.startHashing();   // overlaps the checkpoint's sha256 with the conversion
-            List<ConversionPiece.Result> results = new ArrayList<>();
-            for (ConversionPiece piece : pieces) {
-                log.accept("convert: " + piece.name());
-                results.add(piece.convert(ctx));
-            }
+            // Pieces run side by side (the full-size temporal body beside the rest); results stay in registry order.
+            int threads = PieceRunner.defaultThreads(pieces.size());
+            List<ConversionPiece.Result> results = PieceRunner.runAll(pieces, ctx, threads);
             // The folder's MODELS.md (every artifact with size and sha256) first, so the manifest covers it too.
             // Digests of files written by this run are reused; anything else in the folder is read and hashed.
             Map<String, String> known = new TreeMap<>(ctx.writtenDigests());

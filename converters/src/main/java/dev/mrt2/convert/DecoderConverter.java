@@ -150,7 +150,7 @@ public final class DecoderConverter implements PackageConverter<DecoderConverter
         int bins = dims.codecInputBins();
         int splits = Mrt2Constants.CODEC_CHANNEL_SPLITS;
         Var input = mb.input(INPUT, TensorType.of(DataType.FLOAT32, 1, frames, dims.codebookDim()));
-        // Row 0: channels-last [1, T, 1, E] (a frequency axis of size 1) is NCHW [1, E, T, 1].
+        // §4.2 row 0: channels-last [1, T, 1, E] (a frequency axis of size 1) is NCHW [1, E, T, 1].
         Var x = mb.expandDims("input_nchw", mb.transpose("input_channels_first", input, 0, 2, 1), 3);
         // Row 1, input_layer: conv1x1_first(x) + conv1x1_b2(ELU(conv1x1_b1(x))); no activation on the main branch.
         Var side = ops.conv(w.sideOut(), ops.elu(w.sideIn().opName() + "_elu", ops.conv(w.sideIn(), x)));
@@ -159,7 +159,8 @@ public final class DecoderConverter implements PackageConverter<DecoderConverter
         x = mb.transpose("input_bins", mb.reshape("input_bins_split", x, 1, bins, width, frames), 0, 2, 3, 1);
         // Row 3, residual unit: x + Conv3x3(ELU(Conv3x3_a(ELU(x)))).
         Var inner = ops.conv(w.residualA(), ops.elu("input_layers_residual_unit_elu_a", x));
-        x = mb.add("input_layers_residual_unit", x, ops.conv(w.residualB(), ops.elu("input_layers_residual_unit_elu", inner)));
+        inner = ops.conv(w.residualB(), ops.elu("input_layers_residual_unit_elu", inner));
+        x = mb.add("input_layers_residual_unit", x, inner);
         // Row 4, decoder_0: [1, W, T, bins] -> [1, 2W, 2T, bins].
         x = ops.upBlock("decoder_0", x, w.decoder0());
         // Row 5, parallel channels with shared weights: group g (channels gW .. gW + W - 1) becomes batch g.

@@ -10,6 +10,7 @@ import dev.mrt2.model.Mrt2Keys;
 import dev.mrt2.safetensors.SafetensorsFile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code MRT2DepthBody.mlpackage}: the depth transformer over all RVQ-level positions of one frame at once, FP32,
@@ -75,7 +76,7 @@ public final class DepthConverter implements PackageConverter<DepthConverter.Wei
         List<Layer> layers = new ArrayList<>();
         for (int l = 0; l < dims.depthLayers(); l++) {
             int layer = l;
-            java.util.function.Function<String, String> keyOf = sub -> Mrt2Keys.depthLayer(layer, sub);
+            Function<String, String> keyOf = sub -> Mrt2Keys.depthLayer(layer, sub);
             layers.add(new Layer(
                     AttentionWeights.load(f, keyOf, Mrt2Keys.SELF, d, d, dims.depthHeads(), dims.depthHeadDim()),
                     FfnWeights.load(f, keyOf, d, dims.depthFfn())));
@@ -95,25 +96,25 @@ public final class DepthConverter implements PackageConverter<DepthConverter.Wei
         Var input = mb.input(INPUT, TensorType.of(DataType.FLOAT32, 1, positions(), dims.temporalDim()));
         // §3.6: y = x·A (adapter, no bias).
         Var y = ops.linear("adapter", input, w.adapter(), null);
-        // Additive causal mask [P, P], shared by every layer: position k sees positions 0..k (horizon = P).
+        // §6.1.2: additive causal mask [P, P], shared by every layer: position k sees positions 0..k.
         Var mask = mb.constant("causal_mask", TensorType.of(DataType.FLOAT32, positions(), positions()),
                 causalMask(positions()));
         for (int l = 0; l < w.layers().size(); l++) {
             Layer layer = w.layers().get(l);
             String p = String.format("l%02d_", l);
-            // y += RMS(OutProj(Attn(RMS(y; pre))); post)
+            // §3.6: y += RMS(OutProj(CausalAttn(RMS(y; pre))); post)
             Var ya = ops.rmsNorm(p + "self_pre_norm", y, layer.attention().preNorm());
             Var attn = attention(mb, ops, p + "self", ya, layer.attention(), mask);
             y = mb.add(p + "self_residual", y, ops.rmsNorm(p + "self_post_norm", attn, layer.attention().postNorm()));
-            // y += RMS(FFN(RMS(y; pre)); post)
+            // §3.6: y += RMS(FFN(RMS(y; pre)); post), GELU-tanh FFN with biases
             Var yf = ops.rmsNorm(p + "ffn_pre_norm", y, layer.ffn().preNorm());
             Var ffn = ops.feedForward(p + "ffn", yf, layer.ffn());
             y = mb.add(p + "ffn_residual", y, ops.rmsNorm(p + "ffn_post_norm", ffn, layer.ffn().postNorm()));
         }
-        // LN(y; final_ln) with bias, eps 1e-6.
+        // §3.6: LN(y; final_ln) with bias, eps 1e-6.
         Var normed = mb.layerNorm("final_ln", y, new int[] {-1}, ops.constants().of("final_ln_scale", w.finalScale()),
                 ops.constants().of("final_ln_bias", w.finalBias()), Mrt2Constants.NORM_EPSILON);
-        // z = y·W + b over the full vocabulary, then the soft cap 30·tanh(z / 30).
+        // §3.6, §6.1.2: z = y·W + b over the full vocabulary, then the soft cap 30·tanh(z / 30).
         Var z = ops.linear("to_logits", normed, w.logitsKernel(), w.logitsBias());
         Var cap = mb.scalar("soft_cap", DataType.FLOAT32, Mrt2Constants.LOGIT_SOFT_CAP);
         Var capped = mb.tanh("soft_cap_tanh", mb.realDiv("soft_cap_in", z, cap));
@@ -125,7 +126,8 @@ public final class DepthConverter implements PackageConverter<DepthConverter.Wei
         int heads = a.heads();
         int h = a.headDim();
         int n = positions();
-        Var s = ops.constants().of(p + "_query_scale", a.perDimScale(), WeightLayouts.queryScale(a.perDimScale().read()), h);
+        float[] scale = WeightLayouts.queryScale(a.perDimScale().read());
+        Var s = ops.constants().of(p + "_query_scale", a.perDimScale(), scale, h);
         // q, k, v as [1, H, P, h]
         Var q = mb.mul(p + "_q_scaled", heads(mb, p + "_q", ops.linear(p + "_q", x, a.query(), null), heads, h), s);
         Var k = heads(mb, p + "_k", ops.linear(p + "_k", x, a.key(), null), heads, h);

@@ -82,7 +82,8 @@ public final class PackageExporter {
         SortedMap<String, String> digests = new TreeMap<>();
         digests.put(pkgName + "/" + PackageLayout.MANIFEST, written.manifestSha256());
         digests.put(pkgName + "/" + PackageLayout.MODEL_FILE, written.modelSha256());
-        digests.put(pkgName + "/" + PackageLayout.WEIGHTS_DIR + "/" + PackageLayout.WEIGHT_FILE, written.weightSha256());
+        String weightFile = PackageLayout.WEIGHTS_DIR + "/" + PackageLayout.WEIGHT_FILE;
+        digests.put(pkgName + "/" + weightFile, written.weightSha256());
         digests.put(sidecarPath.getFileName().toString(), Digests.sha256(sidecarBytes));
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Exported(pkgName, target, sidecarPath, written.totalBytes(), written.modelSha256(),

@@ -53,7 +53,8 @@ public final class PackagePiece implements ConversionPiece {
     @Override
     public Result convert(ConvertContext ctx) {
         PackageConverter<?> c = converter.apply(ctx);
-        PackageExporter.Exported e = new PackageExporter(ctx.checkpoint(), ctx::checkpointSha256, ctx.outDir()).export(c);
+        PackageExporter exporter = new PackageExporter(ctx.checkpoint(), ctx::checkpointSha256, ctx.outDir());
+        PackageExporter.Exported e = exporter.export(c);
         e.digests().forEach(ctx::recordDigest);
         ctx.log(String.format("%s: %s, %d bytes in %.2f s", name, e.name(), e.bytes(), e.seconds()));
         SortedMap<String, Object> facts = new TreeMap<>();

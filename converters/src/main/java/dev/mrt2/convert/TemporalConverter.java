@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * {@code MRT2TemporalBody.mlpackage}: one step of the temporal transformer as a stateful FP16 ML Program that carries
@@ -75,7 +76,7 @@ public final class TemporalConverter implements PackageConverter<TemporalConvert
         List<Layer> layers = new ArrayList<>();
         for (int l = 0; l < dims.temporalLayers(); l++) {
             int layer = l;
-            java.util.function.Function<String, String> keyOf = sub -> Mrt2Keys.temporal(layer, sub);
+            Function<String, String> keyOf = sub -> Mrt2Keys.temporal(layer, sub);
             layers.add(new Layer(
                     AttentionWeights.load(f, keyOf, Mrt2Keys.SELF, d, d, heads, h),
                     SinkWeights.load(f, keyOf, Mrt2Keys.SELF, dims.sinks(), heads, h),
@@ -106,16 +107,21 @@ public final class TemporalConverter implements PackageConverter<TemporalConvert
             List<Var> c = caches.subList(4 * l, 4 * l + 4);   // self key, self value, cross key, cross value
             // §3.2 step 1: x += RMS(OutProj(SelfAttn(RMS(x; pre))); post); K/V from the normed stream.
             Var xs = ops.rmsNormWithHeadroom(p + "self_pre_norm", x, layer.self().preNorm());
-            Var self = attention(mb, ops, p + "self", xs, xs, layer.self(), layer.selfSinks(), c.get(0), c.get(1), bias);
-            x = mb.add(p + "self_residual", x, ops.rmsNormWithHeadroom(p + "self_post_norm", self, layer.self().postNorm()));
+            Var self = attention(mb, ops, p + "self", xs, xs, layer.self(), layer.selfSinks(), c.get(0), c.get(1),
+                    bias);
+            self = ops.rmsNormWithHeadroom(p + "self_post_norm", self, layer.self().postNorm());
+            x = mb.add(p + "self_residual", x, self);
             // §3.2 step 2: the same with K/V from the raw source_encoded (§3.3: no norm on the source).
             Var xc = ops.rmsNormWithHeadroom(p + "cross_pre_norm", x, layer.cross().preNorm());
-            Var cross = attention(mb, ops, p + "cross", xc, src, layer.cross(), layer.crossSinks(), c.get(2), c.get(3), bias);
-            x = mb.add(p + "cross_residual", x, ops.rmsNormWithHeadroom(p + "cross_post_norm", cross, layer.cross().postNorm()));
+            Var cross = attention(mb, ops, p + "cross", xc, src, layer.cross(), layer.crossSinks(), c.get(2), c.get(3),
+                    bias);
+            cross = ops.rmsNormWithHeadroom(p + "cross_post_norm", cross, layer.cross().postNorm());
+            x = mb.add(p + "cross_residual", x, cross);
             // §3.2 step 3: x += RMS(GELU_tanh(RMS(x; pre)·W1 + b1)·W2 + b2; post).
             Var xf = ops.rmsNormWithHeadroom(p + "ffn_pre_norm", x, layer.ffn().preNorm());
-            Var ffn = ops.feedForward(p + "ffn", xf, layer.ffn());
-            x = mb.add(p + "ffn_residual", x, ops.rmsNormWithHeadroom(p + "ffn_post_norm", ffn, layer.ffn().postNorm()));
+            Var ffn = ops.rmsNormWithHeadroom(p + "ffn_post_norm", ops.feedForward(p + "ffn", xf, layer.ffn()),
+                    layer.ffn().postNorm());
+            x = mb.add(p + "ffn_residual", x, ffn);
         }
         // §2.5: no final norm; back to fp32 at the boundary.
         mb.output(OUTPUT, mb.cast(OUTPUT, x, DataType.FLOAT32));
@@ -138,7 +144,8 @@ public final class TemporalConverter implements PackageConverter<TemporalConvert
         // K/V of the current frame, shaped like one cache row [1, 1, H, h] (caches hold K/V after projection).
         Var k = mb.reshape(p + "_k_row", ops.linear(p + "_k", kvIn, a.key(), null), 1, 1, heads, h);
         Var v = mb.reshape(p + "_v_row", ops.linear(p + "_v", kvIn, a.value(), null), 1, 1, heads, h);
-        // Keys [1, H, slots, h] = [SK / s, cache, k]: SK / s makes the scaled query give the unscaled sink logit (§3.4).
+        // Keys [1, H, slots, h] = [SK / s, cache, k]: SK / s turns the scaled query's product into the sink logit
+        // of the UNSCALED query (§3.4).
         Var sinkKey = ops.constants().of(p + "_sink_key", sinks.key(),
                 WeightLayouts.sinkKeysOverScale(sinks.key().read(), scale), 1, sinks.count(), heads, h);
         Var sinkValue = ops.constants().of(p + "_sink_value", sinks.value(), 1, sinks.count(), heads, h);
@@ -149,15 +156,16 @@ public final class TemporalConverter implements PackageConverter<TemporalConvert
         // Scores [1, H, 1, slots] + host bias (0 valid, -1e4 invalid; broadcast over heads), softmax over the slots.
         Var scores = mb.add(p + "_scores_biased", mb.matmul(p + "_scores", qScaled, keys, false, true), bias);
         Var probs = mb.softmax(p + "_probs", scores, -1);
-        Var context = mb.reshape(p + "_context", mb.matmul(p + "_mix", probs, values, false, false), 1, 1, heads * h);
+        Var mixed = mb.matmul(p + "_mix", probs, values, false, false);
+        Var context = mb.reshape(p + "_context", mixed, 1, 1, (long) heads * h);
         Var out = ops.outputProjection(p + "_out", context, a.output());
         // Chronological shift: drop row 0 (the oldest), append the current frame as row 40.
         int[] begin = {0, 1, 0, 0};
         int[] end = {1, window, heads, h};
-        mb.writeState(p + "_key_cache_write", keyCache,
-                mb.concat(p + "_key_cache_next", 1, mb.sliceByIndex(p + "_key_cache_kept", cachedK, begin, end), k));
-        mb.writeState(p + "_value_cache_write", valueCache,
-                mb.concat(p + "_value_cache_next", 1, mb.sliceByIndex(p + "_value_cache_kept", cachedV, begin, end), v));
+        Var keptK = mb.sliceByIndex(p + "_key_cache_kept", cachedK, begin, end);
+        mb.writeState(p + "_key_cache_write", keyCache, mb.concat(p + "_key_cache_next", 1, keptK, k));
+        Var keptV = mb.sliceByIndex(p + "_value_cache_kept", cachedV, begin, end);
+        mb.writeState(p + "_value_cache_write", valueCache, mb.concat(p + "_value_cache_next", 1, keptV, v));
         return out;
     }
 

@@ -1,14 +1,18 @@
 package dev.mrt2.convert;
 
 import dev.mrt2.model.Mrt2Constants;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * Moves checkpoint tensors (JAX/Flax layouts, mrt2-model.md §2.3) into the layouts MIL ops expect, and computes the
  * constants that depend on weights only. Pure functions on C-order float arrays; each returns a new array.
  */
 public final class WeightLayouts {
-    /** Tile edge of the blocked transposes: 32 x 32 floats = 4 KiB per tile side, friendly to L1. */
-    private static final int TILE = 32;
+    /** Tile edge of the blocked transposes (64 x 64 floats = 16 KiB, fits L1). */
+    private static final int TILE = 64;
+    /** Below this many elements a layout change runs on the calling thread only. */
+    private static final long PARALLEL_ELEMENTS = 1 << 16;
 
     private WeightLayouts() {}
 
@@ -20,22 +24,26 @@ public final class WeightLayouts {
         return transpose(kernel, in, out);
     }
 
-    /** {@code [rows, cols] -> [cols, rows]}, blocked so both sides stream through the cache. */
+    /**
+     * {@code [rows, cols] -> [cols, rows]}, in tiles so both sides stream through the cache. Column blocks run in
+     * parallel; each writes its own destination rows, so the result does not depend on scheduling.
+     */
     public static float[] transpose(float[] src, int rows, int cols) {
         checkLength(src, (long) rows * cols);
         float[] dst = new float[src.length];
-        for (int r0 = 0; r0 < rows; r0 += TILE) {
-            int r1 = Math.min(rows, r0 + TILE);
-            for (int c0 = 0; c0 < cols; c0 += TILE) {
-                int c1 = Math.min(cols, c0 + TILE);
-                for (int r = r0; r < r1; r++) {
-                    int from = r * cols;
-                    for (int c = c0; c < c1; c++) {
-                        dst[c * rows + r] = src[from + c];
+        forEach((cols + TILE - 1) / TILE, src.length, block -> {
+            int c0 = block * TILE;
+            int c1 = Math.min(cols, c0 + TILE);
+            for (int r0 = 0; r0 < rows; r0 += TILE) {
+                int r1 = Math.min(rows, r0 + TILE);
+                for (int c = c0; c < c1; c++) {
+                    int to = c * rows;
+                    for (int r = r0; r < r1; r++) {
+                        dst[to + r] = src[r * cols + c];
                     }
                 }
             }
-        }
+        });
         return dst;
     }
 
@@ -47,22 +55,22 @@ public final class WeightLayouts {
         checkLength(kernel, (long) kt * kf * cin * cout);
         float[] dst = new float[kernel.length];
         int taps = kt * kf;
-        for (int tap = 0; tap < taps; tap++) {
-            int srcTap = tap * cin * cout;
-            // One [cin, cout] slice per tap, transposed into [cout, cin] with a stride of `taps`.
-            for (int ci0 = 0; ci0 < cin; ci0 += TILE) {
-                int ci1 = Math.min(cin, ci0 + TILE);
-                for (int co0 = 0; co0 < cout; co0 += TILE) {
-                    int co1 = Math.min(cout, co0 + TILE);
-                    for (int ci = ci0; ci < ci1; ci++) {
-                        int from = srcTap + ci * cout;
-                        for (int co = co0; co < co1; co++) {
-                            dst[(co * cin + ci) * taps + tap] = kernel[from + co];
+        // One task per block of output channels; per tap, a [cin, cout] slice lands transposed with a stride of taps.
+        forEach((cout + TILE - 1) / TILE, kernel.length, block -> {
+            int co0 = block * TILE;
+            int co1 = Math.min(cout, co0 + TILE);
+            for (int tap = 0; tap < taps; tap++) {
+                int srcTap = tap * cin * cout;
+                for (int ci0 = 0; ci0 < cin; ci0 += TILE) {
+                    int ci1 = Math.min(cin, ci0 + TILE);
+                    for (int co = co0; co < co1; co++) {
+                        for (int ci = ci0; ci < ci1; ci++) {
+                            dst[(co * cin + ci) * taps + tap] = kernel[srcTap + ci * cout + co];
                         }
                     }
                 }
             }
-        }
+        });
         return dst;
     }
 
@@ -76,19 +84,17 @@ public final class WeightLayouts {
         checkLength(kernel, (long) kt * kf * cin * cout);
         float[] dst = new float[kernel.length];
         int taps = kt * kf;
-        for (int i = 0; i < kt; i++) {
-            for (int j = 0; j < kf; j++) {
-                int srcTap = ((kt - 1 - i) * kf + (kf - 1 - j)) * cin * cout;
-                int dstTap = i * kf + j;
-                for (int ci = 0; ci < cin; ci++) {
-                    int from = srcTap + ci * cout;
-                    int to = ci * cout * taps + dstTap;
+        forEach(cin, kernel.length, ci -> {
+            for (int i = 0; i < kt; i++) {
+                for (int j = 0; j < kf; j++) {
+                    int from = (((kt - 1 - i) * kf + (kf - 1 - j)) * cin + ci) * cout;
+                    int to = ci * cout * taps + i * kf + j;
                     for (int co = 0; co < cout; co++) {
                         dst[to + co * taps] = kernel[from + co];
                     }
                 }
             }
-        }
+        });
         return dst;
     }
 
@@ -125,6 +131,12 @@ public final class WeightLayouts {
     /** {@code ln(1 + e^p)} without overflow for large p. */
     static double softplus(double p) {
         return p > 30 ? p : Math.log1p(Math.exp(p));
+    }
+
+    /** Runs {@code task(0 .. tasks - 1)}, in parallel when the tensor is big enough to pay for it. */
+    private static void forEach(int tasks, long elements, IntConsumer task) {
+        IntStream range = IntStream.range(0, tasks);
+        (elements >= PARALLEL_ELEMENTS ? range.parallel() : range).forEach(task);
     }
 
     private static void checkLength(float[] src, long expected) {

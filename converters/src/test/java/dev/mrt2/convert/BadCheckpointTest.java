@@ -19,7 +19,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A checkpoint that lacks what a converter needs fails with one message naming the file and the key, and leaves nothing. */
+/**
+ * A checkpoint that lacks what a converter needs fails with one message naming the file and the key, and leaves no
+ * package behind.
+ */
 class BadCheckpointTest {
     private static final Mrt2Dims D = Mrt2Dims.tiny();
 
@@ -40,11 +43,13 @@ class BadCheckpointTest {
     @Test
     void wrongShapeIsNamedWithBothShapes() {
         String key = Mrt2Keys.codec("decoder_4/conv2d_3x3", "kernel");   // [3, 3, W/4, W/4]
-        Path bad = copyTiny("reshaped.safetensors", key, values -> new Tensor(List.of(3L, 3L, 8L, 9L), new float[3 * 3 * 8 * 9]));
+        Path bad = copyTiny("reshaped.safetensors", key,
+                values -> new Tensor(List.of(3L, 3L, 8L, 9L), new float[3 * 3 * 8 * 9]));
         Path out = dir.resolve("out");
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> export(bad, out, new DecoderConverter(D, TinyCheckpoint.FRAMES)));
-        assertEquals("reshaped.safetensors: key '" + key + "' has shape [3, 3, 8, 9], expected [3, 3, 8, 8]", e.getMessage());
+        assertEquals("reshaped.safetensors: key '" + key + "' has shape [3, 3, 8, 9], expected [3, 3, 8, 8]",
+                e.getMessage());
         assertFalse(Files.exists(out));
     }
 

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 /** Every package reads back with our reader and shows exactly the contract of MODELS.md (tiny dimensions). */
 class PackageContractTest {
     private static final Mrt2Dims D = Mrt2Dims.tiny();
+    private static final List<String> PACKAGES =
+            List.of(TemporalConverter.PACKAGE_NAME, DepthConverter.PACKAGE_NAME, DecoderConverter.PACKAGE_NAME);
 
     @Test
     void temporalBodyHasThreeInputsOneOutputAnd48StatesInAppendixBOrder() {
@@ -69,7 +71,7 @@ class PackageContractTest {
 
     @Test
     void everyPackageTargetsIos18() {
-        for (String name : List.of(TemporalConverter.PACKAGE_NAME, DepthConverter.PACKAGE_NAME, DecoderConverter.PACKAGE_NAME)) {
+        for (String name : PACKAGES) {
             Model m = ReadBack.model(name);
             assertEquals(9, m.specificationVersion(), name);
             assertEquals("CoreML8", m.program().main().opset(), name);
@@ -145,7 +147,7 @@ class PackageContractTest {
     @Test
     void outputModelsMdListsEveryFileWithItsSizeAndDigest() throws IOException {
         String md = Files.readString(TinyCheckpoint.sharedOutput().resolve("MODELS.md"));
-        for (String name : List.of(TemporalConverter.PACKAGE_NAME, DepthConverter.PACKAGE_NAME, DecoderConverter.PACKAGE_NAME)) {
+        for (String name : PACKAGES) {
             String weights = name + "/Data/com.apple.CoreML/weights/weight.bin";
             var file = TinyCheckpoint.sharedOutput().resolve(weights);
             assertTrue(md.contains("| `" + weights + "` | " + Files.size(file) + " | `"

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -42,6 +43,9 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** Maps {@code path} read-only and validates the header and the layout; throws {@link SafetensorsException}. */
     public static SafetensorsFile open(Path path) {
+        if (Files.isDirectory(path)) {
+            throw SafetensorsException.of(IO, path, "is a directory, not a safetensors file");
+        }
         MappedByteBuffer map;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -54,7 +58,8 @@ public final class SafetensorsFile implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw SafetensorsException.of(IO, path, "no such file", e);
         } catch (IOException e) {
-            throw SafetensorsException.of(IO, path, "cannot read: " + e, e);
+            throw SafetensorsException.of(IO, path, "cannot read (" + e.getClass().getSimpleName() + "): "
+                    + e.getMessage(), e);
         }
         return of(path, map);
     }

@@ -45,6 +45,11 @@ class SafetensorsFileErrorsTest {
     }
 
     @Test
+    void directoryIsNotAFile() {
+        assertError(fails(dir), IO, null, "is a directory, not a safetensors file");
+    }
+
+    @Test
     void headerTooSmall() throws IOException {
         assertError(fails(RawFile.write(dir, "short.safetensors", new byte[] {1, 0, 0, 0, 0})), HEADER_TOO_SMALL,
                 null, "5 bytes is shorter than the 8-byte header length");

@@ -1,5 +1,6 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.validate.headroom.HeadroomReport;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,10 +18,11 @@ import java.util.TreeMap;
  * @param results          the comparison figures by section
  * @param gates            every gate applied
  * @param firstNonFinite   the first op whose output went non-finite, or null
+ * @param fp16Headroom     per-op FP16 headroom over the validation inputs; null for a package without fp16 ops
  */
 public record ArtifactReport(PackageInfo info, String checkpoint, String checkpointSha256, String packageSource,
                              long seed, String referenceSource, Map<String, Object> results, List<Gate> gates,
-                             String firstNonFinite) {
+                             String firstNonFinite, HeadroomReport fp16Headroom) {
     public static final String SCHEMA = "mrt2-validation-receipt-v1";
 
     public ArtifactReport {
@@ -52,6 +54,9 @@ public record ArtifactReport(PackageInfo info, String checkpoint, String checkpo
         m.put("gates", gates);
         m.put("passed", passed());
         m.put("first_non_finite_op", firstNonFinite);
+        if (fp16Headroom != null) {
+            m.put("fp16_headroom", fp16Headroom.json());
+        }
         return m;
     }
 }

@@ -2,6 +2,8 @@ package dev.mrt2.validate;
 
 import dev.mrt2.convert.SortedJson;
 import dev.mrt2.validate.fixtures.AtomicFile;
+import dev.mrt2.validate.headroom.HeadroomReport;
+import dev.mrt2.validate.headroom.OpHeadroom;
 import dev.mrt2.validate.metrics.Comparison;
 import dev.mrt2.validate.metrics.TokenMismatches;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +43,25 @@ final class Receipts {
                     .append(' ').append(g.threshold()).append(" | ").append(g.passed() ? "passed" : "FAILED")
                     .append(" |\n");
         }
+        if (r.fp16Headroom() != null) {
+            fp16Headroom(s, r.fp16Headroom());
+        }
         s.append("\n## Package files\n\n| File | SHA-256 |\n| --- | --- |\n");
         r.info().files().forEach((f, sha) -> s.append("| `").append(f).append("` | `").append(sha).append("` |\n"));
         return s.toString();
+    }
+
+    /** The ops with the least headroom; the full table is in the JSON receipt. */
+    private static void fp16Headroom(StringBuilder s, HeadroomReport h) {
+        s.append("\n## FP16 headroom\n\n").append(h.worst(HeadroomReport.SUMMARY_OPS).size()).append(" of ")
+                .append(h.ops().size()).append(" fp16 ops with the least headroom below ")
+                .append((int) OpHeadroom.FP16_MAX).append(" (").append(h.flaggedOps())
+                .append(" flagged non-finite; every op in the JSON receipt).\n\n")
+                .append("| Op | Type | Max abs | Headroom |\n| --- | --- | ---: | ---: |\n");
+        for (OpHeadroom o : h.worst(HeadroomReport.SUMMARY_OPS)) {
+            s.append("| `").append(o.op()).append("` | ").append(o.type()).append(" | ").append(o.maxAbsText())
+                    .append(" | ").append(o.headroomText()).append(" |\n");
+        }
     }
 
     /** Headline numbers only: comparisons and token counts, not per-step lists. */

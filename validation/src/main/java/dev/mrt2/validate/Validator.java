@@ -7,6 +7,7 @@ import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.safetensors.SafetensorsFile;
 import dev.mrt2.validate.exec.MlProgramExecutor;
 import dev.mrt2.validate.exec.NonFiniteOp;
+import dev.mrt2.validate.headroom.HeadroomRecorder;
 import dev.mrt2.validate.metrics.Comparison;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +76,9 @@ public final class Validator {
             for (Gate g : report.gates()) {
                 log.accept("  " + g.line());
             }
+            if (report.fp16Headroom() != null) {
+                report.fp16Headroom().summaryLines().forEach(l -> log.accept("  " + l));
+            }
         }
         return new Run(reports, receipts);
     }
@@ -86,7 +90,13 @@ public final class Validator {
         String a = info.artifact();
         String packageSource;
         NonFiniteOp nonFinite;
+        // Only this package's executor is watched: a temporal package composed into the depth check is not.
+        HeadroomRecorder headroom = info.fp16() && info.kind() != PackageInfo.Kind.UNKNOWN
+                ? new HeadroomRecorder() : null;
         try (MlProgramExecutor exec = MlProgramExecutor.load(pkg)) {
+            if (headroom != null) {
+                exec.addObserver(headroom);
+            }
             packageSource = exec.model().description().metadata().userDefined().get("mrt2.source_checkpoint_sha256");
             switch (info.kind()) {
                 case TEMPORAL -> {
@@ -116,7 +126,8 @@ public final class Validator {
             gates.add(Gate.exactly(a, "non_finite_ops", nonFinite == null ? 0 : 1, 0));
         }
         return new ArtifactReport(info, ref.checkpointName(), ref.checkpointSha256(), packageSource, ref.seed(),
-                referenceSource, results, gates, nonFinite == null ? null : nonFinite.toString());
+                referenceSource, results, gates, nonFinite == null ? null : nonFinite.toString(),
+                headroom == null ? null : headroom.report());
     }
 
     /** The depth package per arm, alone and (with a temporal package) composed. */

@@ -172,7 +172,7 @@ public final class Receipts {
     /** One line naming what went wrong in a run; used by the receipts and by the command's error line. */
     public static String problemLine(RunSummary s) {
         if (!"ok".equals(s.status())) {
-            return s.model() + " (" + s.computeUnits() + ") failed on the device: " + s.error();
+            return s.model() + " (" + s.computeUnits() + ") failed in the runner: " + s.error();
         }
         FirstNonFinite f = s.firstNonFinite();
         return s.model() + " (" + s.computeUnits() + ") produced " + s.nonFiniteValues()

@@ -158,7 +158,7 @@ class DeviceBenchTest {
                 "results-iphone-failed-run.json").run(TestBench.phone(tmp, "Test iPhone", null,
                 Duration.ofSeconds(60))));
         assertEquals(Kind.RUN_FAILED, e.kind());
-        assertEquals("MRT2TemporalBody (cpuAndNeuralEngine) failed on the device: prediction failed: Error "
+        assertEquals("MRT2TemporalBody (cpuAndNeuralEngine) failed in the runner: prediction failed: Error "
                 + "Domain=com.apple.CoreML Code=0 \"Failed to evaluate model 0 in pipeline\"", e.getMessage());
     }
 

@@ -81,7 +81,7 @@ class ReceiptsTest {
         String md = Files.readString(report("results-iphone-failed-run.json").receiptMd());
         assertTrue(md.contains("| MRT2TemporalBody | cpuAndNeuralEngine | failed | 0 | - | - | - | - | - | n/a | n/a "
                 + "| - |"), md);
-        assertTrue(md.contains("## Problems\n\n- MRT2TemporalBody (cpuAndNeuralEngine) failed on the device: "
+        assertTrue(md.contains("## Problems\n\n- MRT2TemporalBody (cpuAndNeuralEngine) failed in the runner: "
                 + "prediction failed"), md);
     }
 

@@ -22,7 +22,18 @@ import java.util.TreeMap;
 public final class MlPackageReader {
     private MlPackageReader() {}
 
+    /** Reads and checks a package; every problem is a {@link PackageFormatException} naming the package and file. */
     public static MlPackage read(Path pkg) {
+        try {
+            return readChecked(pkg);
+        } catch (PackageFormatException e) {
+            throw e;
+        } catch (MilException e) {
+            throw new PackageFormatException(e.getMessage(), e);
+        }
+    }
+
+    private static MlPackage readChecked(Path pkg) {
         if (!Files.isDirectory(pkg)) {
             throw new MilException(pkg + ": not a directory (a .mlpackage is a directory)");
         }

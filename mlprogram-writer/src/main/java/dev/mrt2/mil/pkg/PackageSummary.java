@@ -166,7 +166,7 @@ public record PackageSummary(String path, int specificationVersion, String deplo
     }
 
     private static void line(StringBuilder out, String label, String value) {
-        out.append(String.format("%-12s%s%n", label, value).replace(System.lineSeparator(), "\n"));
+        out.append(String.format("%-12s%s", label, value)).append('\n');
     }
 
     /** The summary as a sorted map of plain values (maps, lists, strings, numbers), e.g. for a CLI's JSON writer. */

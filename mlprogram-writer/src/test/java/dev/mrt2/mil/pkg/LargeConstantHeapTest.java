@@ -66,7 +66,6 @@ class LargeConstantHeapTest {
 
     private static void assertGrowthBelowBudget(String what, long before, long after) {
         long growth = after - before;
-        System.err.println("HEAP " + what + " growth=" + growth);
         assertTrue(growth < HEAP_BUDGET, what + ": heap grew by " + growth + " bytes for a " + CONSTANT_BYTES + "-byte constant");
     }
 

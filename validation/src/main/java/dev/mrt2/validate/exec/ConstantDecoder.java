@@ -24,6 +24,26 @@ final class ConstantDecoder {
 
     private ConstantDecoder() {}
 
+    static float halfToFloat(short bits) {
+        return HALF_TO_FLOAT[bits & 0xFFFF];
+    }
+
+    /** The raw binary16 patterns of an fp16 constant (half the memory of its float values). */
+    static short[] halfBits(ConstValue value) {
+        TensorType type = value.type();
+        if (type.dataType() != DataType.FLOAT16) {
+            throw new IllegalArgumentException("not an fp16 constant: " + type);
+        }
+        int n = Math.toIntExact(type.elementCount());
+        ByteBuffer data = value.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (data.remaining() < 2L * n) {
+            throw new ExecutorException("constant of type " + type + " holds " + data.remaining() + " bytes, needs " + 2L * n);
+        }
+        short[] bits = new short[n];
+        data.asShortBuffer().get(bits);
+        return bits;
+    }
+
     static boolean isString(ConstValue value) {
         return value.type().dataType() == DataType.STRING;
     }
@@ -46,8 +66,7 @@ final class ConstantDecoder {
         }
         return switch (type.dataType()) {
             case FLOAT16 -> {
-                short[] bits = new short[n];
-                data.asShortBuffer().get(bits);
+                short[] bits = halfBits(value);
                 float[] f = new float[n];
                 for (int i = 0; i < n; i++) {
                     f[i] = HALF_TO_FLOAT[bits[i] & 0xFFFF];

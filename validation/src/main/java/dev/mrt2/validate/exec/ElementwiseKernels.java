@@ -58,24 +58,27 @@ final class ElementwiseKernels {
         return NdArray.i32(shape, out);
     }
 
-    /** Float arithmetic on equal-length operands; the common ops get their own loop because they run on big tensors. */
+    /** Float arithmetic on equal-length operands; each op is its own loop because the decoder runs them on big tensors. */
     static float[] floatArithmetic(String op, float[] x, float[] y) {
-        int n = x.length;
-        float[] out = new float[n];
+        float[] out = new float[x.length];
+        Parallel.range(x.length, (from, to) -> floatArithmetic(op, x, y, out, from, to));
+        return out;
+    }
+
+    private static void floatArithmetic(String op, float[] x, float[] y, float[] out, int from, int to) {
         switch (op) {
-            case "add" -> { for (int i = 0; i < n; i++) out[i] = x[i] + y[i]; }
-            case "sub" -> { for (int i = 0; i < n; i++) out[i] = x[i] - y[i]; }
-            case "mul" -> { for (int i = 0; i < n; i++) out[i] = x[i] * y[i]; }
-            case "real_div" -> { for (int i = 0; i < n; i++) out[i] = x[i] / y[i]; }
-            case "maximum" -> { for (int i = 0; i < n; i++) out[i] = Math.max(x[i], y[i]); }
-            case "minimum" -> { for (int i = 0; i < n; i++) out[i] = Math.min(x[i], y[i]); }
-            case "pow" -> { for (int i = 0; i < n; i++) out[i] = (float) Math.pow(x[i], y[i]); }
-            case "floor_div" -> { for (int i = 0; i < n; i++) out[i] = (float) Math.floor(x[i] / y[i]); }
+            case "add" -> { for (int i = from; i < to; i++) out[i] = x[i] + y[i]; }
+            case "sub" -> { for (int i = from; i < to; i++) out[i] = x[i] - y[i]; }
+            case "mul" -> { for (int i = from; i < to; i++) out[i] = x[i] * y[i]; }
+            case "real_div" -> { for (int i = from; i < to; i++) out[i] = x[i] / y[i]; }
+            case "maximum" -> { for (int i = from; i < to; i++) out[i] = Math.max(x[i], y[i]); }
+            case "minimum" -> { for (int i = from; i < to; i++) out[i] = Math.min(x[i], y[i]); }
+            case "pow" -> { for (int i = from; i < to; i++) out[i] = (float) Math.pow(x[i], y[i]); }
+            case "floor_div" -> { for (int i = from; i < to; i++) out[i] = (float) Math.floor(x[i] / y[i]); }
             // NumPy's mod: the result takes the sign of the divisor
-            case "mod" -> { for (int i = 0; i < n; i++) out[i] = x[i] - (float) Math.floor(x[i] / y[i]) * y[i]; }
+            case "mod" -> { for (int i = from; i < to; i++) out[i] = x[i] - (float) Math.floor(x[i] / y[i]) * y[i]; }
             default -> throw new IllegalArgumentException(op);
         }
-        return out;
     }
 
     private static int intArithmetic(OpArgs a, String op, int x, int y) {

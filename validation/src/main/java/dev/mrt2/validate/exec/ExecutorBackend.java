@@ -16,7 +16,7 @@ public enum ExecutorBackend {
 
     /** DJL when its PyTorch engine loads offline on this machine, otherwise JAVA. */
     public static ExecutorBackend auto() {
-        return DjlConv.available() ? DJL : JAVA;
+        return DjlKernels.available() ? DJL : JAVA;
     }
 
     public static ExecutorBackend fromSystemProperty() {

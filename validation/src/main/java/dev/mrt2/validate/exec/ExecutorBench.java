@@ -13,10 +13,10 @@ import java.util.SplittableRandom;
 
 /**
  * Times {@link MlProgramExecutor#predict} on packages, for {@code scripts/bench-executor} (timings never live in unit
- * tests). Inputs are seeded: floats N(0, 0.15²)-like uniform noise of the same spread, ints 0.
+ * tests). Inputs are seeded: floats uniform in ±0.26 (the spread of the N(0, 0.15) seed fixtures), ints 0.
  * <pre>java -cp mrt2.jar dev.mrt2.validate.exec.ExecutorBench [--backend B] [--warmup N] [--repeats N] PKG...</pre>
  * Prints one line per package: load ms, first call ms (constant decoding and JIT included), then the median and
- * the fastest of the timed calls.
+ * the fastest of the timed calls. {@code --profile} adds the time per op type (time between consecutive op outputs).
  */
 public final class ExecutorBench {
     private ExecutorBench() {}
@@ -25,21 +25,23 @@ public final class ExecutorBench {
         ExecutorBackend backend = ExecutorBackend.auto();
         int warmup = 2;
         int repeats = 5;
+        boolean profile = false;
         List<Path> packages = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--backend" -> backend = ExecutorBackend.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--profile" -> profile = true;
                 default -> packages.add(Path.of(args[i]));
             }
         }
         for (Path pkg : packages) {
-            bench(pkg, backend, warmup, repeats);
+            bench(pkg, backend, warmup, repeats, profile);
         }
     }
 
-    private static void bench(Path pkg, ExecutorBackend backend, int warmup, int repeats) {
+    private static void bench(Path pkg, ExecutorBackend backend, int warmup, int repeats, boolean profile) {
         long t0 = System.nanoTime();
         try (MlProgramExecutor exec = MlProgramExecutor.load(pkg, backend)) {
             double loadMs = ms(t0);
@@ -50,9 +52,14 @@ public final class ExecutorBench {
             for (int i = 0; i < warmup; i++) {
                 exec.predict(inputs);
             }
+            OpClock clock = new OpClock();
+            if (profile) {
+                exec.addObserver(clock);
+            }
             double[] times = new double[repeats];
             for (int i = 0; i < repeats; i++) {
                 long t = System.nanoTime();
+                clock.last = t;
                 exec.predict(inputs);
                 times[i] = ms(t);
             }
@@ -62,6 +69,24 @@ public final class ExecutorBench {
                     pkg.getFileName(), exec.backend(), exec.convBackendName(), loadMs, firstMs,
                     times.length == 0 ? Double.NaN : times[times.length / 2], times.length == 0 ? Double.NaN : times[0],
                     repeats, warmup, exec.firstNonFinite().map(Object::toString).orElse("none"));
+            if (profile) {
+                clock.byType.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                        .forEach(e -> System.out.printf(Locale.ROOT, "  %-28s %8.1f ms/call%n", e.getKey(),
+                                e.getValue() / 1e6 / Math.max(1, times.length)));
+            }
+        }
+    }
+
+    /** Charges the time since the previous op output to the op type that just finished (the observer fires after it). */
+    private static final class OpClock implements OpObserver {
+        final Map<String, Long> byType = new java.util.TreeMap<>();
+        long last;
+
+        @Override
+        public void onOutput(String opName, String opType, NdArray output) {
+            long now = System.nanoTime();
+            byType.merge(opType, now - last, Long::sum);
+            last = now;
         }
     }
 

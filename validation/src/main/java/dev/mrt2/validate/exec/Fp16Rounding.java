@@ -36,8 +36,10 @@ final class Fp16Rounding {
 
     /** Rounds {@code values} in place. */
     static void roundInPlace(float[] values) {
-        for (int i = 0; i < values.length; i++) {
-            values[i] = round(values[i]);
-        }
+        Parallel.range(values.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                values[i] = round(values[i]);
+            }
+        });
     }
 }

@@ -40,6 +40,30 @@ final class Gemm {
         }
     }
 
+    /**
+     * One row of A (a streaming step): eight independent sums so the adds' latency is hidden while the weight
+     * streams from memory. Returns the first column it left to the general loop.
+     */
+    private static int singleRow(float[] a, int aOff, float[] bt, int bOff, float[] c, int cOff, int k, int p0, int p1,
+                                 int j0, int j1) {
+        int j = j0;
+        for (; j + 8 <= j1; j += 8) {
+            int b0 = bOff + j * k;
+            int c0 = cOff + j;
+            float s0 = c[c0], s1 = c[c0 + 1], s2 = c[c0 + 2], s3 = c[c0 + 3];
+            float s4 = c[c0 + 4], s5 = c[c0 + 5], s6 = c[c0 + 6], s7 = c[c0 + 7];
+            for (int p = p0; p < p1; p++) {
+                float x = a[aOff + p];
+                int q = b0 + p;
+                s0 += x * bt[q]; s1 += x * bt[q + k]; s2 += x * bt[q + 2 * k]; s3 += x * bt[q + 3 * k];
+                s4 += x * bt[q + 4 * k]; s5 += x * bt[q + 5 * k]; s6 += x * bt[q + 6 * k]; s7 += x * bt[q + 7 * k];
+            }
+            c[c0] = s0; c[c0 + 1] = s1; c[c0 + 2] = s2; c[c0 + 3] = s3;
+            c[c0 + 4] = s4; c[c0 + 5] = s5; c[c0 + 6] = s6; c[c0 + 7] = s7;
+        }
+        return j;
+    }
+
     /** Columns [j0, j1) of C. A partial sum kept in C between k blocks resumes exactly where it stopped. */
     private static void columns(float[] a, int aOff, float[] bt, int bOff, float[] c, int cOff, int m, int n, int k,
                                 int j0, int j1) {
@@ -49,6 +73,9 @@ final class Gemm {
         for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
             int p1 = Math.min(k, p0 + K_BLOCK);
             int j = j0;
+            if (m == 1) {
+                j = singleRow(a, aOff, bt, bOff, c, cOff, k, p0, p1, j0, j1);
+            }
             for (; j + 4 <= j1; j += 4) {
                 int b0 = bOff + j * k;
                 int b1 = b0 + k;
@@ -94,6 +121,56 @@ final class Gemm {
                     }
                     c[c0] = s;
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #blocked} with Bt held as binary16 patterns: each weight is widened exactly before the same multiply
+     * and add, so the result is still bit-identical to {@link #scalar} on the widened weights, while only half the
+     * bytes stream from memory (a streaming temporal step is bound by that).
+     */
+    static void blockedHalf(float[] a, int aOff, short[] bt, int bOff, float[] c, int cOff, int m, int n, int k) {
+        int chunks = (n + N_CHUNK - 1) / N_CHUNK;
+        if ((long) m * n * k >= PARALLEL_WORK && chunks > 1) {
+            IntStream.range(0, chunks).parallel().forEach(ch -> halfColumns(a, aOff, bt, bOff, c, cOff, m, n, k,
+                    ch * N_CHUNK, Math.min(n, (ch + 1) * N_CHUNK)));
+        } else {
+            halfColumns(a, aOff, bt, bOff, c, cOff, m, n, k, 0, n);
+        }
+    }
+
+    private static void halfColumns(float[] a, int aOff, short[] bt, int bOff, float[] c, int cOff, int m, int n, int k,
+                                    int j0, int j1) {
+        for (int i = 0; i < m; i++) {
+            int r0 = aOff + i * k;
+            int j = j0;
+            for (; j + 8 <= j1; j += 8) {
+                int b0 = bOff + j * k;
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+                for (int p = 0; p < k; p++) {
+                    float x = a[r0 + p];
+                    int q = b0 + p;
+                    s0 += x * ConstantDecoder.halfToFloat(bt[q]);
+                    s1 += x * ConstantDecoder.halfToFloat(bt[q + k]);
+                    s2 += x * ConstantDecoder.halfToFloat(bt[q + 2 * k]);
+                    s3 += x * ConstantDecoder.halfToFloat(bt[q + 3 * k]);
+                    s4 += x * ConstantDecoder.halfToFloat(bt[q + 4 * k]);
+                    s5 += x * ConstantDecoder.halfToFloat(bt[q + 5 * k]);
+                    s6 += x * ConstantDecoder.halfToFloat(bt[q + 6 * k]);
+                    s7 += x * ConstantDecoder.halfToFloat(bt[q + 7 * k]);
+                }
+                int c0 = cOff + i * n + j;
+                c[c0] = s0; c[c0 + 1] = s1; c[c0 + 2] = s2; c[c0 + 3] = s3;
+                c[c0 + 4] = s4; c[c0 + 5] = s5; c[c0 + 6] = s6; c[c0 + 7] = s7;
+            }
+            for (; j < j1; j++) {
+                int b0 = bOff + j * k;
+                float s = 0f;
+                for (int p = 0; p < k; p++) {
+                    s += a[r0 + p] * ConstantDecoder.halfToFloat(bt[b0 + p]);
+                }
+                c[cOff + i * n + j] = s;
             }
         }
     }

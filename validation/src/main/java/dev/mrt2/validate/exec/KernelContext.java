@@ -19,7 +19,7 @@ final class KernelContext implements AutoCloseable {
         this.conv = switch (backend) {
             case SCALAR -> new ScalarConv();
             case JAVA -> new JavaConv();
-            case DJL -> DjlConv.open();
+            case DJL -> DjlKernels.open();
         };
     }
 
@@ -29,6 +29,11 @@ final class KernelContext implements AutoCloseable {
 
     ConvBackend conv() {
         return conv;
+    }
+
+    /** The DJL kernels when the backend is DJL, else null. */
+    DjlKernels djl() {
+        return conv instanceof DjlKernels d ? d : null;
     }
 
     /** {@code C = A · Btᵀ} with the backend's GEMM. */

@@ -1,7 +1,6 @@
 package dev.mrt2.validate.exec;
 
 import java.util.Collections;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -27,14 +26,5 @@ final class Kernels {
 
     static Kernel forType(String opType) {
         return TABLE.get(opType);
-    }
-
-    /** The supported op types, sorted. */
-    static java.util.Set<String> supported() {
-        return TABLE.keySet();
-    }
-
-    static Map<String, Kernel> table() {
-        return TABLE;
     }
 }

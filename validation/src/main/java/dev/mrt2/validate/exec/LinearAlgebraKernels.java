@@ -10,6 +10,13 @@ import java.util.Map;
  * batch dims included; a constant operand's copy is made once and cached.
  */
 final class LinearAlgebraKernels {
+    /**
+     * With a single row (a streaming step) a linear layer only streams its weight from memory and the Java GEMM keeps
+     * up; from a few rows on (the depth body's 12 positions) it is compute bound and MKL's vector kernels win.
+     */
+    private static final int DJL_MIN_ROWS = 4;
+    private static final long DJL_MIN_MACS = 1L << 20;
+
     private LinearAlgebraKernels() {}
 
     static void register(Map<String, Kernel> table) {
@@ -17,21 +24,32 @@ final class LinearAlgebraKernels {
                 a.boolValue("transpose_x", false), a.boolValue("transpose_y", false), a.isConstant("y"))));
         table.put("linear", Kernel.single(LinearAlgebraKernels::linear));
         table.put("scaled_dot_product_attention", Kernel.single(LinearAlgebraKernels::attention));
+        table.put("einsum", Kernel.single(LinearAlgebraKernels::einsum));
     }
 
     /** {@code x · weightᵀ + bias}: x {@code [*D, D_in]}, weight {@code [D_out, D_in]}, bias {@code [D_out]} (default 0). */
     private static NdArray linear(OpArgs a) {
         NdArray x = floats(a, "x");
-        NdArray w = floats(a, "weight");
         NdArray bias = a.optTensor("bias");
-        if (w.rank() != 2 || x.rank() < 1 || x.dim(-1) != w.dim(1)) {
-            throw a.fail("x " + x + " last dim must equal weight " + w + " dim 1");
+        ConstantTable.HalfConstant half = a.context().backend() == ExecutorBackend.SCALAR ? null : a.halfConstant("weight");
+        int[] ws = half != null ? half.shape() : floats(a, "weight").shape();
+        if (ws.length != 2 || x.rank() < 1 || x.dim(-1) != ws[1]) {
+            throw a.fail("x " + x + " last dim must equal weight " + java.util.Arrays.toString(ws) + " dim 1");
         }
-        int n = w.dim(0);
-        int k = w.dim(1);
+        int n = ws[0];
+        int k = ws[1];
         int m = k == 0 ? 0 : x.size() / k;
-        float[] c = new float[m * n];
-        a.context().gemm(x.floats(), 0, w.floats(), 0, c, 0, m, n, k);
+        float[] c;
+        DjlKernels djl = a.context().djl();
+        if (djl != null && m >= DJL_MIN_ROWS && (long) m * n * k >= DJL_MIN_MACS) {
+            c = djl.linear(x.floats(), m, k, floats(a, "weight"), a.isConstant("weight"));
+        } else if (half != null) {
+            c = new float[m * n];
+            Gemm.blockedHalf(x.floats(), 0, half.bits(), 0, c, 0, m, n, k);
+        } else {
+            c = new float[m * n];
+            a.context().gemm(x.floats(), 0, floats(a, "weight").floats(), 0, c, 0, m, n, k);
+        }
         if (bias != null) {
             if (bias.size() != n) throw a.fail("bias " + bias + " != [" + n + "]");
             float[] b = bias.floats();
@@ -153,6 +171,64 @@ final class LinearAlgebraKernels {
             }
         }
         return NdArray.i32(new int[] {m, n}, c);
+    }
+
+    /**
+     * The two contractions MIL allows (coreml-mlpackage.md §6.6), under any letters: {@code nchw,nwhu->nchu} and
+     * {@code chw,whr->chr}, i.e. for every (n, h) a {@code [c, w] · [w, u]} product. Rank 3 is rank 4 with n = 1.
+     */
+    private static NdArray einsum(OpArgs a) {
+        java.util.List<NdArray> values = a.tensors("values");
+        String eq = a.stringValue("equation", "").replace(" ", "");
+        if (values.size() != 2) throw a.fail("einsum needs exactly 2 values, got " + values.size());
+        NdArray x = values.get(0);
+        NdArray y = values.get(1);
+        boolean four = x.rank() == 4 && y.rank() == 4;
+        if (!supportedEinsum(eq, four ? 4 : x.rank() == 3 && y.rank() == 3 ? 3 : 0) || !x.isFloat() || !y.isFloat()) {
+            throw a.fail("unsupported einsum '" + eq + "' for " + x + " and " + y
+                    + " (supported: nchw,nwhu->nchu and chw,whr->chr)");
+        }
+        int n = four ? x.dim(0) : 1;
+        int c = x.dim(-3);
+        int h = x.dim(-2);
+        int w = x.dim(-1);
+        int u = y.dim(-1);
+        if ((four && y.dim(0) != n) || y.dim(-3) != w || y.dim(-2) != h) {
+            throw a.fail("einsum '" + eq + "': y " + y + " does not match x " + x);
+        }
+        float[] xs = x.floats();
+        float[] ys = y.floats();
+        float[] out = new float[n * c * h * u];
+        for (int b = 0; b < n; b++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int hi = 0; hi < h; hi++) {
+                    for (int ui = 0; ui < u; ui++) {
+                        float acc = 0f;
+                        for (int wi = 0; wi < w; wi++) {
+                            acc += xs[((b * c + ci) * h + hi) * w + wi] * ys[((b * w + wi) * h + hi) * u + ui];
+                        }
+                        out[((b * c + ci) * h + hi) * u + ui] = acc;
+                    }
+                }
+            }
+        }
+        return NdArray.f32(four ? new int[] {n, c, h, u} : new int[] {c, h, u}, out);
+    }
+
+    /** Whether {@code eq} is {@code nchw,nwhu->nchu} (rank 4) or {@code chw,whr->chr} (rank 3) in some letters. */
+    private static boolean supportedEinsum(String eq, int rank) {
+        String[] io = eq.split("->");
+        String[] in = io.length == 2 ? io[0].split(",") : new String[0];
+        if (rank == 0 || in.length != 2 || in[0].length() != rank || in[1].length() != rank || io[1].length() != rank) {
+            return false;
+        }
+        String x = rank == 4 ? in[0] : "_" + in[0];          // n c h w
+        String y = rank == 4 ? in[1] : x.charAt(0) + in[1];  // n w h u
+        String o = rank == 4 ? io[1] : x.charAt(0) + io[1];  // n c h u
+        String letters = "" + x.charAt(0) + x.charAt(1) + x.charAt(2) + x.charAt(3) + y.charAt(3);
+        return letters.chars().distinct().count() == 5
+                && y.equals("" + x.charAt(0) + x.charAt(3) + x.charAt(2) + y.charAt(3))
+                && o.equals("" + x.charAt(0) + x.charAt(1) + x.charAt(2) + y.charAt(3));
     }
 
     /** {@code softmax(Q·Kᵀ/√E + mask)·V}; a bool mask keeps positions where it is true. */

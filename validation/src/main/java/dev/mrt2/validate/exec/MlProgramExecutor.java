@@ -95,6 +95,10 @@ public final class MlProgramExecutor implements AutoCloseable {
     }
 
     /** Runs an already opened package; the caller keeps ownership and closes it after the executor. */
+    public static MlProgramExecutor load(MlPackage pkg) {
+        return load(pkg, ExecutorBackend.fromSystemProperty());
+    }
+
     public static MlProgramExecutor load(MlPackage pkg, ExecutorBackend backend) {
         return new MlProgramExecutor(pkg.model(), pkg.path().getFileName().toString(), backend, null);
     }
@@ -375,7 +379,7 @@ public final class MlProgramExecutor implements AutoCloseable {
     /** Whether a kernel handed back an input's own array (pass-through ops), which must not be rounded in place. */
     private static boolean sharesInput(OpArgs args, float[] data) {
         for (String param : args.paramNames()) {
-            for (NdArray t : args.resolvedTensors(param)) {
+            for (NdArray t : args.peekTensors(param)) {
                 if (t.isFloat() && t.floats() == data) {
                     return true;
                 }
@@ -445,6 +449,17 @@ public final class MlProgramExecutor implements AutoCloseable {
         public NdArray tensor(String name) {
             NdArray t = env.get(name);
             return t != null ? t : constants.tensor(name);
+        }
+
+        @Override
+        public NdArray peek(String name) {
+            NdArray t = env.get(name);
+            return t != null ? t : constants.decodedOrNull(name);
+        }
+
+        @Override
+        public ConstantTable.HalfConstant halfConstant(String name) {
+            return constants.half(name);
         }
 
         @Override

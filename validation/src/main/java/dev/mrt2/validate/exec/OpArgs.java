@@ -83,16 +83,28 @@ final class OpArgs {
         return planned.params.keySet();
     }
 
-    /** The tensors bound to {@code param} that resolve to tensors (strings and states skipped). */
-    List<NdArray> resolvedTensors(String param) {
+    /** The tensors bound to {@code param} that are live or already decoded (strings, states, untouched constants skipped). */
+    List<NdArray> peekTensors(String param) {
         List<NdArray> out = new ArrayList<>();
         for (PlannedOp.Arg arg : planned.params.getOrDefault(param, List.of())) {
-            NdArray t = arg.isName() ? values.tensor(arg.name()) : arg.tensor();
+            NdArray t = arg.isName() ? values.peek(arg.name()) : arg.tensor();
             if (t != null) {
                 out.add(t);
             }
         }
         return out;
+    }
+
+    /**
+     * The fp16 constant bound to {@code param} as binary16 patterns, or null when the parameter is anything else.
+     * Lets a kernel stream half the bytes of a large weight without ever expanding it to floats.
+     */
+    ConstantTable.HalfConstant halfConstant(String param) {
+        List<PlannedOp.Arg> args = planned.params.get(param);
+        if (args == null || args.size() != 1 || !args.get(0).isName()) {
+            return null;
+        }
+        return values.halfConstant(args.get(0).name());
     }
 
     /** Whether the value bound to {@code param} is a constant, so a kernel may cache a re-laid-out copy of it. */

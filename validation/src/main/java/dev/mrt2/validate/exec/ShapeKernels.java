@@ -27,7 +27,9 @@ final class ShapeKernels {
         table.put("squeeze", Kernel.single(ShapeKernels::squeeze));
         table.put("tile", Kernel.single(ShapeKernels::tile));
         table.put("pad", Kernel.single(ShapeKernels::pad));
-        table.put("fill", Kernel.single(ShapeKernels::fill));
+        table.put("fill", Kernel.single(a -> fill(a, a.intList("shape"))));
+        table.put("fill_like", Kernel.single(a -> fill(a, a.tensor("ref_tensor").shape())));
+        table.put("pixel_unshuffle", Kernel.single(ShapeKernels::pixelUnshuffle));
         table.put("range_1d", Kernel.single(ShapeKernels::range));
         table.put("upsample_nearest_neighbor", Kernel.single(ShapeKernels::upsampleNearest));
     }
@@ -298,8 +300,7 @@ final class ShapeKernels {
         return NdArray.f32(out, dst);
     }
 
-    private static NdArray fill(OpArgs a) {
-        int[] shape = a.intList("shape");
+    private static NdArray fill(OpArgs a, int[] shape) {
         DataType dt = a.outputType(0).dataType();
         int n = Shapes.size(shape);
         if (dt.isFloat()) {
@@ -326,6 +327,21 @@ final class ShapeKernels {
         int[] v = new int[n];
         for (int i = 0; i < n; i++) v[i] = (int) (start + (long) i * (int) step);
         return NdArray.i32(new int[] {n}, v);
+    }
+
+    /** {@code out[n, c·r² + i·r + j, h, w] = x[n, c, h·r + i, w·r + j]} for x {@code [N, C, H, W]}. */
+    private static NdArray pixelUnshuffle(OpArgs a) {
+        NdArray x = a.tensor("x");
+        int r = a.intValue("downscale_factor");
+        int[] in = x.shape();
+        if (in.length != 4 || r < 1 || in[2] % r != 0 || in[3] % r != 0) {
+            throw a.fail("x must be [N, C, H, W] with H and W divisible by " + r + ", got " + x);
+        }
+        // view x as [N, C, H/r, r, W/r, r] and read it as [N, C, r, r, H/r, W/r]
+        int[] st = Shapes.strides(in);
+        int[] viewShape = {in[0], in[1], r, r, in[2] / r, in[3] / r};
+        int[] viewStrides = {st[0], st[1], st[2], st[3], st[2] * r, st[3] * r};
+        return Strided.gather(x, 0, viewStrides, viewShape).reshape(in[0], in[1] * r * r, in[2] / r, in[3] / r);
     }
 
     /** {@code out[…, h, w] = x[…, ⌊h / s_h⌋, ⌊w / s_w⌋]} on the last two axes. */

@@ -27,43 +27,54 @@ final class Strided {
         if (dst.length == 0) {
             return;
         }
-        if (shape.length == 0) {
-            dst[0] = src[offset];
-            return;
-        }
-        gatherAxis(src, offset, strides, shape, dst, 0, 0);
+        int[][] simple = simplify(strides, shape);
+        gatherAxis(src, offset, simple[0], simple[1], dst, 0, 0);
     }
 
+    /** Recurses over the outer axes; the last two axes are one loop nest, so small inner axes cost no calls. */
     private static int gatherAxis(float[] src, int offset, int[] strides, int[] shape, float[] dst, int axis, int pos) {
-        int n = shape[axis];
-        int stride = strides[axis];
-        if (axis == shape.length - 1) {
-            if (stride == 1) {
-                System.arraycopy(src, offset, dst, pos, n);
-            } else if (stride == 0) {
-                java.util.Arrays.fill(dst, pos, pos + n, src[offset]);
-            } else {
-                for (int i = 0; i < n; i++) {
-                    dst[pos + i] = src[offset + i * stride];
-                }
-            }
-            return pos + n;
+        int rank = shape.length;
+        if (axis == rank - 1) {
+            return gatherRun(src, offset, strides[axis], shape[axis], dst, pos);
         }
-        for (int i = 0; i < n; i++) {
-            pos = gatherAxis(src, offset + i * stride, strides, shape, dst, axis + 1, pos);
+        if (axis == rank - 2) {
+            int n = shape[axis];
+            int stride = strides[axis];
+            int inner = shape[rank - 1];
+            int innerStride = strides[rank - 1];
+            for (int i = 0; i < n; i++) {
+                pos = gatherRun(src, offset + i * stride, innerStride, inner, dst, pos);
+            }
+            return pos;
+        }
+        for (int i = 0; i < shape[axis]; i++) {
+            pos = gatherAxis(src, offset + i * strides[axis], strides, shape, dst, axis + 1, pos);
         }
         return pos;
+    }
+
+    private static int gatherRun(float[] src, int offset, int stride, int n, float[] dst, int pos) {
+        if (n >= 16 && stride == 1) {
+            System.arraycopy(src, offset, dst, pos, n);
+        } else if (stride == 0) {
+            float v = src[offset];
+            for (int i = 0; i < n; i++) {
+                dst[pos + i] = v;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst[pos + i] = src[offset + i * stride];
+            }
+        }
+        return pos + n;
     }
 
     static void gather(int[] src, int offset, int[] strides, int[] shape, int[] dst) {
         if (dst.length == 0) {
             return;
         }
-        if (shape.length == 0) {
-            dst[0] = src[offset];
-            return;
-        }
-        gatherAxis(src, offset, strides, shape, dst, 0, 0);
+        int[][] simple = simplify(strides, shape);
+        gatherAxis(src, offset, simple[0], simple[1], dst, 0, 0);
     }
 
     private static int gatherAxis(int[] src, int offset, int[] strides, int[] shape, int[] dst, int axis, int pos) {
@@ -79,6 +90,34 @@ final class Strided {
             pos = gatherAxis(src, offset + i * stride, strides, shape, dst, axis + 1, pos);
         }
         return pos;
+    }
+
+    /**
+     * The same view with fewer axes: size-1 axes dropped, and neighbours merged where the outer one steps exactly
+     * over the inner one ({@code stride[i] == stride[i+1] · shape[i+1]}, which includes two broadcast axes). Returns
+     * {strides, shape}, at least one axis.
+     */
+    static int[][] simplify(int[] strides, int[] shape) {
+        int[] st = new int[Math.max(1, shape.length)];
+        int[] sh = new int[st.length];
+        int n = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1) {
+                continue;
+            }
+            if (n > 0 && st[n - 1] == strides[i] * shape[i]) {
+                sh[n - 1] *= shape[i];
+                st[n - 1] = strides[i];
+            } else {
+                st[n] = strides[i];
+                sh[n] = shape[i];
+                n++;
+            }
+        }
+        if (n == 0) {
+            return new int[][] {{0}, {1}};
+        }
+        return new int[][] {java.util.Arrays.copyOf(st, n), java.util.Arrays.copyOf(sh, n)};
     }
 
     /** Writes contiguous {@code src} of {@code shape} into the strided view of {@code dst} (the inverse of gather). */

@@ -23,6 +23,9 @@ final class UnaryKernels {
         floatOp(table, "cos", Math::cos);
         floatOp(table, "tan", Math::tan);
         floatOp(table, "atan", Math::atan);
+        floatOp(table, "asin", Math::asin);
+        floatOp(table, "acos", Math::acos);
+        floatOp(table, "atanh", v -> 0.5 * Math.log((1 + v) / (1 - v)));
         floatOp(table, "sinh", Math::sinh);
         floatOp(table, "cosh", Math::cosh);
         floatOp(table, "floor", Math::floor);
@@ -44,6 +47,7 @@ final class UnaryKernels {
         table.put("inverse", Kernel.single(a -> withEpsilon(a, 1e-4f, (v, e) -> 1 / (v + e))));
         table.put("elu", Kernel.single(UnaryKernels::elu));
         table.put("leaky_relu", Kernel.single(UnaryKernels::leakyRelu));
+        table.put("prelu", Kernel.single(UnaryKernels::prelu));
         table.put("clip", Kernel.single(UnaryKernels::clip));
         table.put("gelu", Kernel.single(UnaryKernels::gelu));
         table.put("identity", Kernel.single(a -> a.tensor("x")));
@@ -69,9 +73,11 @@ final class UnaryKernels {
     static NdArray map(OpArgs a, NdArray x, DoubleUnaryOperator f) {
         float[] in = x.floats();
         float[] out = new float[in.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) f.applyAsDouble(in[i]);
-        }
+        Parallel.range(out.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = (float) f.applyAsDouble(in[i]);
+            }
+        });
         return NdArray.f32(x.shape(), out);
     }
 
@@ -96,22 +102,65 @@ final class UnaryKernels {
         return map(a, floatInput(a), v -> f.apply(v, eps));
     }
 
-    /** {@code x > 0 ? x : α(eˣ − 1)}; expm1 keeps small negative inputs accurate (mrt2-model.md §14 item 5). */
+    /** {@code x > 0 ? x : α·expm1(x)} (mrt2-model.md §14 item 5); the decoder runs it on every activation. */
     private static NdArray elu(OpArgs a) {
         double alpha = a.floatValue("alpha", 1f);
         NdArray x = floatInput(a);
         float[] in = x.floats();
         float[] out = new float[in.length];
-        for (int i = 0; i < out.length; i++) {
-            float v = in[i];
-            out[i] = v > 0 ? v : (float) (alpha * Math.expm1(v));
-        }
+        Parallel.range(out.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float v = in[i];
+                out[i] = v > 0 ? v : (float) (alpha * expm1(v));
+            }
+        });
         return NdArray.f32(x.shape(), out);
+    }
+
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2 = 0.6931471805599453;
+
+    /**
+     * eˣ − 1 for float-range inputs, accurate to well inside a float ulp ({@code MathFunctionsTest} sweeps it against
+     * {@code Math.expm1}, which is several times slower and ran on every decoder activation). With
+     * {@code x = k·ln2 + r}, |r| ≤ ln2/2: {@code eˣ − 1 = 2ᵏ·expm1(r) + (2ᵏ − 1)}, and expm1(r) is its Taylor series to
+     * r⁸ (truncation below 1e-9 relative), so no cancellation near zero.
+     */
+    static double expm1(double x) {
+        if (!(x > -88 && x < 88)) {
+            return x <= -88 ? -1.0 : Math.expm1(x);   // e⁻⁸⁸ is below float resolution of −1; NaN and overflow as Math
+        }
+        double k = Math.rint(x * LOG2E);
+        double r = x - k * LN2;
+        double p = r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
+                + r * (1.0 / 5040 + r * (1.0 / 40320))))))));
+        if (k == 0) {
+            return p;
+        }
+        double scale = Double.longBitsToDouble((long) (k + 1023) << 52);
+        return scale * p + (scale - 1);
     }
 
     private static NdArray leakyRelu(OpArgs a) {
         double alpha = a.floatValue("alpha", 0.01f);
         return map(a, floatInput(a), v -> v >= 0 ? v : alpha * v);
+    }
+
+    /** {@code x >= 0 ? x : alpha[c]·x} with one alpha per channel of x {@code [N, C, *D]}. */
+    private static NdArray prelu(OpArgs a) {
+        NdArray x = floatInput(a);
+        float[] alpha = a.tensor("alpha").floats();
+        if (x.rank() < 2 || alpha.length != x.dim(1)) {
+            throw a.fail("alpha needs one value per channel of x " + x + ", got " + alpha.length);
+        }
+        int plane = Shapes.product(x.shape(), 2, x.rank());
+        float[] in = x.floats();
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            float v = in[i];
+            out[i] = v >= 0 ? v : alpha[(i / plane) % alpha.length] * v;
+        }
+        return NdArray.f32(x.shape(), out);
     }
 
     private static NdArray clip(OpArgs a) {

@@ -7,6 +7,12 @@ interface ValueSource {
     /** The tensor bound to {@code name}, or null when no tensor of that name is live. */
     NdArray tensor(String name);
 
+    /** A live value or an already decoded constant; never decodes. */
+    NdArray peek(String name);
+
+    /** The fp16 constant {@code name} as binary16 patterns, or null when it is not one. */
+    ConstantTable.HalfConstant halfConstant(String name);
+
     /** The string constant named {@code name}, or null. */
     String string(String name);
 

@@ -166,6 +166,42 @@ class CoremltoolsSpellingsTest {
     }
 
     @Test
+    void einsumPixelUnshufflePreluAndFillLike() {
+        IrProgram p = new IrProgram(Opset.IOS18);
+        Var x = p.input("x", DataType.FLOAT32, 1, 1, 2, 2);
+        // for each (n, h): [c, w] · [w, u]; here c = 1, w = 2, u = 1
+        Var y4 = p.constant("y4", floats(new long[] {1, 2, 2, 1}, 10, 100, 1, 1000));
+        Var e4 = p.op("einsum", "e4", f32(1, 1, 2, 1), "values", List.of(x, y4), "equation", string("abcd,adce->abce"));
+        Var x3 = p.op("reshape", "x3", f32(1, 2, 2), "x", x, "shape", intList(1, 2, 2));
+        Var y3 = p.constant("y3", floats(new long[] {2, 2, 1}, 10, 100, 1, 1000));
+        Var e3 = p.op("einsum", "e3", f32(1, 2, 1), "values", List.of(x3, y3), "equation", string("chw,whr->chr"));
+        Var un = p.op("pixel_unshuffle", "un", f32(1, 4, 1, 1), "x", x, "downscale_factor", intScalar(2));
+        Var pr = p.op("prelu", "pr", f32(1, 1, 2, 2), "x", x, "alpha", floats(new long[] {1}, 0.5f));
+        Var fl = p.op("fill_like", "fl", f32(1, 1, 2, 2), "ref_tensor", x, "value", floats(new long[0], 7));
+        NdArray in = NdArray.f32(new int[] {1, 1, 2, 2}, new float[] {1, 2, -3, 4});
+        Map<String, NdArray> out = run(p, Map.of("x", in), e4, e3, un, pr, fl);
+        // row h=0: x[0,0]·y[0,0] + x[0,1]·y[1,0] = 1·10 + 2·1; row h=1: −3·100 + 4·1000
+        assertArrayEquals(new float[] {12, 3700}, out.get("e4").floats());
+        assertArrayEquals(new float[] {12, 3700}, out.get("e3").floats());
+        assertArrayEquals(new float[] {1, 2, -3, 4}, out.get("un").floats());
+        assertArrayEquals(new float[] {1, 2, -1.5f, 4}, out.get("pr").floats());
+        assertArrayEquals(new float[] {7, 7, 7, 7}, out.get("fl").floats());
+    }
+
+    /** Every op type the package reader accepts runs, except the few no converter or coremltools export of ours uses. */
+    @Test
+    void everyOpTheReaderKnowsHasAKernel() {
+        java.util.Set<String> notExecuted = java.util.Set.of("const", "reshape_like", "quantize", "dequantize", "resize");
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (String op : dev.mrt2.mil.codec.OpRegistry.knownTypes()) {
+            if (!notExecuted.contains(op) && Kernels.forType(op) == null) {
+                missing.add(op);
+            }
+        }
+        assertEquals(List.of(), missing, "op types without a kernel");
+    }
+
+    @Test
     void unknownOpTypeIsRejectedAtLoad() {
         IrProgram p = new IrProgram(Opset.IOS18);
         Var x = p.input("x", DataType.FLOAT32, 2);

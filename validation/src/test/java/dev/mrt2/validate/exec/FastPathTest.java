@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * order); convolutions sum in a different order, so they must agree to 1e-5 of the output's magnitude.
  */
 class FastPathTest {
-    private static final double CONV_TOLERANCE = 1e-5;
+    private static final double TOLERANCE = 1e-5;
 
     @Test
     void blockedGemmIsBitIdenticalToTheScalarLoop() {
@@ -43,6 +43,56 @@ class FastPathTest {
                 }
             }
         }
+    }
+
+    /** Weights held as binary16 patterns (every pattern, subnormals, infinities and NaNs included) give the same bits. */
+    @Test
+    void halfWeightGemmIsBitIdenticalToTheScalarLoopOnWidenedWeights() {
+        SplittableRandom rng = new SplittableRandom(3);
+        int[][] sizes = {{1, 4096, 1024}, {1, 13, 7}, {2, 33, 100}, {3, 1024, 257}};
+        for (int[] mnk : sizes) {
+            int m = mnk[0], n = mnk[1], k = mnk[2];
+            float[] a = Arrays2.random(rng, m * k, 1);
+            short[] bits = new short[n * k];
+            float[] widened = new float[n * k];
+            for (int i = 0; i < bits.length; i++) {
+                bits[i] = (short) rng.nextInt(1 << 16);
+                widened[i] = dev.mrt2.safetensors.Float16.toFloat(bits[i]);
+            }
+            float[] want = new float[m * n];
+            float[] got = new float[m * n];
+            Gemm.scalar(a, 0, widened, 0, want, 0, m, n, k);
+            Gemm.blockedHalf(a, 0, bits, 0, got, 0, m, n, k);
+            for (int i = 0; i < want.length; i++) {
+                if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                    fail("gemm with fp16 weights [" + m + "x" + k + "]·[" + k + "x" + n + "] vs scalar: element " + i
+                            + " differs (" + got[i] + " vs " + want[i] + "); metric: bit equality");
+                }
+            }
+        }
+    }
+
+    /** 12 rows × 256 → 700 is past the threshold where the DJL backend hands linear layers to MKL. */
+    @Test
+    void djlLinearMatchesTheScalarLoop() {
+        SplittableRandom rng = new SplittableRandom(11);
+        IrProgram p = new IrProgram(Opset.IOS18);
+        Var x = p.input("x", DataType.FLOAT32, 1, 12, 256);
+        Var w = p.constant("w", IrProgram.floats(new long[] {700, 256}, Arrays2.random(rng, 700 * 256, 1)));
+        Var b = p.constant("b", IrProgram.floats(new long[] {700}, Arrays2.random(rng, 700, 1)));
+        Var y = p.op("linear", "y", TensorType.of(DataType.FLOAT32, 1, 12, 700), "x", x, "weight", w, "bias", b);
+        Model model = p.build(y);
+        NdArray input = NdArray.f32(new int[] {1, 12, 256}, Arrays2.random(rng, 12 * 256, 1));
+        float[] want = run(model, ExecutorBackend.SCALAR, input);
+        float[] got = run(model, ExecutorBackend.DJL, input);
+        double maxRef = 0;
+        double maxErr = 0;
+        for (int i = 0; i < want.length; i++) {
+            maxRef = Math.max(maxRef, Math.abs(want[i]));
+            maxErr = Math.max(maxErr, Math.abs(want[i] - got[i]));
+        }
+        assertTrue(maxErr / maxRef <= TOLERANCE,
+                "linear DJL vs SCALAR: max abs error / max |ref| = " + maxErr / maxRef + " > " + TOLERANCE);
     }
 
     @Test
@@ -113,8 +163,8 @@ class FastPathTest {
                 maxErr = Math.max(maxErr, Math.abs(want[i] - got[i]));
             }
             double rel = maxErr / Math.max(maxRef, 1e-30);
-            assertTrue(rel <= CONV_TOLERANCE, op + " " + fast + " vs SCALAR, " + geometry
-                    + ": max abs error / max |ref| = " + rel + " > " + CONV_TOLERANCE);
+            assertTrue(rel <= TOLERANCE, op + " " + fast + " vs SCALAR, " + geometry
+                    + ": max abs error / max |ref| = " + rel + " > " + TOLERANCE);
         }
         return geometry;
     }

@@ -10,14 +10,15 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Convolutions on DJL's PyTorch engine (oneDNN kernels), the fast path for the decoder's ~48 G MACs. Constant weights
- * are copied to native memory once per executor. Uneven conv padding (the decoder's causal time padding) is applied
- * to a Java copy of the input; conv_transpose runs as one ordinary convolution per output phase.
+ * Convolutions, and linear layers over several rows, on DJL's PyTorch engine (oneDNN / MKL kernels): the fast path
+ * for the decoder's ~48 G MACs and the depth body's logits. Constant weights are copied to native memory once per
+ * executor. Uneven conv padding (the decoder's causal time padding) is applied to a Java copy of the input;
+ * conv_transpose runs as one ordinary convolution per output phase.
  *
  * <p>The engine is loaded offline from the pytorch-native jar on the class path; where it cannot load (another OS or
  * CPU than the pinned linux-x86_64 native build) {@link #available()} is false and the executor uses {@link JavaConv}.
  */
-final class DjlConv implements ConvBackend {
+final class DjlKernels implements ConvBackend {
     private static final String ENGINE = "PyTorch";
     private static volatile String unavailableReason;
     private static volatile boolean probed;
@@ -27,7 +28,7 @@ final class DjlConv implements ConvBackend {
     private final Map<NdArray, Map<String, NDArray>> phaseWeights = new IdentityHashMap<>();
     private final JavaConv fallback = new JavaConv();
 
-    private DjlConv(NDManager manager) {
+    private DjlKernels(NDManager manager) {
         this.manager = manager;
     }
 
@@ -47,17 +48,29 @@ final class DjlConv implements ConvBackend {
         return unavailableReason == null;
     }
 
-    static DjlConv open() {
+    static DjlKernels open() {
         if (!available()) {
             throw new ExecutorException("DJL PyTorch engine is not available: " + unavailableReason
                     + " (use -D" + ExecutorBackend.PROPERTY + "=java)");
         }
-        return new DjlConv(NDManager.newBaseManager(ENGINE));
+        return new DjlKernels(NDManager.newBaseManager(ENGINE));
     }
 
     @Override
     public String name() {
         return "djl-pytorch";
+    }
+
+    /**
+     * {@code x [m, k] · weightᵀ} for weight {@code [n, k]}, no bias. Sums in MKL's order, not the oracle's, so results
+     * differ from {@link Gemm} in the last bits; only worth the copies when m is large enough to be compute bound.
+     */
+    float[] linear(float[] x, int m, int k, NdArray weight, boolean weightIsConstant) {
+        try (NDManager call = manager.newSubManager()) {
+            NDArray in = call.create(x, new Shape(m, k));
+            NDArray w = weight(call, weight, weightIsConstant);
+            return in.getNDArrayInternal().linear(in, w, null).singletonOrThrow().toFloatArray();
+        }
     }
 
     @Override

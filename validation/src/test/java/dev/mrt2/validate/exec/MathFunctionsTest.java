@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class ErfTest {
+/** The double-precision helpers Java lacks or has only slowly: erf, and expm1 through the exp intrinsic. */
+class MathFunctionsTest {
     @Test
     void matchesTabulatedValues() {
         // reference values: Abramowitz & Stegun table 7.1 / high-precision evaluations
@@ -19,6 +20,26 @@ class ErfTest {
         assertEquals(0.9999999845827421, Erf.erf(4.0), 1e-15);
         assertEquals(-0.8427007929497149, Erf.erf(-1.0), 1e-15);
         assertEquals(1.0, Erf.erf(7.0), 0);
+    }
+
+    @Test
+    void fastExpm1AgreesWithMathExpm1ToAFloatUlp() {
+        for (double v = -20; v <= 1; v += 1e-3) {
+            check(v);
+        }
+        for (double v = 1e-9; v < 1e-2; v *= 1.01) {
+            check(v);
+            check(-v);
+        }
+        check(0.0);
+        check(-1e-5);
+        check(Math.nextDown(-1e-5));
+    }
+
+    private static void check(double v) {
+        float want = (float) Math.expm1((float) v);
+        float got = (float) UnaryKernels.expm1((float) v);
+        assertTrue(Math.abs(want - got) <= Math.ulp(want), "expm1(" + (float) v + "): " + got + " vs " + want);
     }
 
     @Test

@@ -1,0 +1,83 @@
+package dev.mrt2.convert;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs conversion pieces on a few threads at once. Pieces write disjoint files and each file's bytes depend only on
+ * the checkpoint, so the outputs are the same as a sequential run; only the order of progress lines may differ.
+ * Results come back in the order given. Every piece runs to its end (so nothing is still writing when this returns);
+ * then the first failure, in the order given, is rethrown.
+ */
+final class PieceRunner {
+    private PieceRunner() {}
+
+    /** System property overriding the thread count (1 = one piece after the other), for benchmarks. */
+    static final String THREADS_PROPERTY = "mrt2.convert.threads";
+
+    /** One thread per core (at most one per piece): a 2-core machine converts the temporal body beside the rest. */
+    static int defaultThreads(int pieces) {
+        int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
+        return Math.max(1, Math.min(pieces, threads));
+    }
+
+    static List<ConversionPiece.Result> runAll(List<ConversionPiece> pieces, ConvertContext ctx, int threads) {
+        if (threads <= 1 || pieces.size() <= 1) {
+            List<ConversionPiece.Result> results = new ArrayList<>();
+            for (ConversionPiece piece : pieces) {
+                results.add(run(piece, ctx));
+            }
+            return results;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread t = new Thread(task, "convert-piece");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<ConversionPiece.Result>> futures = new ArrayList<>();
+            for (ConversionPiece piece : pieces) {
+                futures.add(pool.submit(() -> run(piece, ctx)));
+            }
+            List<ConversionPiece.Result> results = new ArrayList<>();
+            RuntimeException first = null;
+            for (Future<ConversionPiece.Result> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (ExecutionException e) {
+                    if (first == null) {
+                        first = asRuntime(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while converting", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ConversionPiece.Result run(ConversionPiece piece, ConvertContext ctx) {
+        ctx.log("convert: " + piece.name());
+        return piece.convert(ctx);
+    }
+
+    private static RuntimeException asRuntime(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t.toString(), t);
+    }
+}
