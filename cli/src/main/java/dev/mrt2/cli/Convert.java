@@ -3,6 +3,7 @@ package dev.mrt2.cli;
 import dev.mrt2.convert.ConversionPiece;
 import dev.mrt2.convert.ConversionPieces;
 import dev.mrt2.convert.ConvertService;
+import dev.mrt2.validate.DecoderBlockProfiler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,12 @@ final class Convert implements Callable<Integer> {
             description = "Convert only these pieces (comma-separated): ${COMPLETION-CANDIDATES}. Default: all.")
     List<String> only = new ArrayList<>();
 
+    @Option(names = "--generation", paramLabel = "GEN",
+            description = "Which packages: first (the stateful temporal step, depth logits, FP32 decoder), corrected "
+                    + "(carry temporal step, in-graph depth rollouts, FP16 decoder) or all (default). Codebooks belong "
+                    + "to both. Not with --only, which picks pieces from either generation.")
+    String generation;
+
     @Option(names = "--decoder-frames", defaultValue = "25", paramLabel = "T",
             description = "Token frames per decoder call: input [1, T, 256], output [1, 4T - 4, 480, 4]. Default: ${DEFAULT-VALUE}.")
     int decoderFrames;
@@ -51,16 +58,24 @@ final class Convert implements Callable<Integer> {
     public Integer call() {
         Console console = Console.of(spec);
         List<ConversionPiece> pieces;
+        if (generation != null && !only.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--generation and --only exclude each other: --only "
+                    + "already names pieces of either generation");
+        }
         try {
-            pieces = ConversionPieces.select(only);
+            pieces = only.isEmpty() ? ConversionPieces.generation(generation == null
+                    ? ConversionPieces.ALL_GENERATIONS : generation) : ConversionPieces.select(only);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--only: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), (only.isEmpty() ? "--generation: " : "--only: ")
+                    + e.getMessage());
         }
         if (decoderFrames < 2) {
             throw new ParameterException(spec.commandLine(), "--decoder-frames: " + decoderFrames
                     + " leaves no output (the first token frame is lookahead only); use 2 or more");
         }
-        ConvertService.Report report = ConvertService.run(checkpoint, out, pieces, decoderFrames, console::progress);
+        // decoder-f16 measures its FP16 rescale by running the FP32 decoder on validation's executor
+        ConvertService.Report report = ConvertService.run(checkpoint, out, pieces, decoderFrames,
+                new DecoderBlockProfiler(), console::progress);
         if (output.json) {
             console.json(json(report));
         } else {

@@ -2,7 +2,9 @@ package dev.mrt2.cli;
 
 import dev.mrt2.convert.ConversionPieces;
 import dev.mrt2.convert.ConvertService;
+import dev.mrt2.convert.DecoderConverter;
 import dev.mrt2.convert.checksum.ChecksumManifest;
+import dev.mrt2.validate.DecoderBlockProfiler;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +47,8 @@ final class Demo implements Callable<Integer> {
         Synth.Result synth = Synth.write(checkpoint, preset, seed, Runtime.getRuntime().availableProcessors());
 
         console.progress(step(2, "convert " + String.join(",", ConversionPieces.names()) + " -> " + artifacts));
-        ConvertService.Report report = ConvertService.run(checkpoint, artifacts, ConversionPieces.all(), console::detail);
+        ConvertService.Report report = ConvertService.run(checkpoint, artifacts, ConversionPieces.all(),
+                DecoderConverter.DEFAULT_FRAMES, new DecoderBlockProfiler(), console::detail);
 
         console.progress(step(3, "checksum: " + report.manifest() + " lists " + report.manifestEntries() + " files"));
 

@@ -7,17 +7,58 @@ import dev.mrt2.model.CodecBlock;
 import dev.mrt2.model.Mrt2Constants;
 
 /**
- * Graph pieces of the SpectroStream decoder in NCHW {@code [N, C, T, F]}, FP32: causal convolutions, transposed
- * convolutions with the causal crop, ELU, nearest upsampling and the upsampling residual block
+ * Graph pieces of the SpectroStream decoder in NCHW {@code [N, C, T, F]}, FP32 or FP16: causal convolutions,
+ * transposed convolutions with the causal crop, ELU, nearest upsampling and the upsampling residual block
  * (mrt2-model.md §4.2-4.3).
+ *
+ * <p>With a {@code scale} S other than 1 the ops compute {@code f(S y) / S} for activations {@code y} that are already
+ * divided by S (the FP16 rescale region of §4.6): weights unchanged, every bias times 1/S, every ELU the scaled ELU.
+ * Since S is a power of two, only FP16 subnormal biases lose anything.
  */
 final class CodecOps {
+    /** exp(S y) for S y below this is under 1e-13: {@code e^z - 1} rounds to -1 in fp16 and fp32 alike. */
+    private static final float SCALED_ELU_FLOOR = -32f;
+
     private final MilBuilder mb;
     private final CheckedConstants constants;
+    private final float scale;
+    private int elusSwapped;
+    private int biasesScaled;
 
     CodecOps(MilBuilder mb) {
+        this(mb, DataType.FLOAT32, 1f);
+    }
+
+    CodecOps(MilBuilder mb, DataType dtype, float scale) {
         this.mb = mb;
-        this.constants = new CheckedConstants(mb, DataType.FLOAT32);
+        this.constants = new CheckedConstants(mb, dtype);
+        this.scale = scale;
+    }
+
+    /** Scaled ELUs emitted so far (0 when unscaled). */
+    int elusSwapped() {
+        return elusSwapped;
+    }
+
+    /** Biases divided by S so far (0 when unscaled). */
+    int biasesScaled() {
+        return biasesScaled;
+    }
+
+    private boolean scaled() {
+        return scale != 1f;
+    }
+
+    /** The bias as stored, or times 1/S inside the rescale region. */
+    private Var bias(DecoderConverter.Conv c, String name) {
+        float[] b = c.bias().read();
+        if (scaled()) {
+            for (int i = 0; i < b.length; i++) {
+                b[i] /= scale;
+            }
+            biasesScaled++;
+        }
+        return constants.of(name + "_bias", c.bias(), b, c.block().cout());
     }
 
     /**
@@ -29,7 +70,7 @@ final class CodecOps {
         String name = c.opName();
         float[] oihw = WeightLayouts.convWeight(c.kernel().read(), b.kt(), b.kf(), b.cin(), b.cout());
         Var weight = constants.of(name + "_weight", c.kernel(), oihw, b.cout(), b.cin(), b.kt(), b.kf());
-        Var bias = constants.of(name + "_bias", c.bias(), c.bias().read(), b.cout());
+        Var bias = bias(c, name);
         int pf = b.kf() - 1;
         int[] pad = {b.kt() - 1, 0, pf / 2, pf - pf / 2};
         return mb.conv(name, x, weight, bias, new int[] {1, 1}, pad, new int[] {1, 1}, 1);
@@ -45,14 +86,26 @@ final class CodecOps {
         Var weight = constants.of(name + "_weight", c.kernel(),
                 WeightLayouts.convTransposeWeight(c.kernel().read(), b.kt(), b.kf(), b.cin(), b.cout()),
                 b.cin(), b.cout(), b.kt(), b.kf());
-        Var bias = constants.of(name + "_bias", c.bias(), c.bias().read(), b.cout());
+        Var bias = bias(c, name);
         int rf = b.kf() - b.sf();
         int[] crop = {0, b.kt() - b.st(), rf / 2, rf - rf / 2};
         return mb.convTranspose(name, x, weight, bias, new int[] {b.st(), b.sf()}, crop, 1);
     }
 
+    /**
+     * ELU; scaled: {@code max(y, 0) + (alpha / S) (exp(S clip(y, -32/S, 0)) - 1)} = ELU(S y) / S. The clip replaces
+     * the plain min(y, 0) of §4.6 so that S y cannot overflow fp16 to -inf; the values are the same (see
+     * {@link #SCALED_ELU_FLOOR}). The last op carries {@code name}.
+     */
     Var elu(String name, Var x) {
-        return mb.elu(name, x, Mrt2Constants.CODEC_ELU_ALPHA);
+        if (!scaled()) {
+            return mb.elu(name, x, Mrt2Constants.CODEC_ELU_ALPHA);
+        }
+        elusSwapped++;
+        Var positive = mb.maximum(name + "_pos", x, mb.scalar(name + "_zero", x.tensorType().dataType(), 0f));
+        Var negative = mb.clip(name + "_neg", x, SCALED_ELU_FLOOR / scale, 0f);
+        Var expm1 = mb.add(name + "_expm1", mb.exp(name + "_exp", mb.mul(name + "_unscaled", negative, scale)), -1f);
+        return mb.add(name, positive, mb.mul(name + "_tail", expm1, Mrt2Constants.CODEC_ELU_ALPHA / scale));
     }
 
     /** Main {@code ELU -> ConvT -> ELU -> Conv3x3} plus side {@code [Conv1x1] -> Up(st, sf)}, summed (§4.2). */

@@ -12,10 +12,37 @@ public final class ConversionPieces {
             PackagePiece.temporal(),
             PackagePiece.depth(),
             PackagePiece.decoder(),
+            PackagePiece.temporalCarry(),
+            PackagePiece.rolloutF16(),
+            PackagePiece.rolloutF32(),
+            PackagePiece.decoderF16(),
             new CodebookPiece()   // last: it needs the checkpoint's sha256 first, which hashes meanwhile
     );
 
+    /** {@code --generation} values, and the pieces each one converts (codebooks belong to both). */
+    public static final String FIRST = "first";
+    public static final String CORRECTED = "corrected";
+    public static final String ALL_GENERATIONS = "all";
+    private static final List<String> FIRST_PIECES = List.of("temporal", "depth", "decoder", "codebooks");
+    private static final List<String> CORRECTED_PIECES = List.of("temporal-carry", "rollout-f16", "rollout-f32",
+            "decoder-f16", "codebooks");
+
     private ConversionPieces() {}
+
+    /**
+     * The pieces of one generation (mrt2-model.md §6.1 first, §6.2 corrected, or all), in registry order. An unknown
+     * generation throws IllegalArgumentException naming the known ones.
+     */
+    public static List<ConversionPiece> generation(String generation) {
+        List<String> names = switch (generation) {
+            case FIRST -> FIRST_PIECES;
+            case CORRECTED -> CORRECTED_PIECES;
+            case ALL_GENERATIONS -> names();
+            default -> throw new IllegalArgumentException("unknown generation '" + generation + "' (available: "
+                    + FIRST + ", " + CORRECTED + ", " + ALL_GENERATIONS + ")");
+        };
+        return ALL.stream().filter(p -> names.contains(p.name())).toList();
+    }
 
     public static List<ConversionPiece> all() {
         return ALL;

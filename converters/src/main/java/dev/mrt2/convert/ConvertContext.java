@@ -26,6 +26,7 @@ public final class ConvertContext {
     private final FutureTask<String> checkpointSha256;
     private final SortedMap<String, String> writtenDigests = new TreeMap<>();
     private boolean hashing;
+    private volatile DecoderActivationProfiler decoderProfiler;
 
     public ConvertContext(SafetensorsFile checkpoint, Mrt2Dims dims, Path outDir, Consumer<String> log) {
         this(checkpoint, dims, outDir, DecoderConverter.DEFAULT_FRAMES, log);
@@ -56,6 +57,17 @@ public final class ConvertContext {
 
     public int decoderFrames() {
         return decoderFrames;
+    }
+
+    /** Sets what measures the FP16 decoder's activations (see {@link DecoderActivationProfiler}); returns this. */
+    public ConvertContext withDecoderProfiler(DecoderActivationProfiler profiler) {
+        this.decoderProfiler = profiler;
+        return this;
+    }
+
+    /** The profiler for {@code decoder-f16}, or null when none was given. */
+    public DecoderActivationProfiler decoderProfiler() {
+        return decoderProfiler;
     }
 
     /** Progress for humans; the CLI prints it to stderr (or drops it under --quiet). */

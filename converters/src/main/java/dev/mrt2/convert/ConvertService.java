@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * {@code mrt2 convert}: opens the checkpoint, reads its dimensions, runs the selected pieces into the output
- * directory, then writes the directory's checksum manifest.
+ * directory (side by side, while the checkpoint's sha256 is computed in the background), then writes the
+ * directory's {@code MODELS.md} and checksum manifest.
  */
 public final class ConvertService {
     private ConvertService() {}
@@ -32,9 +33,18 @@ public final class ConvertService {
         return run(checkpoint, outDir, pieces, DecoderConverter.DEFAULT_FRAMES, log);
     }
 
-    /** {@code decoderFrames}: token frames T of the decoder package. */
+    /** {@code decoderFrames}: token frames T of the decoder package. No profiler: {@code decoder-f16} fails. */
     public static Report run(Path checkpoint, Path outDir, List<ConversionPiece> pieces, int decoderFrames,
                              Consumer<String> log) {
+        return run(checkpoint, outDir, pieces, decoderFrames, null, log);
+    }
+
+    /**
+     * {@code decoderProfiler}: runs the FP32 decoder for the FP16 decoder's rescale (the validation module's
+     * implementation; converters cannot run graphs); null when {@code decoder-f16} is not among the pieces.
+     */
+    public static Report run(Path checkpoint, Path outDir, List<ConversionPiece> pieces, int decoderFrames,
+                             DecoderActivationProfiler decoderProfiler, Consumer<String> log) {
         try (SafetensorsFile ckpt = SafetensorsFile.open(checkpoint)) {
             Mrt2Dims dims = readDims(ckpt);
             try {
@@ -42,7 +52,8 @@ public final class ConvertService {
             } catch (IOException e) {
                 throw new UncheckedIOException(outDir + ": cannot create: " + e.getMessage(), e);
             }
-            ConvertContext ctx = new ConvertContext(ckpt, dims, outDir, decoderFrames, log);
+            ConvertContext ctx = new ConvertContext(ckpt, dims, outDir, decoderFrames, log)
+                    .withDecoderProfiler(decoderProfiler);
             ctx.startHashing();   // overlaps the checkpoint's sha256 with the conversion
             // Pieces run side by side (the full-size temporal body beside the rest); results stay in registry order.
             int threads = PieceRunner.defaultThreads(pieces.size());

@@ -2,8 +2,6 @@ package dev.mrt2.convert;
 
 import dev.mrt2.mil.DataType;
 import dev.mrt2.mil.MilBuilder;
-import dev.mrt2.mil.TensorType;
-import dev.mrt2.mil.Var;
 import dev.mrt2.model.CodecBlock;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.model.Mrt2Dims;
@@ -18,9 +16,8 @@ import java.util.TreeMap;
 
 /**
  * {@code SpectroStreamDecoder.mlpackage}: the SpectroStream conv decoder, RVQ embeddings to the pre-iSTFT tensor,
- * FP32 (mrt2-model.md §4.2-4.3 with §14, §6.1.3). Public I/O is channels-last; inside everything runs NCHW
- * {@code [N, C, T, F]} (time = H, frequency = W), and the two shared-weight channel groups of the parallel block are
- * folded into the batch axis.
+ * FP32 (mrt2-model.md §4.2-4.3 with §14, §6.1.3); the graph is {@link DecoderGraph}. It also loads the weights for
+ * the FP16 package ({@link DecoderF16Converter}).
  */
 public final class DecoderConverter implements PackageConverter<DecoderConverter.Weights> {
     public static final String PACKAGE_NAME = "SpectroStreamDecoder.mlpackage";
@@ -145,52 +142,7 @@ public final class DecoderConverter implements PackageConverter<DecoderConverter
 
     @Override
     public void build(MilBuilder mb, Weights w) {
-        CodecOps ops = new CodecOps(mb);
-        int width = dims.codecTopWidth();
-        int bins = dims.codecInputBins();
-        int splits = Mrt2Constants.CODEC_CHANNEL_SPLITS;
-        Var input = mb.input(INPUT, TensorType.of(DataType.FLOAT32, 1, frames, dims.codebookDim()));
-        // §4.2 row 0: channels-last [1, T, 1, E] (a frequency axis of size 1) is NCHW [1, E, T, 1].
-        Var x = mb.expandDims("input_nchw", mb.transpose("input_channels_first", input, 0, 2, 1), 3);
-        // Row 1, input_layer: conv1x1_first(x) + conv1x1_b2(ELU(conv1x1_b1(x))); no activation on the main branch.
-        Var side = ops.conv(w.sideOut(), ops.elu(w.sideIn().opName() + "_elu", ops.conv(w.sideIn(), x)));
-        x = mb.add("input_layer", ops.conv(w.projection(), x), side);
-        // Row 2: channel c -> (bin c / W, channel c % W): [1, bins * W, T, 1] -> [1, bins, W, T] -> [1, W, T, bins].
-        x = mb.transpose("input_bins", mb.reshape("input_bins_split", x, 1, bins, width, frames), 0, 2, 3, 1);
-        // Row 3, residual unit: x + Conv3x3(ELU(Conv3x3_a(ELU(x)))).
-        Var inner = ops.conv(w.residualA(), ops.elu("input_layers_residual_unit_elu_a", x));
-        inner = ops.conv(w.residualB(), ops.elu("input_layers_residual_unit_elu", inner));
-        x = mb.add("input_layers_residual_unit", x, inner);
-        // Row 4, decoder_0: [1, W, T, bins] -> [1, 2W, 2T, bins].
-        x = ops.upBlock("decoder_0", x, w.decoder0());
-        // Row 5, parallel channels with shared weights: group g (channels gW .. gW + W - 1) becomes batch g.
-        long[] folded = x.tensorType().dims();
-        x = mb.reshape("groups_to_batch", x, splits, folded[1] / splits, folded[2], folded[3]);
-        for (int i = 0; i < w.groupBlocks().size(); i++) {
-            x = ops.upBlock("decoder_" + (i + 1), x, w.groupBlocks().get(i));
-        }
-        // output_layer (plain serial): ELU -> Conv7x7 -> [groups, 2, 4T, bins_out].
-        x = ops.conv(w.outputConv(), ops.elu("output_layer_elu", x));
-        // Batch g back to channels 2g, 2g + 1: [re0, im0, re1, im1].
-        long[] grouped = x.tensorType().dims();
-        x = mb.reshape("batch_to_channels", x, 1, splits * grouped[1], grouped[2], grouped[3]);
-        // Row 6, lookahead: drop the first 4 STFT frames.
-        long[] full = x.tensorType().dims();
-        x = mb.sliceByIndex("lookahead_crop", x, new int[] {0, 0, Mrt2Constants.CODEC_LOOKAHEAD_FRAMES, 0},
-                new int[] {1, (int) full[1], (int) full[2], (int) full[3]});
-        // Channels-last at the boundary: [1, 4T - 4, 480, 4].
-        Var out = mb.transpose(OUTPUT, x, 0, 2, 3, 1);
-        checkContract(out);
-        mb.output(OUTPUT, out);
-    }
-
-    /** The decoder's layer list must land exactly on the published output shape. */
-    private void checkContract(Var out) {
-        TensorType expected = TensorType.of(DataType.FLOAT32, 1, outputFrames(), Mrt2Constants.STFT_BINS,
-                Mrt2Constants.CODEC_OUTPUT_CHANNELS);
-        if (!out.tensorType().equals(expected)) {
-            throw new IllegalStateException("decoder output " + out.tensorType() + " != contract " + expected);
-        }
+        new DecoderGraph(dims, frames, DataType.FLOAT32, RescalePlan.none(null, "fp32")).build(mb, w);
     }
 
     @Override

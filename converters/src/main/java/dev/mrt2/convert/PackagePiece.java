@@ -40,6 +40,31 @@ public final class PackagePiece implements ConversionPiece {
                 ctx -> new DecoderConverter(ctx.dims(), ctx.decoderFrames()));
     }
 
+    /** {@code decoder-f16}: SpectroStreamDecoder.f16.mlpackage, rescale measured by the context's profiler. */
+    public static PackagePiece decoderF16() {
+        return new PackagePiece("decoder-f16", DecoderF16Converter.PACKAGE_NAME
+                + " (FP16 SpectroStream decoder with the measured FP16-safe rescale)",
+                ctx -> DecoderF16Converter.profiled(ctx.dims(), ctx.decoderFrames(), ctx.decoderProfiler()));
+    }
+
+    /** {@code temporal-carry}: MRT2TemporalBodyCarry.mlpackage (corrected generation). */
+    public static PackagePiece temporalCarry() {
+        return new PackagePiece("temporal-carry", TemporalCarryConverter.PACKAGE_NAME
+                + " (stateless FP16 streaming carry temporal step)", ctx -> new TemporalCarryConverter(ctx.dims()));
+    }
+
+    /** {@code rollout-f16}: MRT2DepthBodyRollout.f16.mlpackage (corrected generation, shipped). */
+    public static PackagePiece rolloutF16() {
+        return new PackagePiece("rollout-f16", DepthRolloutConverter.F16_PACKAGE + " (FP16 in-graph depth rollout)",
+                ctx -> DepthRolloutConverter.f16(ctx.dims()));
+    }
+
+    /** {@code rollout-f32}: MRT2DepthBodyRollout.f32.mlpackage (corrected generation, reference). */
+    public static PackagePiece rolloutF32() {
+        return new PackagePiece("rollout-f32", DepthRolloutConverter.F32_PACKAGE + " (FP32 in-graph depth rollout)",
+                ctx -> DepthRolloutConverter.f32(ctx.dims()));
+    }
+
     @Override
     public String name() {
         return name;

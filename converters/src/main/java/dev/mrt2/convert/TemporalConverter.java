@@ -100,73 +100,31 @@ public final class TemporalConverter implements PackageConverter<TemporalConvert
         }
         Var x = mb.cast("temporal_inputs_fp16", input, DataType.FLOAT16);
         Var src = mb.cast("source_encoded_fp16", source, DataType.FLOAT16);
-
-        for (int l = 0; l < w.layers().size(); l++) {
-            Layer layer = w.layers().get(l);
-            String p = String.format("l%02d_", l);
-            List<Var> c = caches.subList(4 * l, 4 * l + 4);   // self key, self value, cross key, cross value
-            // §3.2 step 1: x += RMS(OutProj(SelfAttn(RMS(x; pre))); post); K/V from the normed stream.
-            Var xs = ops.rmsNormWithHeadroom(p + "self_pre_norm", x, layer.self().preNorm());
-            Var self = attention(mb, ops, p + "self", xs, xs, layer.self(), layer.selfSinks(), c.get(0), c.get(1),
-                    bias);
-            self = ops.rmsNormWithHeadroom(p + "self_post_norm", self, layer.self().postNorm());
-            x = mb.add(p + "self_residual", x, self);
-            // §3.2 step 2: the same with K/V from the raw source_encoded (§3.3: no norm on the source).
-            Var xc = ops.rmsNormWithHeadroom(p + "cross_pre_norm", x, layer.cross().preNorm());
-            Var cross = attention(mb, ops, p + "cross", xc, src, layer.cross(), layer.crossSinks(), c.get(2), c.get(3),
-                    bias);
-            cross = ops.rmsNormWithHeadroom(p + "cross_post_norm", cross, layer.cross().postNorm());
-            x = mb.add(p + "cross_residual", x, cross);
-            // §3.2 step 3: x += RMS(GELU_tanh(RMS(x; pre)·W1 + b1)·W2 + b2; post).
-            Var xf = ops.rmsNormWithHeadroom(p + "ffn_pre_norm", x, layer.ffn().preNorm());
-            Var ffn = ops.rmsNormWithHeadroom(p + "ffn_post_norm", ops.feedForward(p + "ffn", xf, layer.ffn()),
-                    layer.ffn().postNorm());
-            x = mb.add(p + "ffn_residual", x, ffn);
-        }
+        Var out = new TemporalStack(mb, ops, stateShift(mb, caches)).frame(w, x, src, bias);
         // §2.5: no final norm; back to fp32 at the boundary.
-        mb.output(OUTPUT, mb.cast(OUTPUT, x, DataType.FLOAT32));
+        mb.output(OUTPUT, mb.cast(OUTPUT, out, DataType.FLOAT32));
     }
 
     /**
-     * One attention block of one frame (§3.3-3.5): the query attends over [SK / s, 41 cache rows, current key] with
-     * the host bias added to the scaled scores; then the cache shifts by one row to take the current frame.
+     * The stateful cache plumbing: past rows are read from the state; afterwards the state shifts by one row in
+     * chronological order, dropping row 0 (the oldest) and appending the current frame's K/V as row 40.
      */
-    private Var attention(MilBuilder mb, TransformerOps ops, String p, Var queryIn, Var kvIn, AttentionWeights a,
-                          SinkWeights sinks, Var keyCache, Var valueCache, Var bias) {
-        int heads = a.heads();
-        int h = a.headDim();
-        int window = Mrt2Constants.WINDOW;
-        // Per-dim query scale s (weights only, so a constant) applied to q as [1, H, 1, h].
-        float[] scale = WeightLayouts.queryScale(a.perDimScale().read());
-        Var s = ops.constants().of(p + "_query_scale", a.perDimScale(), scale, h);
-        Var q = mb.reshape(p + "_q_heads", ops.linear(p + "_q", queryIn, a.query(), null), 1, heads, 1, h);
-        Var qScaled = mb.mul(p + "_q_scaled", q, s);
-        // K/V of the current frame, shaped like one cache row [1, 1, H, h] (caches hold K/V after projection).
-        Var k = mb.reshape(p + "_k_row", ops.linear(p + "_k", kvIn, a.key(), null), 1, 1, heads, h);
-        Var v = mb.reshape(p + "_v_row", ops.linear(p + "_v", kvIn, a.value(), null), 1, 1, heads, h);
-        // Keys [1, H, slots, h] = [SK / s, cache, k]: SK / s turns the scaled query's product into the sink logit
-        // of the UNSCALED query (§3.4).
-        Var sinkKey = ops.constants().of(p + "_sink_key", sinks.key(),
-                WeightLayouts.sinkKeysOverScale(sinks.key().read(), scale), 1, sinks.count(), heads, h);
-        Var sinkValue = ops.constants().of(p + "_sink_value", sinks.value(), 1, sinks.count(), heads, h);
-        Var cachedK = mb.readState(p + "_key_cache", keyCache);
-        Var cachedV = mb.readState(p + "_value_cache", valueCache);
-        Var keys = mb.transpose(p + "_keys", mb.concat(p + "_key_rows", 1, sinkKey, cachedK, k), 0, 2, 1, 3);
-        Var values = mb.transpose(p + "_values", mb.concat(p + "_value_rows", 1, sinkValue, cachedV, v), 0, 2, 1, 3);
-        // Scores [1, H, 1, slots] + host bias (0 valid, -1e4 invalid; broadcast over heads), softmax over the slots.
-        Var scores = mb.add(p + "_scores_biased", mb.matmul(p + "_scores", qScaled, keys, false, true), bias);
-        Var probs = mb.softmax(p + "_probs", scores, -1);
-        Var mixed = mb.matmul(p + "_mix", probs, values, false, false);
-        Var context = mb.reshape(p + "_context", mixed, 1, 1, (long) heads * h);
-        Var out = ops.outputProjection(p + "_out", context, a.output());
-        // Chronological shift: drop row 0 (the oldest), append the current frame as row 40.
-        int[] begin = {0, 1, 0, 0};
-        int[] end = {1, window, heads, h};
-        Var keptK = mb.sliceByIndex(p + "_key_cache_kept", cachedK, begin, end);
-        mb.writeState(p + "_key_cache_write", keyCache, mb.concat(p + "_key_cache_next", 1, keptK, k));
-        Var keptV = mb.sliceByIndex(p + "_value_cache_kept", cachedV, begin, end);
-        mb.writeState(p + "_value_cache_write", valueCache, mb.concat(p + "_value_cache_next", 1, keptV, v));
-        return out;
+    private static TemporalStack.KvRows stateShift(MilBuilder mb, List<Var> states) {
+        return new TemporalStack.KvRows() {
+            @Override
+            public Var past(String name, int index) {
+                return mb.readState(name, states.get(index));
+            }
+
+            @Override
+            public void current(String name, int index, Var past, Var row) {
+                TensorType t = past.tensorType();
+                int[] begin = {0, 1, 0, 0};
+                int[] end = {1, Mrt2Constants.WINDOW, Math.toIntExact(t.dim(2)), Math.toIntExact(t.dim(3))};
+                Var kept = mb.sliceByIndex(name + "_kept", past, begin, end);
+                mb.writeState(name + "_write", states.get(index), mb.concat(name + "_next", 1, kept, row));
+            }
+        };
     }
 
     private TensorType cacheType() {

@@ -47,9 +47,19 @@ final class TransformerOps {
 
     /** {@code RMS(x; s) = x · (mean(x²) + eps)^(-1/2) ⊙ s} over the last axis, as written (FP32 graphs). */
     Var rmsNorm(String name, Var x, CheckpointTensor scale) {
+        Var normed = rmsNormed(name, x);
+        return mb.mul(name, normed, constants.of(name + "_scale", scale));
+    }
+
+    /** The same with the scale already a constant (a graph that applies one layer many times shares it). */
+    Var rmsNorm(String name, Var x, Var scale) {
+        return mb.mul(name, rmsNormed(name, x), scale);
+    }
+
+    private Var rmsNormed(String name, Var x) {
         Var meanSquare = mb.reduceMean(name + "_mean_square", mb.square(name + "_square", x), new int[] {-1}, true);
         Var inverse = mb.rsqrt(name + "_rsqrt", meanSquare, Mrt2Constants.NORM_EPSILON);
-        return mb.mul(name, mb.mul(name + "_normed", x, inverse), constants.of(name + "_scale", scale));
+        return mb.mul(name + "_normed", x, inverse);
     }
 
     /**
@@ -58,6 +68,16 @@ final class TransformerOps {
      * {@code x · (mean(x²) + eps)^(-1/2) = y · (mean(y²) + (sqrt(eps) / m)²)^(-1/2)}, exact in real arithmetic.
      */
     Var rmsNormWithHeadroom(String name, Var x, CheckpointTensor scale) {
+        Var normed = rmsNormedWithHeadroom(name, x);
+        return mb.mul(name, normed, constants.of(name + "_scale", scale));
+    }
+
+    /** {@link #rmsNormWithHeadroom(String, Var, CheckpointTensor)} with the scale already a constant. */
+    Var rmsNormWithHeadroom(String name, Var x, Var scale) {
+        return mb.mul(name, rmsNormedWithHeadroom(name, x), scale);
+    }
+
+    private Var rmsNormedWithHeadroom(String name, Var x) {
         Var maxAbs = mb.reduceMax(name + "_max_abs", mb.abs(name + "_abs", x), new int[] {-1}, true);
         Var m = mb.maximum(name + "_divisor", maxAbs, mb.scalar(name + "_divisor_floor", dtype, FP16_MIN_NORMAL));
         Var y = mb.realDiv(name + "_prescaled", x, m);
@@ -65,7 +85,7 @@ final class TransformerOps {
         Var epsRoot = mb.scalar(name + "_eps_root", dtype, (float) Math.sqrt(Mrt2Constants.NORM_EPSILON));
         Var eps = mb.square(name + "_eps_scaled", mb.realDiv(name + "_eps_root_scaled", epsRoot, m));
         Var inverse = mb.rsqrt(name + "_rsqrt", mb.add(name + "_mean_square_eps", meanSquare, eps), 0f);
-        return mb.mul(name, mb.mul(name + "_normed", y, inverse), constants.of(name + "_scale", scale));
+        return mb.mul(name + "_normed", y, inverse);
     }
 
     /** {@code GELU_tanh(x·W1 + b1)·W2 + b2}, not gated (§3.2 step 3). */

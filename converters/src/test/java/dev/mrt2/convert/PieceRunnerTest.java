@@ -44,8 +44,10 @@ class PieceRunnerTest {
     void wholeConversionThroughTheServiceIsRepeatableByteForByte() throws IOException {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
-        ConvertService.run(TinyCheckpoint.sharedCheckpoint(), a, ConversionPieces.all(), TinyCheckpoint.FRAMES, s -> {});
-        ConvertService.run(TinyCheckpoint.sharedCheckpoint(), b, ConversionPieces.all(), TinyCheckpoint.FRAMES, s -> {});
+        ConvertService.run(TinyCheckpoint.sharedCheckpoint(), a, ConversionPieces.all(), TinyCheckpoint.FRAMES,
+                DecoderF16ConverterTest.STAND_IN, s -> {});
+        ConvertService.run(TinyCheckpoint.sharedCheckpoint(), b, ConversionPieces.all(), TinyCheckpoint.FRAMES,
+                DecoderF16ConverterTest.STAND_IN, s -> {});
         List<String> files = ConvertDeterminismTest.relativeFiles(a);
         assertEquals(files, ConvertDeterminismTest.relativeFiles(b));
         assertTrue(files.containsAll(List.of("MODELS.md", "SHA256SUMS", "SpectroStreamRVQCodebooks.f32.bin",

@@ -22,6 +22,10 @@ public record Gate(@JsonProperty("artifact") String artifact, @JsonProperty("fig
         return new Gate(artifact, figure, value, ">=", threshold, value >= threshold);
     }
 
+    static Gate atMost(String artifact, String figure, double value, double threshold) {
+        return new Gate(artifact, figure, value, "<=", threshold, value <= threshold);
+    }
+
     static Gate exactly(String artifact, String figure, double value, double required) {
         return new Gate(artifact, figure, value, "==", required, value == required);
     }

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * @param files     SHA-256 of every file, by path inside the package
  */
 public record PackageInfo(String artifact, Kind kind, String precision, SortedMap<String, String> files) {
-    public enum Kind { TEMPORAL, DEPTH_LOGITS, DECODER, UNKNOWN }
+    public enum Kind { TEMPORAL, TEMPORAL_CARRY, DEPTH_LOGITS, DEPTH_ROLLOUT, DECODER, UNKNOWN }
 
     public static final String FP16 = "float16";
     public static final String FP32 = "float32";
@@ -46,7 +46,12 @@ public record PackageInfo(String artifact, Kind kind, String precision, SortedMa
             inputs.add(f.name());
         }
         if (inputs.contains(TemporalCheck.INPUT) && inputs.contains(TemporalCheck.SOURCE)) {
-            return Kind.TEMPORAL;
+            // the carry step takes its caches as inputs; the stateful step keeps them in states
+            boolean carry = inputs.stream().anyMatch(n -> n.endsWith(CarryCheck.CACHE_IN_SUFFIX));
+            return carry ? Kind.TEMPORAL_CARRY : Kind.TEMPORAL;
+        }
+        if (inputs.contains(RolloutCheck.FRAME) && inputs.contains(RolloutCheck.NOISE)) {
+            return Kind.DEPTH_ROLLOUT;
         }
         if (inputs.contains(TokenCheck.DEPTH_INPUT)) {
             return Kind.DEPTH_LOGITS;

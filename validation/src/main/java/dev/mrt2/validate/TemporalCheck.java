@@ -109,7 +109,7 @@ final class TemporalCheck {
         return NdArray.f16(shape, b);
     }
 
-    private static Comparison compare(float[][] actual, float[][] expected, int from, int to) {
+    static Comparison compare(float[][] actual, float[][] expected, int from, int to) {
         float[][] a = Arrays.copyOfRange(actual, from, to);
         float[][] e = Arrays.copyOfRange(expected, from, to);
         int width = a[0].length;

@@ -63,13 +63,14 @@ public final class Validator {
         ReferenceSet ref = reference(request, packages, log);
         String referenceSource = request.fixtures() != null ? "fixtures" : "checkpoint";
         Path temporalPath = first(packages, PackageInfo.Kind.TEMPORAL);
+        List<RolloutReference.Arm> rollout = rolloutReference(request, packages, log);
         List<ArtifactReport> reports = new ArrayList<>();
         List<Path> receipts = new ArrayList<>();
         for (Map.Entry<Path, PackageInfo> p : packages.entrySet()) {
             PackageInfo info = p.getValue();
             log.accept("validate: " + info.artifact() + " (" + info.kind().name().toLowerCase() + ", "
                     + info.precision() + ")");
-            ArtifactReport report = validate(p.getKey(), info, ref, referenceSource, temporalPath,
+            ArtifactReport report = validate(p.getKey(), info, ref, rollout, referenceSource, temporalPath,
                     temporalPath == null ? null : packages.get(temporalPath), request.options());
             reports.add(report);
             receipts.addAll(Receipts.write(request.receipts(), report));
@@ -83,7 +84,8 @@ public final class Validator {
         return new Run(reports, receipts);
     }
 
-    private static ArtifactReport validate(Path pkg, PackageInfo info, ReferenceSet ref, String referenceSource,
+    private static ArtifactReport validate(Path pkg, PackageInfo info, ReferenceSet ref,
+                                           List<RolloutReference.Arm> rollout, String referenceSource,
                                            Path temporalPath, PackageInfo temporalInfo, ValidationOptions options) {
         Map<String, Object> results = new TreeMap<>();
         List<Gate> gates = new ArrayList<>();
@@ -107,15 +109,17 @@ public final class Validator {
                     gates.add(Gate.atLeast(a, "temporal.overall.correlation", r.overall().correlationOrNaN(),
                             options.minTemporalCorrelation()));
                 }
+                case TEMPORAL_CARRY -> CorrectedChecks.carry(exec, info, require(ref.temporal(), "temporal", a),
+                        options, results, gates);
                 case DEPTH_LOGITS -> tokens(exec, info, ref, temporalPath, temporalInfo, results, gates);
+                case DEPTH_ROLLOUT -> CorrectedChecks.rollout(exec, info, rollout, results, gates);
                 case DECODER -> {
                     Comparison c = new DecoderCheck(exec, a).run(require(ref.decoder(), "decoder", a));
                     results.put("decoder", c);
                     results.put("inputs", ref.decoder().provenance());
                     gates.add(Gate.exactly(a, "decoder.finite_ratio", c.finiteRatio(), 1));
-                    if (!info.fp16()) {
-                        gates.add(Gate.atLeast(a, "decoder.snr_db", c.snrDb(), options.minDecoderSnrDb()));
-                    }
+                    gates.add(Gate.atLeast(a, "decoder.snr_db", c.snrDb(),
+                            info.fp16() ? DecoderCheck.FP16_MIN_SNR_DB : options.minDecoderSnrDb()));
                 }
                 case UNKNOWN -> results.put("skipped", "no known input contract (inputs "
                         + exec.inputs().stream().map(f -> f.name()).toList() + ")");
@@ -169,7 +173,8 @@ public final class Validator {
         if (request.checkpoint() == null) {
             throw new IllegalArgumentException("need --checkpoint (or --skip-reference with --fixtures)");
         }
-        boolean temporal = packages.values().stream().anyMatch(p -> p.kind() == PackageInfo.Kind.TEMPORAL);
+        boolean temporal = packages.values().stream().anyMatch(p -> p.kind() == PackageInfo.Kind.TEMPORAL
+                || p.kind() == PackageInfo.Kind.TEMPORAL_CARRY);
         boolean tokens = packages.values().stream().anyMatch(p -> p.kind() == PackageInfo.Kind.DEPTH_LOGITS);
         int decoderFrames = 0;
         Path decoder = first(packages, PackageInfo.Kind.DECODER);
@@ -192,6 +197,19 @@ public final class Validator {
             InputFactory inputs = new InputFactory(dims, options.seed(), seedFixtures);
             return new ReferenceComputer(file, dims, options, inputs, log).compute(sha, temporal, tokens,
                     decoderFrames);
+        }
+    }
+
+    /** The rollout arms when the folder holds a rollout package and a checkpoint is given, else null. */
+    private static List<RolloutReference.Arm> rolloutReference(Request request, Map<Path, PackageInfo> packages,
+                                                               Consumer<String> log) {
+        if (request.checkpoint() == null || first(packages, PackageInfo.Kind.DEPTH_ROLLOUT) == null) {
+            return null;
+        }
+        try (SafetensorsFile file = SafetensorsFile.open(request.checkpoint())) {
+            Mrt2Dims dims = Mrt2Dims.fromCheckpoint(file);
+            InputFactory inputs = new InputFactory(dims, request.options().seed(), request.seedFixtures());
+            return RolloutReference.compute(file, dims, inputs, request.options(), log);
         }
     }
 

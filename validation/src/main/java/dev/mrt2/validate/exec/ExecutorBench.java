@@ -4,7 +4,6 @@ import dev.mrt2.mil.FeatureDescription;
 import dev.mrt2.validate.tensor.NdArray;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,23 +55,18 @@ public final class ExecutorBench {
             if (profile) {
                 exec.addObserver(clock);
             }
-            double[] times = new double[repeats];
-            for (int i = 0; i < repeats; i++) {
-                long t = System.nanoTime();
-                clock.last = t;
+            BenchSamples times = BenchSamples.time(repeats, i -> {
+                clock.last = System.nanoTime();
                 exec.predict(inputs);
-                times[i] = ms(t);
-            }
-            Arrays.sort(times);
+            });
             System.out.printf(Locale.ROOT, "%s backend=%s conv=%s load=%.0fms first=%.0fms median=%.1fms min=%.1fms "
                             + "(%d timed calls after %d warm-up) non_finite=%s%n",
-                    pkg.getFileName(), exec.backend(), exec.convBackendName(), loadMs, firstMs,
-                    times.length == 0 ? Double.NaN : times[times.length / 2], times.length == 0 ? Double.NaN : times[0],
-                    repeats, warmup, exec.firstNonFinite().map(Object::toString).orElse("none"));
+                    pkg.getFileName(), exec.backend(), exec.convBackendName(), loadMs, firstMs, times.median(),
+                    times.min(), repeats, warmup, exec.firstNonFinite().map(Object::toString).orElse("none"));
             if (profile) {
                 clock.byType.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                         .forEach(e -> System.out.printf(Locale.ROOT, "  %-28s %8.1f ms/call%n", e.getKey(),
-                                e.getValue() / 1e6 / Math.max(1, times.length)));
+                                e.getValue() / 1e6 / Math.max(1, times.count())));
             }
         }
     }

@@ -25,7 +25,7 @@ public record OpHeadroom(@JsonProperty("op") String op, @JsonProperty("type") St
     /** The largest finite binary16 value; the limit every headroom is measured against. */
     public static final double FP16_MAX = Float16.MAX_VALUE;
 
-    /** Least headroom first (flagged ops, at -Infinity, lead); ties by op name, so the order never depends on the run. */
+    /** Least headroom first (flagged ops, at -Infinity, lead), ties by op name: the order never depends on the run. */
     public static final Comparator<OpHeadroom> LEAST_HEADROOM_FIRST =
             Comparator.comparingDouble(OpHeadroom::headroomDb).thenComparing(OpHeadroom::op);
 

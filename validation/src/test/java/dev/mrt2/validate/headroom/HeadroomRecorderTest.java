@@ -71,7 +71,8 @@ class HeadroomRecorderTest {
                 new OpHeadroom("parts", "split", 10000, 20 * Math.log10(65504.0 / 10000), 0, 0, false),
                 new OpHeadroom("scaled", "mul", 10000, 20 * Math.log10(65504.0 / 10000), 0, 0, false),
                 new OpHeadroom("zero", "mul", 0, POS_INF, 0, 0, false));
-        assertEquals(expected, report.ops(), "fp32 ('wide', 'wide_in', 'index_f') and int32 ('index') ops are left out");
+        assertEquals(expected, report.ops(),
+                "fp32 ('wide', 'wide_in', 'index_f') and int32 ('index') ops are left out");
         assertEquals(16.3254, report.ops().get(5).headroomDb(), 1e-4, "mul by 1000 of 10: 20 log10(65504 / 10000)");
         assertEquals(0.2018, report.ops().get(3).headroomDb(), 1e-4);
         assertEquals(3, report.flaggedOps());
@@ -104,8 +105,10 @@ class HeadroomRecorderTest {
         assertEquals(a, b);
         assertTrue(a.startsWith("{\n  \"flagged_ops\": 3,\n  \"limit\": 65504.0,\n  \"ops\": [\n    {\n"
                 + "      \"flagged\": true,\n      \"headroom_db\": \"-Infinity\",\n      \"inf_values\": 0,\n"
-                + "      \"max_abs\": 0.0,\n      \"nan_values\": 1,\n      \"op\": \"nan\",\n      \"type\": \"sub\"\n"), a);
-        assertTrue(a.endsWith("\"op\": \"zero\",\n      \"type\": \"mul\"\n    }\n  ],\n  \"ops_observed\": 7\n}\n"), a);
+                + "      \"max_abs\": 0.0,\n      \"nan_values\": 1,\n      \"op\": \"nan\",\n"
+                + "      \"type\": \"sub\"\n"), a);
+        assertTrue(a.endsWith("\"op\": \"zero\",\n      \"type\": \"mul\"\n    }\n  ],\n"
+                + "  \"ops_observed\": 7\n}\n"), a);
     }
 
     @Test

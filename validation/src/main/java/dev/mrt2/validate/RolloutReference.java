@@ -1,0 +1,105 @@
+package dev.mrt2.validate;
+
+import dev.mrt2.model.Mrt2Constants;
+import dev.mrt2.model.Mrt2Dims;
+import dev.mrt2.safetensors.SafetensorsFile;
+import dev.mrt2.validate.reference.DepthReference;
+import dev.mrt2.validate.reference.Sampler;
+import dev.mrt2.validate.reference.SplitMix64;
+import dev.mrt2.validate.reference.TokenEmbedding;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The reference side of the in-graph rollout check (mrt2-model.md §3.8, §8.2 "depth rollout"): per arm, F frames
+ * generated autoregressively by the reference depth body with the rollout's sampling rule ({@link Sampler#sampleCode});
+ * frame 0's input is a seeded N(0, 1) row, frame k + 1's input is the reference feedback of frame k. Besides the codes
+ * and feedback it keeps every level's perturbed scores, so a package's flip can be judged by the reference's gap.
+ */
+final class RolloutReference {
+    /** Arm names of the seed's rollout receipts (§8.4). */
+    record ArmSpec(String name, float temperature, long noiseSalt, boolean noise) {}
+
+    static final List<ArmSpec> ARMS = List.of(
+            new ArmSpec("argmax_frames", 1.0f, 0, false),
+            new ArmSpec("noise_frames_t10", 1.0f, 5000, true),
+            new ArmSpec("noise_frames_t13", 1.3f, 9000, true));
+    /** Added to the run's seed for frame 0's input row (the seed used torch randn seeded 2026). */
+    static final long FIRST_INPUT_SALT = 2026;
+
+    /**
+     * @param inputs   {@code [F][D]} temporal_frame of each frame
+     * @param gumbel   {@code [F][L][C]} noise (all zero for the argmax arm)
+     * @param codes    {@code [F][L]} reference codes
+     * @param feedback {@code [F][D]} reference feedback
+     * @param scores   {@code [F][L][C]} reference masked perturbed scores ({@code logits * invT + g} or -1e4)
+     */
+    record Arm(ArmSpec spec, float[][] inputs, float[][][] gumbel, int[][] codes, float[][] feedback,
+               float[][][] scores, String provenance) {
+        float inverseTemperature() {
+            return Sampler.inverseTemperature(spec.temperature());
+        }
+    }
+
+    private RolloutReference() {}
+
+    static List<Arm> compute(SafetensorsFile checkpoint, Mrt2Dims dims, InputFactory inputs, ValidationOptions options,
+                             Consumer<String> log) {
+        DepthReference depth = DepthReference.load(checkpoint, dims, options.float64Reference());
+        TokenEmbedding embedding = TokenEmbedding.load(checkpoint, dims);
+        Sampler sampler = Sampler.standard(dims.codebookSize());
+        int k = Math.min(Mrt2Constants.TOP_K, dims.codebookSize());
+        List<Arm> arms = new ArrayList<>();
+        for (ArmSpec spec : ARMS) {
+            log.accept("reference: depth rollout, " + options.frames() + " frames, arm " + spec.name());
+            int frames = options.frames();
+            int levels = dims.rvqLevels();
+            int c = dims.codebookSize();
+            float[][][] gumbel = spec.noise() ? inputs.gumbel(frames, spec.noiseSalt())
+                    : new float[frames][levels][c];
+            float invT = Sampler.inverseTemperature(spec.temperature());
+            float[][] frameInputs = new float[frames][];
+            int[][] codes = new int[frames][levels];
+            float[][] feedback = new float[frames][];
+            float[][][] scores = new float[frames][levels][];
+            SplitMix64 rng = new SplitMix64(options.seed() + FIRST_INPUT_SALT);
+            float[] input = new float[dims.temporalDim()];
+            for (int i = 0; i < input.length; i++) {
+                input[i] = (float) rng.nextGaussian();
+            }
+            for (int f = 0; f < frames; f++) {
+                frameInputs[f] = input;
+                DepthReference.Session session = depth.session(levels);
+                int[] ids = new int[levels];
+                float[] position = input;
+                for (int level = 0; level < levels; level++) {
+                    int from = embedding.uniqueId(level, 0);
+                    float[] logits = Arrays.copyOfRange(session.next(position), from, from + c);
+                    codes[f][level] = sampler.sampleCode(logits, gumbel[f][level], invT);
+                    scores[f][level] = scores(logits, gumbel[f][level], invT, k);
+                    ids[level] = embedding.uniqueId(level, codes[f][level]);
+                    position = embedding.scaledRow(ids[level]);
+                }
+                feedback[f] = embedding.temporalInput(ids);
+                input = feedback[f];
+            }
+            String noise = spec.noise() ? inputs.gumbelProvenance(spec.noiseSalt()) : "zero noise";
+            arms.add(new Arm(spec, frameInputs, gumbel, codes, feedback, scores, "frame 0 input SplitMix64("
+                    + (options.seed() + FIRST_INPUT_SALT) + ") Box-Muller N(0, 1); frame k+1 input = reference "
+                    + "feedback of frame k; noise " + noise));
+        }
+        return arms;
+    }
+
+    /** §3.8 step 4 as the reference computes it: the scores the argmax runs over. */
+    static float[] scores(float[] logits, float[] noise, float invT, int k) {
+        float threshold = Sampler.topKThreshold(logits, 0, logits.length, k);
+        float[] s = new float[logits.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = logits[i] >= threshold ? logits[i] * invT + noise[i] : Mrt2Constants.FP16_MASK;
+        }
+        return s;
+    }
+}

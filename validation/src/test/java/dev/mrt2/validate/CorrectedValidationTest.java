@@ -1,0 +1,153 @@
+package dev.mrt2.validate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mrt2.convert.ConversionPieces;
+import dev.mrt2.convert.ConvertService;
+import dev.mrt2.model.Mrt2Dims;
+import dev.mrt2.model.Mrt2Synth;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mrt2 validate} on the corrected generation (issue #7 item 2), tiny checkpoint: the carry step passes its
+ * gates over 64 streaming steps with the host ring protocol, the FP32 rollout is token-exact, the FP16 rollout's
+ * flips are counted and classified; packages judged against another checkpoint's reference fail.
+ */
+class CorrectedValidationTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Mrt2Dims DIMS = Mrt2Dims.tiny();
+    /** 64 steps as the spec asks (23 after the wrap); 4 frames per rollout arm keep the suite fast. */
+    private static final ValidationOptions OPTIONS = ValidationOptions.defaults().withSteps(64).withFrames(4);
+
+    @TempDir
+    static Path tmp;
+    static Path checkpoint;
+    static Path models;
+    static Validator.Run run;
+    static Path receipts;
+
+    @BeforeAll
+    static void convertAndValidate() {
+        checkpoint = tmp.resolve("tiny.safetensors");
+        System.err.println("TT " + System.nanoTime() / 1e9);
+        Mrt2Synth.write(checkpoint, DIMS, 7, 1);
+        models = tmp.resolve("models");
+        ConvertService.run(checkpoint, models,
+                ConversionPieces.select(List.of("temporal-carry", "rollout-f16", "rollout-f32")), s -> { });
+        receipts = tmp.resolve("receipts");
+        run = Validator.run(new Validator.Request(models, checkpoint, null, receipts, null, OPTIONS), s -> System.err.println("TT " + System.nanoTime() / 1e9 + " " + s));
+        System.err.println("TT " + System.nanoTime() / 1e9);
+        try { System.err.println(java.nio.file.Files.readString(receipts.resolve("MRT2DepthBodyRollout.f16_validation.json"))); } catch (IOException e) { }
+    }
+
+    @Test
+    void correctedPackagesPassEveryGate() {
+        assertTrue(run.passed(), () -> "failed: " + run.failedGates());
+        // reports in package-name order: the two rollouts, then the carry step
+        assertEquals(List.of(PackageInfo.Kind.DEPTH_ROLLOUT, PackageInfo.Kind.DEPTH_ROLLOUT,
+                PackageInfo.Kind.TEMPORAL_CARRY), run.reports().stream().map(r -> r.info().kind()).toList());
+        assertEquals(6, run.receipts().size());
+    }
+
+    @Test
+    void carryReceiptCoversTheWrapAndShowsTheCachesAreRead() throws IOException {
+        JsonNode carry = JSON.readTree(receipts.resolve("MRT2TemporalBodyCarry_validation.json").toFile());
+        assertEquals("temporal_carry", carry.get("kind").asText());
+        assertEquals("float16", carry.get("precision").asText());
+        JsonNode t = carry.at("/results/temporal");
+        assertEquals(64, t.get("steps").asInt());
+        assertEquals(23, t.get("wrapped_steps").asInt());
+        assertEquals(48, t.get("cache_input_count").asInt());
+        assertTrue(t.get("cache_updates_all_finite").asBoolean());
+        assertTrue(t.get("fresh_vs_warmed_diverged").asBoolean(), "step 1 must depend on the cache of step 0");
+        assertTrue(t.at("/post_wrap/correlation").asDouble() >= 0.9999, t.at("/post_wrap").toString());
+        assertTrue(carry.has("fp16_headroom"));
+    }
+
+    @Test
+    void f32RolloutIsTokenExactOnEveryArm() throws IOException {
+        JsonNode r = JSON.readTree(receipts.resolve("MRT2DepthBodyRollout.f32_validation.json").toFile());
+        assertEquals("float32", r.get("precision").asText());
+        for (String arm : List.of("argmax_frames", "noise_frames_t10", "noise_frames_t13")) {
+            JsonNode a = r.at("/results/rollout/" + arm);
+            assertEquals(0, a.get("token_mismatches_vs_reference").asInt(), arm);
+            assertEquals(4 * 12, a.get("total_tokens").asInt(), arm);
+            assertTrue(a.get("temporal_feedback_max_abs_error").asDouble() <= 1e-3, arm);
+            assertEquals(0, a.at("/flips/tokens").size(), arm);
+        }
+        assertEquals(1.3, r.at("/results/rollout/noise_frames_t13/temperature").asDouble());
+        assertEquals(3 * 3 + 1, r.get("gates").size(), "3 gates per arm, and non-finite ops");
+    }
+
+    @Test
+    void f16RolloutCountsAndClassifiesEveryFlip() throws IOException {
+        JsonNode r = JSON.readTree(receipts.resolve("MRT2DepthBodyRollout.f16_validation.json").toFile());
+        assertEquals("float16", r.get("precision").asText());
+        for (String arm : List.of("argmax_frames", "noise_frames_t10", "noise_frames_t13")) {
+            JsonNode a = r.at("/results/rollout/" + arm);
+            int mismatches = a.get("token_mismatches_vs_reference").asInt();
+            JsonNode flips = a.get("flips");
+            assertEquals(mismatches, flips.get("tokens").size(), arm);
+            assertEquals(mismatches, flips.get("near_tie").asInt() + flips.get("not_near_tie").asInt(), arm);
+            assertEquals(a.get("frames_with_any_divergence").asInt(),
+                    flips.get("first_in_frame_near_tie").asInt() + flips.get("first_in_frame_not_near_tie").asInt(),
+                    arm);
+            assertEquals(1.0, a.get("temporal_feedback_finite_ratio").asDouble(), arm);
+        }
+        // only the finite gate per arm: FP16 flips are reported, not gated
+        assertEquals(3 + 1, r.get("gates").size());
+    }
+
+    @Test
+    void flipsAreClassifiedByTheReferenceScoreGap() {
+        float[][][] scores = {{{5f, 4.95f, 1f}, {3f, 0f, -1e4f}}, {{2f, 2f, 0f}, {0f, 1f, 7f}}};
+        int[][] expected = {{0, 0}, {0, 2}};
+        int[][] actual = {{1, 1}, {0, 1}};
+        List<RolloutCheck.Flip> flips = RolloutCheck.classify(actual, expected, scores);
+        assertEquals(3, flips.size());
+        assertEquals(new RolloutCheck.Flip(0, 0, 0, 1, 5.0 - 4.95f, true, false), flips.get(0));
+        assertEquals(new RolloutCheck.Flip(0, 1, 0, 1, 3.0, false, true), flips.get(1));
+        assertEquals(new RolloutCheck.Flip(1, 1, 2, 1, 6.0, false, false), flips.get(2));
+    }
+
+    @Test
+    void hostRingFillsInOrderThenShiftsOldestOut() {
+        int window = 41;
+        float[] cache = new float[window * 2];
+        for (int s = 0; s < window + 2; s++) {
+            CarryCheck.file(cache, new float[] {s, -s}, Math.min(s, window));
+        }
+        // after 43 steps rows hold steps 2..42, oldest first
+        assertEquals(2f, cache[0]);
+        assertEquals(-2f, cache[1]);
+        assertEquals(42f, cache[2 * (window - 1)]);
+        assertEquals(41f, cache[2 * (window - 2)]);
+        float[] bias = CarryCheck.bias(2, 43);
+        assertArrayEquals(new float[] {0f, 0f, 0f, -1e4f}, java.util.Arrays.copyOf(bias, 4));
+        assertEquals(0f, bias[42]);
+        assertEquals(-1e4f, bias[41]);
+    }
+
+    @Test
+    void anotherCheckpointsReferenceFailsTheCarryAndRolloutGates() {
+        Path other = tmp.resolve("other.safetensors");
+        Mrt2Synth.write(other, DIMS, 8, 1);
+        Validator.Run wrong = Validator.run(new Validator.Request(models, other, null, tmp.resolve("wrong"), null,
+                ValidationOptions.defaults().withSteps(42).withFrames(2)), s -> { });
+        assertFalse(wrong.passed());
+        List<String> failed = wrong.failedGates().stream().map(g -> g.artifact() + ":" + g.figure()).toList();
+        assertTrue(failed.contains("MRT2TemporalBodyCarry:temporal.overall.correlation"), failed::toString);
+        assertTrue(failed.stream().anyMatch(f -> f.startsWith("MRT2DepthBodyRollout.f32:rollout.")
+                && f.endsWith("token_mismatches_vs_reference")), failed::toString);
+    }
+}
