@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "convert", mixinStandardHelpOptions = true,
         header = "Convert a checkpoint into the Core ML artifacts, then write their SHA256SUMS.",
-        description = "Pieces: ${COMPLETION-CANDIDATES}. Each output file is written to a temp sibling and renamed.")
+        description = "Dimensions come from the checkpoint's shapes. Each output file is written to a temp sibling and "
+                + "renamed when complete, so a failed run leaves no half-written package.")
 final class Convert implements Callable<Integer> {
     @Spec
     CommandSpec spec;

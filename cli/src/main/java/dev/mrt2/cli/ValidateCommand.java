@@ -26,9 +26,15 @@ import picocli.CommandLine.Spec;
                     + "Depth: token mismatches over --frames frames per sampling arm (argmax; T = 1.3 with seeded "
                     + "Gumbel noise), teacher-forced, alone and composed with the temporal package. Decoder: SNR, "
                     + "log-spectral distance, finite ratio.",
+            "Corrected generation (needs --checkpoint): the carry temporal step over the same streaming steps with "
+                    + "the host ring protocol; each depth rollout over 3 arms of --frames frames (argmax, T = 1.0 "
+                    + "and T = 1.3 with noise), each frame fed the reference feedback of the previous one; FP32 "
+                    + "rollout token-exact with feedback error <= 1e-3, FP16 flips counted and classified (near "
+                    + "tie or not).",
             "Gates: finite ratio 1 and no non-finite op everywhere; temporal correlation >= 0.9999; FP32 depth "
-                    + "token-exact; FP32 decoder SNR >= 100 dB. A failed gate exits 1 and names the figure on the "
-                    + "last line. Receipts <artifact>_validation.json and .md go to --out."})
+                    + "token-exact; FP32 decoder SNR >= 100 dB, FP16 decoder SNR >= 40 dB. A failed gate exits 1 "
+                    + "and names the figure on the last line. Receipts <artifact>_validation.json and .md go to "
+                    + "--out."})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

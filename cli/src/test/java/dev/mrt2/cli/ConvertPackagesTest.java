@@ -94,6 +94,37 @@ class ConvertPackagesTest {
     }
 
     @Test
+    void generationCorrectedWritesTheCorrectedPiecesOnly() throws IOException {
+        Path out = dir.resolve("corrected");
+        CliRun r = CliRun.of("convert", "--checkpoint", tiny.toString(), "--out", out.toString(),
+                "--generation", "corrected", "--json");
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        JsonNode pieces = new ObjectMapper().readTree(r.out()).get("pieces");
+        for (String piece : List.of("temporal-carry", "rollout-f16", "rollout-f32", "codebooks")) {
+            assertTrue(pieces.has(piece), piece + " in " + pieces.fieldNames());
+        }
+        for (String piece : List.of("temporal", "depth", "decoder")) {
+            assertFalse(pieces.has(piece), piece + " is first generation");
+        }
+        assertTrue(Files.isDirectory(out.resolve("MRT2TemporalBodyCarry.mlpackage")));
+        assertTrue(Files.isDirectory(out.resolve("MRT2DepthBodyRollout.f16.mlpackage")));
+        assertFalse(Files.exists(out.resolve("MRT2TemporalBody.mlpackage")));
+    }
+
+    @Test
+    void generationIsCheckedAndExcludesOnly() {
+        CliRun unknown = CliRun.of("convert", "--checkpoint", tiny.toString(), "--out", dir.resolve("o").toString(),
+                "--generation", "second");
+        assertEquals(ExitCodes.USAGE, unknown.code(), unknown.toString());
+        assertTrue(unknown.errLines().get(0).startsWith("mrt2: --generation: unknown generation 'second'"),
+                unknown.toString());
+        CliRun both = CliRun.of("convert", "--checkpoint", tiny.toString(), "--out", dir.resolve("o").toString(),
+                "--generation", "first", "--only", "temporal");
+        assertEquals(ExitCodes.USAGE, both.code(), both.toString());
+        assertFalse(Files.exists(dir.resolve("o")), "nothing converted");
+    }
+
+    @Test
     void decoderNeedsAtLeastTwoFrames() {
         CliRun r = CliRun.of("convert", "--checkpoint", tiny.toString(), "--out", dir.resolve("o").toString(),
                 "--only", "decoder", "--decoder-frames", "1");

@@ -75,8 +75,20 @@ public final class DecoderF16Converter implements PackageConverter<DecoderF16Con
     public Loaded load(SafetensorsFile checkpoint) {
         DecoderConverter.Weights w = fp32.load(checkpoint);
         plan = profiler == null ? RescalePlan.none(null, "disabled: built without the FP16 rescale")
-                : RescalePlan.fromProfile(profiler.profile(fp32Model(w), calibration.embeddings(checkpoint, dims)));
+                : RescalePlan.fromProfile(measure(checkpoint, w));
         return new Loaded(w, plan);
+    }
+
+    /** A checkpoint whose FP32 decoder already overflows on the calibration input is bad input. */
+    private DecoderProfile measure(SafetensorsFile checkpoint, DecoderConverter.Weights w) {
+        float[][] input = calibration.embeddings(checkpoint, dims);   // a missing codebook names its key itself
+        Model fp32Graph = fp32Model(w);
+        try {
+            return profiler.profile(fp32Graph, input);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(checkpoint.path().getFileName() + ": " + PACKAGE_NAME + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The FP32 graph with its constants on the heap, for the profiler. */

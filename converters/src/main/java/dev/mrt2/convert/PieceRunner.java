@@ -19,9 +19,14 @@ final class PieceRunner {
     /** System property overriding the thread count (1 = one piece after the other), for benchmarks. */
     static final String THREADS_PROPERTY = "mrt2.convert.threads";
 
-    /** One thread per core (at most one per piece): a 2-core machine converts the temporal body beside the rest. */
+    /**
+     * Two pieces at a time (one on a single core): the temporal body converts beside the rest while the checkpoint
+     * hash, the longest single job, takes the other core. More threads would add heap (each piece holds a few large
+     * tensors) without shortening that hash.
+     */
     static int defaultThreads(int pieces) {
-        int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = Integer.getInteger(THREADS_PROPERTY, Math.min(2, cores));
         return Math.max(1, Math.min(pieces, threads));
     }
 

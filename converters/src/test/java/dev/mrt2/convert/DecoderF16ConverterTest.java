@@ -137,6 +137,22 @@ class DecoderF16ConverterTest {
     }
 
     @Test
+    void aCheckpointWhoseFp32DecoderOverflowsIsBadInputAndNothingIsWritten() {
+        double[] nan = new double[7];
+        nan[4] = Double.NaN;
+        DecoderF16Converter c = DecoderF16Converter.profiled(Mrt2Dims.tiny(), TinyCheckpoint.FRAMES,
+                (model, embeddings) -> new DecoderProfile(nan, nan));
+        Path out = tmp.resolve("bad");
+        BadInputException e;
+        try (SafetensorsFile f = SafetensorsFile.open(TinyCheckpoint.sharedCheckpoint())) {
+            e = assertThrows(BadInputException.class, () -> new PackageExporter(f, TinyCheckpoint.SHA256, out).export(c));
+        }
+        assertTrue(e.getMessage().startsWith("tiny.safetensors: SpectroStreamDecoder.f16.mlpackage: decoder profile: "
+                + "block decoder_5 has a non-finite maximum"), e.getMessage());
+        assertFalse(java.nio.file.Files.exists(out), "nothing written");
+    }
+
+    @Test
     void withoutAProfilerTheShippedPackageIsRefused() {
         assertThrows(IllegalStateException.class,
                 () -> DecoderF16Converter.profiled(Mrt2Dims.tiny(), TinyCheckpoint.FRAMES, null));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.mrt2.validate.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Metrics;
 import dev.mrt2.validate.metrics.TokenMismatches;
+import dev.mrt2.validate.reference.Sampler;
 import dev.mrt2.validate.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,14 @@ import java.util.TreeMap;
 /**
  * Runs the in-graph depth rollout package (mrt2-model.md §6.2.3) on each reference arm, one prediction per frame with
  * the reference's frame input, noise and inverse temperature, and compares codes and feedback (§8.1 rollout fields).
- * Every differing token is classified by the reference's own scores: a near tie when the reference's perturbed score
- * of its code beats that of the package's code by at most {@link #NEAR_TIE_GAP}.
+ * Every differing token is classified by the reference's own numbers, in one of two ways:
+ * <ul>
+ *   <li>{@code score}: both codes are inside the reference's top-k; the gap is the reference's perturbed score of its
+ *       code minus that of the package's code;</li>
+ *   <li>{@code top_k_boundary}: the reference masked the package's code out (its logit fell below the k-th largest);
+ *       the gap is the reference threshold minus that code's logit, i.e. how far it missed the top-k.</li>
+ * </ul>
+ * A flip is a near tie when its gap is at most {@link #NEAR_TIE_GAP}.
  */
 final class RolloutCheck {
     static final String FRAME = "temporal_frame";
@@ -29,17 +36,22 @@ final class RolloutCheck {
      */
     static final double NEAR_TIE_GAP = 0.1;
 
+    static final String SCORE = "score";
+    static final String TOP_K_BOUNDARY = "top_k_boundary";
+
     /**
      * One token where the package and the reference differ.
      *
-     * @param scoreGap         reference score of the reference code minus that of the package code (>= 0)
+     * @param kind             {@link #SCORE} or {@link #TOP_K_BOUNDARY}
+     * @param scoreGap         the reference's margin against the package's code (>= 0), see the class comment
      * @param afterDivergence  an earlier level of the same frame already differed, so the package's input to this
      *                         level was not the reference's
      */
     @JsonPropertyOrder(alphabetic = true)
     record Flip(@JsonProperty("frame") int frame, @JsonProperty("level") int level,
                 @JsonProperty("reference_code") int referenceCode, @JsonProperty("package_code") int packageCode,
-                @JsonProperty("score_gap") double scoreGap, @JsonProperty("near_tie") boolean nearTie,
+                @JsonProperty("kind") String kind, @JsonProperty("score_gap") double scoreGap,
+                @JsonProperty("near_tie") boolean nearTie,
                 @JsonProperty("after_divergence") boolean afterDivergence) {}
 
     /** One arm's figures. */
@@ -72,6 +84,7 @@ final class RolloutCheck {
                     flips.stream().filter(f -> !f.afterDivergence() && f.nearTie()).count());
             flipJson.put("first_in_frame_not_near_tie",
                     flips.stream().filter(f -> !f.afterDivergence() && !f.nearTie()).count());
+            flipJson.put("top_k_boundary", flips.stream().filter(f -> f.kind().equals(TOP_K_BOUNDARY)).count());
             flipJson.put("tokens", flips);
             m.put("flips", flipJson);
             return m;
@@ -121,11 +134,11 @@ final class RolloutCheck {
             }
         }
         return new ArmResult(arm, Metrics.tokens(codes, arm.codes()), maxAbs, total == 0 ? 0 : (double) finite / total,
-                classify(codes, arm.codes(), arm.scores()));
+                classify(codes, arm.codes(), arm.logits(), arm.scores()));
     }
 
-    /** Every differing token with the reference's score gap between the two candidates. */
-    static List<Flip> classify(int[][] actual, int[][] expected, float[][][] scores) {
+    /** Every differing token with the reference's margin against the package's code. */
+    static List<Flip> classify(int[][] actual, int[][] expected, float[][][] logits, float[][][] scores) {
         List<Flip> flips = new ArrayList<>();
         for (int f = 0; f < expected.length; f++) {
             boolean diverged = false;
@@ -135,12 +148,23 @@ final class RolloutCheck {
                 if (got == want) {
                     continue;
                 }
-                double gap = (got < 0 || got >= scores[f][l].length) ? Double.POSITIVE_INFINITY
-                        : (double) scores[f][l][want] - scores[f][l][got];
-                flips.add(new Flip(f, l, want, got, gap, gap <= NEAR_TIE_GAP, diverged));
+                if (got < 0 || got >= scores[f][l].length) {
+                    throw new IllegalArgumentException("sampled code " + got + " at frame " + f + ", level " + l
+                            + " is outside 0.." + (scores[f][l].length - 1));
+                }
+                float[] z = logits[f][l];
+                float threshold = Sampler.topKThreshold(z, 0, z.length, topK(z.length));
+                boolean masked = z[got] < threshold;
+                double gap = masked ? (double) threshold - z[got] : (double) scores[f][l][want] - scores[f][l][got];
+                flips.add(new Flip(f, l, want, got, masked ? TOP_K_BOUNDARY : SCORE, gap, gap <= NEAR_TIE_GAP,
+                        diverged));
                 diverged = true;
             }
         }
         return flips;
+    }
+
+    private static int topK(int codes) {
+        return Math.min(dev.mrt2.model.Mrt2Constants.TOP_K, codes);
     }
 }

@@ -34,10 +34,11 @@ final class RolloutReference {
      * @param gumbel   {@code [F][L][C]} noise (all zero for the argmax arm)
      * @param codes    {@code [F][L]} reference codes
      * @param feedback {@code [F][D]} reference feedback
+     * @param logits   {@code [F][L][C]} reference soft-capped logits of each level's codes
      * @param scores   {@code [F][L][C]} reference masked perturbed scores ({@code logits * invT + g} or -1e4)
      */
     record Arm(ArmSpec spec, float[][] inputs, float[][][] gumbel, int[][] codes, float[][] feedback,
-               float[][][] scores, String provenance) {
+               float[][][] logits, float[][][] scores, String provenance) {
         float inverseTemperature() {
             return Sampler.inverseTemperature(spec.temperature());
         }
@@ -63,6 +64,7 @@ final class RolloutReference {
             float[][] frameInputs = new float[frames][];
             int[][] codes = new int[frames][levels];
             float[][] feedback = new float[frames][];
+            float[][][] levelLogits = new float[frames][levels][];
             float[][][] scores = new float[frames][levels][];
             SplitMix64 rng = new SplitMix64(options.seed() + FIRST_INPUT_SALT);
             float[] input = new float[dims.temporalDim()];
@@ -78,6 +80,7 @@ final class RolloutReference {
                     int from = embedding.uniqueId(level, 0);
                     float[] logits = Arrays.copyOfRange(session.next(position), from, from + c);
                     codes[f][level] = sampler.sampleCode(logits, gumbel[f][level], invT);
+                    levelLogits[f][level] = logits;
                     scores[f][level] = scores(logits, gumbel[f][level], invT, k);
                     ids[level] = embedding.uniqueId(level, codes[f][level]);
                     position = embedding.scaledRow(ids[level]);
@@ -86,7 +89,7 @@ final class RolloutReference {
                 input = feedback[f];
             }
             String noise = spec.noise() ? inputs.gumbelProvenance(spec.noiseSalt()) : "zero noise";
-            arms.add(new Arm(spec, frameInputs, gumbel, codes, feedback, scores, "frame 0 input SplitMix64("
+            arms.add(new Arm(spec, frameInputs, gumbel, codes, feedback, levelLogits, scores, "frame 0 input SplitMix64("
                     + (options.seed() + FIRST_INPUT_SALT) + ") Box-Muller N(0, 1); frame k+1 input = reference "
                     + "feedback of frame k; noise " + noise));
         }

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *       correlation >= 0.9999;</li>
  *   <li>depth logits: token mismatches per sampling arm over {@code frames} frames, alone and composed with the
  *       temporal package; gate for FP32: 0 mismatches (composed too when the temporal package is FP32);</li>
- *   <li>decoder: SNR, LSD, finite ratio; gates: finite ratio 1, FP32 SNR >= 100 dB;</li>
+ *   <li>decoder: SNR, LSD, finite ratio; gates: finite ratio 1, SNR >= 100 dB for FP32, >= 40 dB for FP16;</li>
+ *   <li>carry temporal step and depth rollouts (corrected generation): see {@link CorrectedChecks};</li>
  *   <li>every package: no op output went non-finite.</li>
  * </ul>
  */

@@ -39,15 +39,12 @@ class CorrectedValidationTest {
     @BeforeAll
     static void convertAndValidate() {
         checkpoint = tmp.resolve("tiny.safetensors");
-        System.err.println("TT " + System.nanoTime() / 1e9);
         Mrt2Synth.write(checkpoint, DIMS, 7, 1);
         models = tmp.resolve("models");
         ConvertService.run(checkpoint, models,
                 ConversionPieces.select(List.of("temporal-carry", "rollout-f16", "rollout-f32")), s -> { });
         receipts = tmp.resolve("receipts");
-        run = Validator.run(new Validator.Request(models, checkpoint, null, receipts, null, OPTIONS), s -> System.err.println("TT " + System.nanoTime() / 1e9 + " " + s));
-        System.err.println("TT " + System.nanoTime() / 1e9);
-        try { System.err.println(java.nio.file.Files.readString(receipts.resolve("MRT2DepthBodyRollout.f16_validation.json"))); } catch (IOException e) { }
+        run = Validator.run(new Validator.Request(models, checkpoint, null, receipts, null, OPTIONS), s -> { });
     }
 
     @Test
@@ -103,21 +100,38 @@ class CorrectedValidationTest {
                     flips.get("first_in_frame_near_tie").asInt() + flips.get("first_in_frame_not_near_tie").asInt(),
                     arm);
             assertEquals(1.0, a.get("temporal_feedback_finite_ratio").asDouble(), arm);
+            assertTrue(flips.get("top_k_boundary").asInt() <= mismatches, arm);
         }
         // only the finite gate per arm: FP16 flips are reported, not gated
         assertEquals(3 + 1, r.get("gates").size());
     }
 
     @Test
-    void flipsAreClassifiedByTheReferenceScoreGap() {
-        float[][][] scores = {{{5f, 4.95f, 1f}, {3f, 0f, -1e4f}}, {{2f, 2f, 0f}, {0f, 1f, 7f}}};
+    void flipsAreClassifiedByTheReferenceScoreGapOrTopKMargin() {
+        // C = 3 codes keep all three in top-k (k = min(40, C)), except where the logits make a code fall out: with
+        // C = 3 nothing falls out, so the boundary case uses 41 codes below.
+        float[][][] logits = {{{5f, 4.95f, 1f}, {3f, 0f, -2f}}, {{2f, 2f, 0f}, {0f, 1f, 7f}}};
+        float[][][] scores = {{{5f, 4.95f, 1f}, {3f, 0f, -2f}}, {{2f, 2f, 0f}, {0f, 1f, 7f}}};
         int[][] expected = {{0, 0}, {0, 2}};
         int[][] actual = {{1, 1}, {0, 1}};
-        List<RolloutCheck.Flip> flips = RolloutCheck.classify(actual, expected, scores);
+        List<RolloutCheck.Flip> flips = RolloutCheck.classify(actual, expected, logits, scores);
         assertEquals(3, flips.size());
-        assertEquals(new RolloutCheck.Flip(0, 0, 0, 1, 5.0 - 4.95f, true, false), flips.get(0));
-        assertEquals(new RolloutCheck.Flip(0, 1, 0, 1, 3.0, false, true), flips.get(1));
-        assertEquals(new RolloutCheck.Flip(1, 1, 2, 1, 6.0, false, false), flips.get(2));
+        assertEquals(new RolloutCheck.Flip(0, 0, 0, 1, "score", 5.0 - 4.95f, true, false), flips.get(0));
+        assertEquals(new RolloutCheck.Flip(0, 1, 0, 1, "score", 3.0, false, true), flips.get(1));
+        assertEquals(new RolloutCheck.Flip(1, 1, 2, 1, "score", 6.0, false, false), flips.get(2));
+
+        // 41 codes, top-40: code 40 (logit 0.95) sits just below the threshold (logit 1.0 of code 39)
+        float[] z = new float[41];
+        float[] sc = new float[41];
+        for (int c = 0; c < 41; c++) {
+            z[c] = c < 40 ? 1f + c : 0.95f;
+            sc[c] = c < 40 ? z[c] : -1e4f;
+        }
+        List<RolloutCheck.Flip> boundary = RolloutCheck.classify(new int[][] {{40}}, new int[][] {{39}},
+                new float[][][] {{z}}, new float[][][] {{sc}});
+        assertEquals("top_k_boundary", boundary.get(0).kind());
+        assertEquals(1.0 - 0.95f, boundary.get(0).scoreGap(), 1e-12);
+        assertTrue(boundary.get(0).nearTie());
     }
 
     @Test
