@@ -23,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.mrt2.mil.lint.LintReport;
+import dev.mrt2.mil.lint.PackageLinter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +45,15 @@ class CorrectedGenerationTest {
     static void convert() {
         out = dir.resolve("first");
         ConvertService.run(TinyCheckpoint.sharedCheckpoint(), out, ConversionPieces.select(PIECES), s -> { });
+    }
+
+    @Test
+    void lintFindsNoStateWritesInTheCarryStepButAll48InTheStatefulOne() {
+        LintReport carry = PackageLinter.lint(out.resolve(TemporalCarryConverter.PACKAGE_NAME));
+        assertTrue(carry.findings("ANE001-state-write").isEmpty(), carry.toText(0));
+        assertTrue(carry.findings("ANE002-state-read").isEmpty(), carry.toText(0));
+        LintReport stateful = PackageLinter.lint(TinyCheckpoint.sharedOutput().resolve(TemporalConverter.PACKAGE_NAME));
+        assertEquals(48, stateful.findings("ANE001-state-write").get(0).ops().size(), stateful.toText(0));
     }
 
     @Test
