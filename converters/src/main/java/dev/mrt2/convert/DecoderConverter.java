@@ -86,24 +86,10 @@ public final class DecoderConverter implements PackageConverter<DecoderConverter
     }
 
     @Override
-    public String packageName() {
-        return PACKAGE_NAME;
-    }
-
-    @Override
-    public String schema() {
-        return SCHEMA;
-    }
-
-    @Override
-    public String precision() {
-        return "float32";
-    }
-
-    @Override
-    public String shortDescription() {
-        return "SpectroStream conv decoder, FP32: " + frames + " frames of summed RVQ embeddings to "
-                + outputFrames() + " STFT frames (channels-last)";
+    public PackageIdentity identity() {
+        return new PackageIdentity(PACKAGE_NAME, SCHEMA, "float32",
+                "SpectroStream conv decoder, FP32: " + frames + " frames of summed RVQ embeddings to "
+                + outputFrames() + " STFT frames (channels-last)");
     }
 
     @Override

@@ -51,24 +51,10 @@ public final class DecoderF16Converter implements PackageConverter<DecoderF16Con
     }
 
     @Override
-    public String packageName() {
-        return PACKAGE_NAME;
-    }
-
-    @Override
-    public String schema() {
-        return DecoderConverter.SCHEMA;
-    }
-
-    @Override
-    public String precision() {
-        return "float16";
-    }
-
-    @Override
-    public String shortDescription() {
-        return "SpectroStream conv decoder, FP16 with the FP16-safe rescale: " + fp32.frames()
-                + " frames of summed RVQ embeddings to " + fp32.outputFrames() + " STFT frames (channels-last)";
+    public PackageIdentity identity() {
+        return new PackageIdentity(PACKAGE_NAME, DecoderConverter.SCHEMA, "float16",
+                "SpectroStream conv decoder, FP16 with the FP16-safe rescale: " + fp32.frames()
+                + " frames of summed RVQ embeddings to " + fp32.outputFrames() + " STFT frames (channels-last)");
     }
 
     @Override

@@ -51,23 +51,9 @@ public final class DepthConverter implements PackageConverter<DepthConverter.Wei
     }
 
     @Override
-    public String packageName() {
-        return PACKAGE_NAME;
-    }
-
-    @Override
-    public String schema() {
-        return SCHEMA;
-    }
-
-    @Override
-    public String precision() {
-        return "float32";
-    }
-
-    @Override
-    public String shortDescription() {
-        return "MRT2 depth transformer, FP32, soft-capped logits for all RVQ levels of one frame (causal)";
+    public PackageIdentity identity() {
+        return new PackageIdentity(PACKAGE_NAME, SCHEMA, "float32",
+                "MRT2 depth transformer, FP32, soft-capped logits for all RVQ levels of one frame (causal)");
     }
 
     @Override

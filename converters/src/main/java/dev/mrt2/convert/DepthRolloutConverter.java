@@ -67,24 +67,10 @@ public final class DepthRolloutConverter implements PackageConverter<DepthRollou
     }
 
     @Override
-    public String packageName() {
-        return packageName;
-    }
-
-    @Override
-    public String schema() {
-        return SCHEMA;
-    }
-
-    @Override
-    public String precision() {
-        return dtype == DataType.FLOAT16 ? "float16" : "float32";
-    }
-
-    @Override
-    public String shortDescription() {
-        return "MRT2 depth rollout, " + (dtype == DataType.FLOAT16 ? "FP16" : "FP32") + ": all " + dims.rvqLevels()
-                + " RVQ levels of one frame sampled in-graph (top-k " + topK() + ", Gumbel-max) with embedding feedback";
+    public PackageIdentity identity() {
+        return new PackageIdentity(packageName, SCHEMA, dtype == DataType.FLOAT16 ? "float16" : "float32",
+                "MRT2 depth rollout, " + (dtype == DataType.FLOAT16 ? "FP16" : "FP32") + ": all " + dims.rvqLevels()
+                + " RVQ levels of one frame sampled in-graph (top-k " + topK() + ", Gumbel-max) with embedding feedback");
     }
 
     @Override

@@ -13,22 +13,29 @@ import java.util.TreeMap;
  * @param <W> the converter's record of checked checkpoint tensors
  */
 public interface PackageConverter<W> {
-    /** Directory name of the package, e.g. {@code MRT2TemporalBody.mlpackage}. */
-    String packageName();
+    /** Name, schema, precision and description of the package. */
+    PackageIdentity identity();
 
-    /** The {@code schema} string of the export metadata (mrt2-model.md §6). */
-    String schema();
+    default String packageName() {
+        return identity().packageName();
+    }
 
-    /** Compute precision of the graph's constants and ops: {@code float16} or {@code float32}. */
-    String precision();
+    default String schema() {
+        return identity().schema();
+    }
+
+    default String precision() {
+        return identity().precision();
+    }
+
+    default String shortDescription() {
+        return identity().shortDescription();
+    }
 
     /** Deployment target; every package here targets iOS 18 (spec version 9, opset CoreML8). */
     default Opset opset() {
         return Opset.IOS18;
     }
-
-    /** One line for the package's Metadata.shortDescription. */
-    String shortDescription();
 
     /** Reads and checks every checkpoint key the package needs; throws {@link CheckpointException}. */
     W load(SafetensorsFile checkpoint);

@@ -46,23 +46,9 @@ public final class TemporalCarryConverter implements PackageConverter<TemporalCo
     }
 
     @Override
-    public String packageName() {
-        return PACKAGE_NAME;
-    }
-
-    @Override
-    public String schema() {
-        return SCHEMA;
-    }
-
-    @Override
-    public String precision() {
-        return "float16";
-    }
-
-    @Override
-    public String shortDescription() {
-        return "MRT2 temporal transformer step, FP16, stateless: host-owned 41-frame K/V caches in, new K/V rows out";
+    public PackageIdentity identity() {
+        return new PackageIdentity(PACKAGE_NAME, SCHEMA, "float16",
+                "MRT2 temporal transformer step, FP16, stateless: host-owned 41-frame K/V caches in, new K/V rows out");
     }
 
     @Override

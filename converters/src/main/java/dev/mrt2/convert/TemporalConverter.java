@@ -49,23 +49,9 @@ public final class TemporalConverter implements PackageConverter<TemporalConvert
     }
 
     @Override
-    public String packageName() {
-        return PACKAGE_NAME;
-    }
-
-    @Override
-    public String schema() {
-        return SCHEMA;
-    }
-
-    @Override
-    public String precision() {
-        return "float16";
-    }
-
-    @Override
-    public String shortDescription() {
-        return "MRT2 temporal transformer step, FP16, stateful 41-frame self/cross KV caches (chronological shift)";
+    public PackageIdentity identity() {
+        return new PackageIdentity(PACKAGE_NAME, SCHEMA, "float16",
+                "MRT2 temporal transformer step, FP16, stateful 41-frame self/cross KV caches (chronological shift)");
     }
 
     @Override
