@@ -4,7 +4,6 @@ import dev.mrt2.validate.ReferenceFixtures;
 import dev.mrt2.validate.ReferenceSet;
 import dev.mrt2.validate.ValidationOptions;
 import dev.mrt2.validate.Validator;
-import dev.mrt2.validate.fixtures.SeedFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "fixtures", mixinStandardHelpOptions = true,
@@ -41,47 +39,25 @@ final class FixturesCommand implements Callable<Integer> {
         @Mixin
         JsonOption output;
 
+        @Mixin
+        ReferenceInputs inputs;
+
         @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The checkpoint.")
         Path checkpoint;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the fixtures.")
         Path out;
 
-        @Option(names = "--steps", defaultValue = "64", paramLabel = "N",
-                description = "Temporal streaming steps (at least 42). Default: ${DEFAULT-VALUE}.")
-        int steps;
-
-        @Option(names = "--frames", defaultValue = "25", paramLabel = "N",
-                description = "Token frames per sampling arm. Default: ${DEFAULT-VALUE}.")
-        int frames;
-
         @Option(names = "--decoder-frames", defaultValue = "25", paramLabel = "T",
                 description = "Token frames of the decoder chunk (the package's T). Default: ${DEFAULT-VALUE}.")
         int decoderFrames;
 
-        @Option(names = "--seed", defaultValue = "20260718", paramLabel = "N",
-                description = "Seed of the generated inputs and noise. Default: ${DEFAULT-VALUE}.")
-        long seed;
-
-        @Option(names = "--seed-fixtures", paramLabel = "DIR",
-                description = "The seed-fixtures folder. Default: from -Dmrt2.shared.dir.")
-        Path seedFixtures;
-
-        @Option(names = "--float64-reference", description = "Accumulate the reference's sums in float64.")
-        boolean float64Reference;
-
         @Override
         public Integer call() throws Exception {
             Console console = Console.of(spec);
-            ValidationOptions options;
-            try {
-                ValidationOptions d = ValidationOptions.defaults();
-                options = new ValidationOptions(steps, frames, decoderFrames, seed, float64Reference,
-                        d.minTemporalCorrelation(), d.minDecoderSnrDb());
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
-            Path seeds = seedFixtures != null ? seedFixtures : SeedFixtures.dirIfPresent();
+            ValidationOptions d = ValidationOptions.defaults();
+            ValidationOptions options = inputs.options(decoderFrames, d.minTemporalCorrelation(), d.minDecoderSnrDb());
+            Path seeds = inputs.seedFixturesDir();
             ReferenceSet ref = Validator.compute(checkpoint, seeds, options, true, true, decoderFrames,
                     console::progress);
             Files.createDirectories(out);

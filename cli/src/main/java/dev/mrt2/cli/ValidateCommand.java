@@ -6,7 +6,6 @@ import dev.mrt2.validate.Gate;
 import dev.mrt2.validate.ValidationOptions;
 import dev.mrt2.validate.Validator;
 import dev.mrt2.validate.exec.ExecutorException;
-import dev.mrt2.validate.fixtures.SeedFixtures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +41,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     JsonOption output;
 
+    @Mixin
+    ReferenceInputs inputs;
+
     @Option(names = "--models", required = true, paramLabel = "DIR", description = "Folder with the .mlpackages.")
     Path models;
 
@@ -58,22 +60,6 @@ final class ValidateCommand implements Callable<Integer> {
             description = "Where the receipts go. Default: a 'validation' folder next to --models.")
     Path out;
 
-    @Option(names = "--steps", defaultValue = "64", paramLabel = "N",
-            description = "Temporal streaming steps (at least 42). Default: ${DEFAULT-VALUE}.")
-    int steps;
-
-    @Option(names = "--frames", defaultValue = "25", paramLabel = "N",
-            description = "Token frames per sampling arm. Default: ${DEFAULT-VALUE}.")
-    int frames;
-
-    @Option(names = "--seed", defaultValue = "20260718", paramLabel = "N",
-            description = "Seed of the generated inputs and noise. Default: ${DEFAULT-VALUE} (the seed fixtures').")
-    long seed;
-
-    @Option(names = "--seed-fixtures", paramLabel = "DIR",
-            description = "The seed-fixtures folder (inputs reused where shapes fit). Default: from -Dmrt2.shared.dir.")
-    Path seedFixtures;
-
     @Option(names = "--min-temporal-correlation", defaultValue = "0.9999", paramLabel = "X",
             description = "Temporal correlation gate. Default: ${DEFAULT-VALUE}.")
     double minTemporalCorrelation;
@@ -81,9 +67,6 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--min-decoder-snr-db", defaultValue = "100", paramLabel = "DB",
             description = "FP32 decoder SNR gate. Default: ${DEFAULT-VALUE}.")
     double minDecoderSnrDb;
-
-    @Option(names = "--float64-reference", description = "Accumulate the reference's sums in float64.")
-    boolean float64Reference;
 
     @Override
     public Integer call() {
@@ -94,15 +77,10 @@ final class ValidateCommand implements Callable<Integer> {
         if (!skipReference && checkpoint == null) {
             throw new ParameterException(spec.commandLine(), "--checkpoint FILE is required without --skip-reference");
         }
-        ValidationOptions options;
-        try {
-            options = new ValidationOptions(steps, frames, ValidationOptions.defaults().decoderFrames(), seed,
-                    float64Reference, minTemporalCorrelation, minDecoderSnrDb);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        ValidationOptions options = inputs.options(ValidationOptions.defaults().decoderFrames(),
+                minTemporalCorrelation, minDecoderSnrDb);
         Path receipts = out != null ? out : models.toAbsolutePath().getParent().resolve("validation");
-        Path seeds = seedFixtures != null ? seedFixtures : SeedFixtures.dirIfPresent();
+        Path seeds = inputs.seedFixturesDir();
         Validator.Run run;
         try {
             run = Validator.run(new Validator.Request(models, skipReference ? null : checkpoint,
