@@ -3,7 +3,6 @@ package dev.mrt2.cli;
 import dev.mrt2.convert.ConversionPiece;
 import dev.mrt2.convert.ConversionPieces;
 import dev.mrt2.convert.ConvertService;
-import dev.mrt2.validate.DecoderBlockProfiler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,9 +73,7 @@ final class Convert implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--decoder-frames: " + decoderFrames
                     + " leaves no output (the first token frame is lookahead only); use 2 or more");
         }
-        // decoder-f16 measures its FP16 rescale by running the FP32 decoder on validation's executor
-        ConvertService.Report report = ConvertService.run(checkpoint, out, pieces, decoderFrames,
-                new DecoderBlockProfiler(), console::progress);
+        ConvertService.Report report = ConvertService.run(checkpoint, out, pieces, decoderFrames, console::progress);
         if (output.json) {
             console.json(json(report));
         } else {

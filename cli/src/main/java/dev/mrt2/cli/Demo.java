@@ -5,7 +5,6 @@ import dev.mrt2.convert.ConvertService;
 import dev.mrt2.convert.DecoderConverter;
 import dev.mrt2.convert.checksum.ChecksumManifest;
 import dev.mrt2.validate.ArtifactReport;
-import dev.mrt2.validate.DecoderBlockProfiler;
 import dev.mrt2.validate.Gate;
 import dev.mrt2.validate.ValidationOptions;
 import dev.mrt2.validate.Validator;
@@ -56,7 +55,7 @@ final class Demo implements Callable<Integer> {
 
         console.progress(step(2, "convert " + String.join(",", ConversionPieces.names()) + " -> " + artifacts));
         ConvertService.Report report = ConvertService.run(checkpoint, artifacts, ConversionPieces.all(),
-                DecoderConverter.DEFAULT_FRAMES, new DecoderBlockProfiler(), console::detail);
+                DecoderConverter.DEFAULT_FRAMES, console::detail);
 
         Path receipts = out.resolve("validation");
         console.progress(step(3, "validate " + artifacts + " against " + checkpoint.getFileName() + " -> " + receipts));

@@ -1,14 +1,14 @@
 package dev.mrt2.cli;
 
 import dev.mrt2.mil.MilException;
-import dev.mrt2.validate.exec.ExecutorBackend;
-import dev.mrt2.validate.exec.ExecutorException;
-import dev.mrt2.validate.exec.MlProgramExecutor;
-import dev.mrt2.validate.exec.NonFiniteOp;
-import dev.mrt2.validate.exec.SteppedPredict;
-import dev.mrt2.validate.fixtures.FixtureException;
-import dev.mrt2.validate.fixtures.Npz;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.mil.exec.ExecutorBackend;
+import dev.mrt2.mil.exec.ExecutorException;
+import dev.mrt2.mil.exec.MlProgramExecutor;
+import dev.mrt2.mil.exec.NonFiniteOp;
+import dev.mrt2.mil.exec.SteppedPredict;
+import dev.mrt2.tensor.TensorFileException;
+import dev.mrt2.tensor.Npz;
+import dev.mrt2.tensor.NdArray;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,7 +62,7 @@ final class PredictCommand implements Callable<Integer> {
         Map<String, NdArray> in;
         try {
             in = Npz.read(inputs);
-        } catch (FixtureException e) {
+        } catch (TensorFileException e) {
             throw new ExitException(ExitCodes.BAD_INPUT, e.getMessage());
         }
         Map<String, NdArray> results;

@@ -5,7 +5,7 @@ import dev.mrt2.validate.ArtifactReport;
 import dev.mrt2.validate.Gate;
 import dev.mrt2.validate.ValidationOptions;
 import dev.mrt2.validate.Validator;
-import dev.mrt2.validate.exec.ExecutorException;
+import dev.mrt2.mil.exec.ExecutorException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

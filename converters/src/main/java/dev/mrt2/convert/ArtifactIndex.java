@@ -1,6 +1,6 @@
 package dev.mrt2.convert;
 
-import dev.mrt2.convert.checksum.AtomicFile;
+import dev.mrt2.io.AtomicFile;
 import dev.mrt2.convert.checksum.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -33,16 +33,16 @@ public final class ConvertService {
         return run(checkpoint, outDir, pieces, DecoderConverter.DEFAULT_FRAMES, log);
     }
 
-    /** {@code decoderFrames}: token frames T of the decoder package. No profiler: {@code decoder-f16} fails. */
+    /**
+     * {@code decoderFrames}: token frames T of the decoder package. The FP16 decoder's rescale is measured by running
+     * the FP32 decoder on the ML Program executor ({@link DecoderBlockProfiler}).
+     */
     public static Report run(Path checkpoint, Path outDir, List<ConversionPiece> pieces, int decoderFrames,
                              Consumer<String> log) {
-        return run(checkpoint, outDir, pieces, decoderFrames, null, log);
+        return run(checkpoint, outDir, pieces, decoderFrames, new DecoderBlockProfiler(), log);
     }
 
-    /**
-     * {@code decoderProfiler}: runs the FP32 decoder for the FP16 decoder's rescale (the validation module's
-     * implementation; converters cannot run graphs); null when {@code decoder-f16} is not among the pieces.
-     */
+    /** {@code decoderProfiler}: what measures the FP32 decoder's activations for the FP16 decoder's rescale. */
     public static Report run(Path checkpoint, Path outDir, List<ConversionPiece> pieces, int decoderFrames,
                              DecoderActivationProfiler decoderProfiler, Consumer<String> log) {
         try (SafetensorsFile ckpt = SafetensorsFile.open(checkpoint)) {

@@ -3,8 +3,8 @@ package dev.mrt2.convert;
 import dev.mrt2.mil.Model;
 
 /**
- * Measures the FP32 decoder's activations for the FP16 rescale (mrt2-model.md §4.6). Converters cannot run a graph,
- * so the implementation lives in the validation module (it runs the model on its executor) and the CLI passes it in.
+ * Measures the FP32 decoder's activations for the FP16 rescale (mrt2-model.md §4.6). {@link DecoderBlockProfiler}
+ * runs the graph on the ML Program executor; tests substitute published figures.
  */
 @FunctionalInterface
 public interface DecoderActivationProfiler {

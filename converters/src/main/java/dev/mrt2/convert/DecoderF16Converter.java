@@ -40,7 +40,7 @@ public final class DecoderF16Converter implements PackageConverter<DecoderF16Con
     public static DecoderF16Converter profiled(Mrt2Dims dims, int frames, DecoderActivationProfiler profiler) {
         if (profiler == null) {
             throw new IllegalStateException(PACKAGE_NAME + " needs a decoder activation profiler to place its FP16 "
-                    + "rescale (ConvertService.run takes one; the mrt2 CLI passes validation's DecoderBlockProfiler)");
+                    + "rescale (ConvertService.run uses DecoderBlockProfiler unless given another)");
         }
         return new DecoderF16Converter(dims, frames, profiler);
     }

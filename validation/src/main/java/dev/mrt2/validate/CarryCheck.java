@@ -1,9 +1,9 @@
 package dev.mrt2.validate;
 
 import dev.mrt2.model.Mrt2Constants;
-import dev.mrt2.validate.exec.MlProgramExecutor;
+import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Metrics;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.mrt2.validate;
 
-import dev.mrt2.validate.exec.MlProgramExecutor;
+import dev.mrt2.mil.exec.MlProgramExecutor;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,16 +1,16 @@
 package dev.mrt2.validate;
 
 import dev.mrt2.mil.Model;
-import dev.mrt2.validate.exec.MlProgramExecutor;
+import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Comparison;
 import dev.mrt2.validate.metrics.Metrics;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** The decoder package on the reference's chunk: SNR, LSD, finite ratio (mrt2-model.md §8.1, §8.2). */
 final class DecoderCheck {
-    static final String INPUT = "decoder_embeddings";
+    static final String INPUT = dev.mrt2.convert.DecoderConverter.INPUT;
     static final String OUTPUT = "decoder_stft";
     /**
      * Gate for FP16 decoders (the rescaled §6.2.4 package): SNR vs the FP32 reference. FP16 keeps 11 significant

@@ -2,12 +2,12 @@ package dev.mrt2.validate;
 
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.model.Mrt2Dims;
-import dev.mrt2.validate.fixtures.Npy;
-import dev.mrt2.validate.fixtures.Npz;
+import dev.mrt2.tensor.Npy;
+import dev.mrt2.tensor.Npz;
 import dev.mrt2.validate.fixtures.SeedFixtures;
 import dev.mrt2.validate.reference.Gumbel;
 import dev.mrt2.validate.reference.SplitMix64;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

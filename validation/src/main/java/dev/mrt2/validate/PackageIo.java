@@ -1,8 +1,8 @@
 package dev.mrt2.validate;
 
 import dev.mrt2.mil.FeatureDescription;
-import dev.mrt2.validate.exec.MlProgramExecutor;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.mil.exec.MlProgramExecutor;
+import dev.mrt2.tensor.NdArray;
 
 /** Small helpers for feeding and reading a package through the executor. */
 final class PackageIo {

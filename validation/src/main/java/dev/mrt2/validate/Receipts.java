@@ -1,7 +1,7 @@
 package dev.mrt2.validate;
 
 import dev.mrt2.convert.SortedJson;
-import dev.mrt2.validate.fixtures.AtomicFile;
+import dev.mrt2.io.AtomicFile;
 import dev.mrt2.validate.headroom.HeadroomReport;
 import dev.mrt2.validate.headroom.OpHeadroom;
 import dev.mrt2.validate.metrics.Comparison;

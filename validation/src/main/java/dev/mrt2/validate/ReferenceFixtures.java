@@ -3,10 +3,10 @@ package dev.mrt2.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mrt2.convert.SortedJson;
-import dev.mrt2.validate.fixtures.AtomicFile;
-import dev.mrt2.validate.fixtures.FixtureException;
-import dev.mrt2.validate.fixtures.Npz;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.io.AtomicFile;
+import dev.mrt2.tensor.TensorFileException;
+import dev.mrt2.tensor.Npz;
+import dev.mrt2.tensor.NdArray;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,18 +89,18 @@ public final class ReferenceFixtures {
         return path;
     }
 
-    /** Reads what {@link #write} wrote; a missing or inconsistent file is a {@link FixtureException} naming it. */
+    /** Reads what {@link #write} wrote; a missing or inconsistent file is a {@link TensorFileException} naming it. */
     public static ReferenceSet read(Path dir) {
         Path manifestPath = dir.resolve(MANIFEST);
         JsonNode m;
         try {
             m = JSON.readTree(Files.readAllBytes(manifestPath));
         } catch (IOException e) {
-            throw FixtureException.of(manifestPath.toString(), "cannot read the reference fixtures manifest ("
+            throw TensorFileException.of(manifestPath.toString(), "cannot read the reference fixtures manifest ("
                     + e.getMessage() + "); write one with 'mrt2 fixtures generate'", e);
         }
         if (!SCHEMA.equals(m.path("schema").asText())) {
-            throw FixtureException.of(MANIFEST, "schema '" + m.path("schema").asText() + "' is not '" + SCHEMA + "'");
+            throw TensorFileException.of(MANIFEST, "schema '" + m.path("schema").asText() + "' is not '" + SCHEMA + "'");
         }
         JsonNode files = m.path("files");
         ReferenceSet.TemporalStream temporal = null;
@@ -126,7 +126,7 @@ public final class ReferenceFixtures {
                         rows(npz, file, "temporal_outputs"), intRows(npz, file, "tokens"),
                         cube(Npz.member(npz, file, "prefix_embeddings")), provenance));
             } else {
-                throw FixtureException.of(MANIFEST, "unknown file '" + name + "'");
+                throw TensorFileException.of(MANIFEST, "unknown file '" + name + "'");
             }
         }
         return new ReferenceSet(m.path("checkpoint").asText(), m.path("checkpoint_sha256").asText(),
@@ -166,7 +166,7 @@ public final class ReferenceFixtures {
     private static float[][] rows(SortedMap<String, NdArray> npz, Path file, String name) {
         NdArray a = Npz.member(npz, file, name);
         if (a.rank() != 2 || a.kind() != NdArray.Kind.F32) {
-            throw FixtureException.of(file.getFileName() + ": member '" + name + ".npy'", "expected a float32 matrix, got "
+            throw TensorFileException.of(file.getFileName() + ": member '" + name + ".npy'", "expected a float32 matrix, got "
                     + a);
         }
         return rows(a);
@@ -183,7 +183,7 @@ public final class ReferenceFixtures {
     private static int[][] intRows(SortedMap<String, NdArray> npz, Path file, String name) {
         NdArray a = Npz.member(npz, file, name);
         if (a.rank() != 2 || a.kind() != NdArray.Kind.I32) {
-            throw FixtureException.of(file.getFileName() + ": member '" + name + ".npy'", "expected an int32 matrix, got "
+            throw TensorFileException.of(file.getFileName() + ": member '" + name + ".npy'", "expected an int32 matrix, got "
                     + a);
         }
         int[][] out = new int[a.dim(0)][a.dim(1)];

@@ -1,6 +1,6 @@
 package dev.mrt2.validate;
 
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import java.util.List;
 
 /**

@@ -2,11 +2,11 @@ package dev.mrt2.validate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.mrt2.validate.exec.MlProgramExecutor;
+import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Metrics;
 import dev.mrt2.validate.metrics.TokenMismatches;
 import dev.mrt2.validate.reference.Sampler;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package dev.mrt2.validate;
 
 import dev.mrt2.model.Mrt2Constants;
-import dev.mrt2.validate.exec.MlProgramExecutor;
+import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Comparison;
 import dev.mrt2.validate.metrics.Metrics;
 import dev.mrt2.validate.metrics.TokenMismatches;
 import dev.mrt2.validate.reference.Sampler;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mrt2.convert.DecoderBlockProfiler;
 import dev.mrt2.convert.DecoderF16Converter;
 import dev.mrt2.convert.DecoderProfile;
 import dev.mrt2.convert.ExportMetadata;

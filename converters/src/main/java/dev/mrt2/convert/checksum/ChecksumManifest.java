@@ -1,6 +1,7 @@
 package dev.mrt2.convert.checksum;
 
 import dev.mrt2.convert.BadInputException;
+import dev.mrt2.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

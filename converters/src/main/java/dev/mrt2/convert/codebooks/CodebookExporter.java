@@ -2,7 +2,7 @@ package dev.mrt2.convert.codebooks;
 
 import dev.mrt2.convert.BadInputException;
 import dev.mrt2.convert.SortedJson;
-import dev.mrt2.convert.checksum.AtomicFile;
+import dev.mrt2.io.AtomicFile;
 import dev.mrt2.convert.checksum.Sha256;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.model.Mrt2Keys;

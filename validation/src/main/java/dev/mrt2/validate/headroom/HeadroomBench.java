@@ -2,10 +2,10 @@ package dev.mrt2.validate.headroom;
 
 import dev.mrt2.mil.DataType;
 import dev.mrt2.mil.FeatureDescription;
-import dev.mrt2.validate.exec.ExecutorBackend;
-import dev.mrt2.validate.exec.MlProgramExecutor;
-import dev.mrt2.validate.exec.OpObserver;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.mil.exec.ExecutorBackend;
+import dev.mrt2.mil.exec.MlProgramExecutor;
+import dev.mrt2.mil.exec.OpObserver;
+import dev.mrt2.tensor.NdArray;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.mrt2.validate.headroom;
 
-import dev.mrt2.validate.exec.OpObserver;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.mil.exec.OpObserver;
+import dev.mrt2.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.Map;
  * Watches an executor and keeps, per op, the largest |value| of its fp16 outputs over every prediction (fp32, int
  * and bool outputs have no binary16 limit and are skipped; the executor never reports constants). Ops with several
  * outputs, like {@code split}, are merged under the op's name. Attach with
- * {@link dev.mrt2.validate.exec.MlProgramExecutor#addObserver} before the predictions to measure.
+ * {@link dev.mrt2.mil.exec.MlProgramExecutor#addObserver} before the predictions to measure.
  */
 public final class HeadroomRecorder implements OpObserver {
     /** Float bits with the sign cleared at or above this are ±infinity or NaN. */

@@ -1,6 +1,6 @@
 package dev.mrt2.validate.metrics;
 
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

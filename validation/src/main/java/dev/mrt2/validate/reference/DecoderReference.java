@@ -3,7 +3,7 @@ package dev.mrt2.validate.reference;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.safetensors.SafetensorsFile;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import java.util.List;
 
 /**

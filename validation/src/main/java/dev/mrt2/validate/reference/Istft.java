@@ -1,7 +1,7 @@
 package dev.mrt2.validate.reference;
 
 import dev.mrt2.model.Mrt2Constants;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mrt2.convert.SortedJson;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -14,7 +14,7 @@ import dev.mrt2.safetensors.SafetensorsFile;
 import dev.mrt2.safetensors.SafetensorsWriter;
 import dev.mrt2.validate.metrics.Comparison;
 import dev.mrt2.validate.metrics.Metrics;
-import dev.mrt2.validate.tensor.NdArray;
+import dev.mrt2.tensor.NdArray;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,264 @@
+package dev.mrt2.mil.exec;
+
+import dev.mrt2.tensor.NdArray;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * {@code matmul}, {@code linear} (coreml-mlpackage.md §6.6) and iOS18's {@code scaled_dot_product_attention}. Both
+ * operands are brought into the GEMM layout (A {@code [M, K]}, Bt {@code [N, K]}) with one strided copy, broadcast
+ * batch dims included; a constant operand's copy is made once and cached.
+ */
+final class LinearAlgebraKernels {
+    /**
+     * With a single row (a streaming step) a linear layer only streams its weight from memory and the Java GEMM keeps
+     * up; from a few rows on (the depth body's 12 positions) it is compute bound and MKL's vector kernels win.
+     */
+    private static final int DJL_MIN_ROWS = 4;
+    private static final long DJL_MIN_MACS = 1L << 20;
+
+    private LinearAlgebraKernels() {}
+
+    static void register(Map<String, Kernel> table) {
+        table.put("matmul", Kernel.single(a -> matmul(a, a.tensor("x"), a.tensor("y"),
+                a.boolValue("transpose_x", false), a.boolValue("transpose_y", false), a.isConstant("y"))));
+        table.put("linear", Kernel.single(LinearAlgebraKernels::linear));
+        table.put("scaled_dot_product_attention", Kernel.single(LinearAlgebraKernels::attention));
+        table.put("einsum", Kernel.single(LinearAlgebraKernels::einsum));
+    }
+
+    /** {@code x · weightᵀ + bias}: x {@code [*D, D_in]}, weight {@code [D_out, D_in]}, bias {@code [D_out]} (default 0). */
+    private static NdArray linear(OpArgs a) {
+        NdArray x = floats(a, "x");
+        NdArray bias = a.optTensor("bias");
+        ConstantTable.HalfConstant half = a.context().backend() == ExecutorBackend.SCALAR ? null : a.halfConstant("weight");
+        int[] ws = half != null ? half.shape() : floats(a, "weight").shape();
+        if (ws.length != 2 || x.rank() < 1 || x.dim(-1) != ws[1]) {
+            throw a.fail("x " + x + " last dim must equal weight " + java.util.Arrays.toString(ws) + " dim 1");
+        }
+        int n = ws[0];
+        int k = ws[1];
+        int m = k == 0 ? 0 : x.size() / k;
+        float[] c;
+        DjlKernels djl = a.context().djl();
+        if (djl != null && m >= DJL_MIN_ROWS && (long) m * n * k >= DJL_MIN_MACS) {
+            c = djl.linear(x.floats(), m, k, floats(a, "weight"), a.isConstant("weight"));
+        } else if (half != null) {
+            c = new float[m * n];
+            Gemm.blockedHalf(x.floats(), 0, half.bits(), 0, c, 0, m, n, k);
+        } else {
+            c = new float[m * n];
+            a.context().gemm(x.floats(), 0, floats(a, "weight").floats(), 0, c, 0, m, n, k);
+        }
+        if (bias != null) {
+            if (bias.size() != n) throw a.fail("bias " + bias + " != [" + n + "]");
+            float[] b = bias.floats();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    c[i * n + j] += b[j];
+                }
+            }
+        }
+        int[] shape = x.shape();
+        shape[shape.length - 1] = n;
+        return NdArray.f32(shape, c);
+    }
+
+    private static NdArray floats(OpArgs a, String param) {
+        NdArray t = a.tensor(param);
+        if (!t.isFloat()) throw a.fail("'" + param + "' must be fp16 or fp32, got " + t);
+        return t;
+    }
+
+    /**
+     * NumPy matmul: the last two axes multiply (after the optional transposes), the others broadcast; a rank-1
+     * operand gains a unit axis that the result drops again.
+     */
+    static NdArray matmul(OpArgs a, NdArray x, NdArray y, boolean transposeX, boolean transposeY, boolean yConstant) {
+        if (!x.isFloat() || !y.isFloat()) {
+            return intMatmul(a, x, y, transposeX, transposeY);
+        }
+        boolean xVector = x.rank() == 1;
+        boolean yVector = y.rank() == 1;
+        int[] xs = xVector ? new int[] {1, x.dim(0)} : x.shape();
+        int[] ys = yVector ? new int[] {y.dim(0), 1} : y.shape();
+        boolean tx = transposeX && !xVector;
+        boolean ty = transposeY && !yVector;
+        int m = tx ? xs[xs.length - 1] : xs[xs.length - 2];
+        int k = tx ? xs[xs.length - 2] : xs[xs.length - 1];
+        int ky = ty ? ys[ys.length - 1] : ys[ys.length - 2];
+        int n = ty ? ys[ys.length - 2] : ys[ys.length - 1];
+        if (k != ky) {
+            throw a.fail("inner dims differ: x " + x + " (k=" + k + ") vs y " + y + " (k=" + ky + ")");
+        }
+        int[] batch = Shapes.broadcast(Arrays.copyOf(xs, xs.length - 2), Arrays.copyOf(ys, ys.length - 2));
+        if (batch == null) {
+            throw a.fail("batch dims of x " + x + " and y " + y + " do not broadcast");
+        }
+        int batches = Shapes.size(batch);
+        float[] left = operand(x.floats(), xs, batch, tx, m, k);
+        String key = "bt" + ty + Arrays.toString(batch);
+        float[] right = yConstant
+                ? a.context().derived(y, key, () -> operand(y.floats(), ys, batch, !ty, n, k))
+                : operand(y.floats(), ys, batch, !ty, n, k);
+        float[] c = new float[batches * m * n];
+        for (int b = 0; b < batches; b++) {
+            a.context().gemm(left, b * m * k, right, b * n * k, c, b * m * n, m, n, k);
+        }
+        int[] out = Arrays.copyOf(batch, batch.length + 2);
+        out[batch.length] = m;
+        out[batch.length + 1] = n;
+        if (xVector || yVector) {
+            int[] dropped = new int[batch.length + (xVector ? 0 : 1) + (yVector ? 0 : 1)];
+            System.arraycopy(batch, 0, dropped, 0, batch.length);
+            int j = batch.length;
+            if (!xVector) dropped[j++] = m;
+            if (!yVector) dropped[j] = n;
+            out = dropped;
+        }
+        return NdArray.f32(out, c);
+    }
+
+    /**
+     * A contiguous {@code [*batch, rows, k]} copy of a matrix stored as {@code [*own batch, r0, r1]}: rows run along
+     * the stored axis -2 unless {@code swap}, in which case they run along axis -1. No copy when already in place.
+     */
+    private static float[] operand(float[] data, int[] shape, int[] batch, boolean swap, int rows, int k) {
+        int rank = shape.length;
+        int[] strides = Shapes.strides(shape);
+        int[] own = Arrays.copyOf(shape, rank - 2);
+        boolean sameBatch = Arrays.equals(own, batch);
+        if (sameBatch && !swap) {
+            return data;
+        }
+        int[] viewShape = Arrays.copyOf(batch, batch.length + 2);
+        viewShape[batch.length] = rows;
+        viewShape[batch.length + 1] = k;
+        int[] viewStrides = new int[viewShape.length];
+        int[] ownBatchStrides = Strided.broadcastStrides(own, batch);
+        int[] ownStrides = Arrays.copyOf(strides, rank - 2);
+        for (int i = 0; i < batch.length; i++) {
+            // broadcastStrides assumed contiguous own-batch strides; rescale them to the full matrix's strides
+            int shift = batch.length - own.length;
+            viewStrides[i] = i < shift || ownBatchStrides[i] == 0 ? 0 : ownStrides[i - shift];
+        }
+        viewStrides[batch.length] = swap ? strides[rank - 1] : strides[rank - 2];
+        viewStrides[batch.length + 1] = swap ? strides[rank - 2] : strides[rank - 1];
+        float[] out = new float[Shapes.size(viewShape)];
+        Strided.gather(data, 0, viewStrides, viewShape, out);
+        return out;
+    }
+
+    /** int32 matmul (rare; kept as a plain loop through float-free arithmetic). */
+    private static NdArray intMatmul(OpArgs a, NdArray x, NdArray y, boolean tx, boolean ty) {
+        if (x.isFloat() || y.isFloat() || x.rank() != 2 || y.rank() != 2) {
+            throw a.fail("int32 matmul is supported for rank-2 int32 operands only, got " + x + " and " + y);
+        }
+        int m = tx ? x.dim(1) : x.dim(0);
+        int k = tx ? x.dim(0) : x.dim(1);
+        int n = ty ? y.dim(0) : y.dim(1);
+        if ((ty ? y.dim(1) : y.dim(0)) != k) throw a.fail("inner dims differ: " + x + " vs " + y);
+        int[] c = new int[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int acc = 0;
+                for (int p = 0; p < k; p++) {
+                    int xv = tx ? x.ints()[p * m + i] : x.ints()[i * k + p];
+                    int yv = ty ? y.ints()[j * k + p] : y.ints()[p * n + j];
+                    acc += xv * yv;
+                }
+                c[i * n + j] = acc;
+            }
+        }
+        return NdArray.i32(new int[] {m, n}, c);
+    }
+
+    /**
+     * The two contractions MIL allows (coreml-mlpackage.md §6.6), under any letters: {@code nchw,nwhu->nchu} and
+     * {@code chw,whr->chr}, i.e. for every (n, h) a {@code [c, w] · [w, u]} product. Rank 3 is rank 4 with n = 1.
+     */
+    private static NdArray einsum(OpArgs a) {
+        java.util.List<NdArray> values = a.tensors("values");
+        String eq = a.stringValue("equation", "").replace(" ", "");
+        if (values.size() != 2) throw a.fail("einsum needs exactly 2 values, got " + values.size());
+        NdArray x = values.get(0);
+        NdArray y = values.get(1);
+        boolean four = x.rank() == 4 && y.rank() == 4;
+        if (!supportedEinsum(eq, four ? 4 : x.rank() == 3 && y.rank() == 3 ? 3 : 0) || !x.isFloat() || !y.isFloat()) {
+            throw a.fail("unsupported einsum '" + eq + "' for " + x + " and " + y
+                    + " (supported: nchw,nwhu->nchu and chw,whr->chr)");
+        }
+        int n = four ? x.dim(0) : 1;
+        int c = x.dim(-3);
+        int h = x.dim(-2);
+        int w = x.dim(-1);
+        int u = y.dim(-1);
+        if ((four && y.dim(0) != n) || y.dim(-3) != w || y.dim(-2) != h) {
+            throw a.fail("einsum '" + eq + "': y " + y + " does not match x " + x);
+        }
+        float[] xs = x.floats();
+        float[] ys = y.floats();
+        float[] out = new float[n * c * h * u];
+        for (int b = 0; b < n; b++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int hi = 0; hi < h; hi++) {
+                    for (int ui = 0; ui < u; ui++) {
+                        float acc = 0f;
+                        for (int wi = 0; wi < w; wi++) {
+                            acc += xs[((b * c + ci) * h + hi) * w + wi] * ys[((b * w + wi) * h + hi) * u + ui];
+                        }
+                        out[((b * c + ci) * h + hi) * u + ui] = acc;
+                    }
+                }
+            }
+        }
+        return NdArray.f32(four ? new int[] {n, c, h, u} : new int[] {c, h, u}, out);
+    }
+
+    /** Whether {@code eq} is {@code nchw,nwhu->nchu} (rank 4) or {@code chw,whr->chr} (rank 3) in some letters. */
+    private static boolean supportedEinsum(String eq, int rank) {
+        String[] io = eq.split("->");
+        String[] in = io.length == 2 ? io[0].split(",") : new String[0];
+        if (rank == 0 || in.length != 2 || in[0].length() != rank || in[1].length() != rank || io[1].length() != rank) {
+            return false;
+        }
+        String x = rank == 4 ? in[0] : "_" + in[0];          // n c h w
+        String y = rank == 4 ? in[1] : x.charAt(0) + in[1];  // n w h u
+        String o = rank == 4 ? io[1] : x.charAt(0) + io[1];  // n c h u
+        String letters = "" + x.charAt(0) + x.charAt(1) + x.charAt(2) + x.charAt(3) + y.charAt(3);
+        return letters.chars().distinct().count() == 5
+                && y.equals("" + x.charAt(0) + x.charAt(3) + x.charAt(2) + y.charAt(3))
+                && o.equals("" + x.charAt(0) + x.charAt(1) + x.charAt(2) + y.charAt(3));
+    }
+
+    /** {@code softmax(Q·Kᵀ/√E + mask)·V}; a bool mask keeps positions where it is true. */
+    private static NdArray attention(OpArgs a) {
+        NdArray q = floats(a, "query");
+        NdArray k = floats(a, "key");
+        NdArray v = floats(a, "value");
+        NdArray mask = a.optTensor("attn_mask");
+        NdArray scores = matmul(a, q, k, false, true, false);
+        float scale = (float) (1 / Math.sqrt(q.dim(-1)));
+        float[] s = scores.floats();
+        for (int i = 0; i < s.length; i++) {
+            s[i] *= scale;
+        }
+        int[] shape = scores.shape();
+        if (mask != null) {
+            int[] full = Shapes.broadcast(shape, mask.shape());
+            if (full == null || !Arrays.equals(full, shape)) {
+                throw a.fail("attn_mask " + mask + " does not broadcast to scores " + Arrays.toString(shape));
+            }
+            NdArray m = Strided.broadcastTo(mask, shape);
+            for (int i = 0; i < s.length; i++) {
+                if (m.kind() == NdArray.Kind.BOOL) {
+                    if (m.ints()[i] == 0) s[i] = Float.NEGATIVE_INFINITY;
+                } else {
+                    s[i] += m.floats()[i];
+                }
+            }
+        }
+        NdArray p = NdArray.f32(shape, ReductionKernels.softmax(s, shape, shape.length - 1));
+        return matmul(a, p, v, false, false, false);
+    }
+}

@@ -1,0 +1,490 @@
+package dev.mrt2.mil.exec;
+
+import dev.mrt2.mil.Binding;
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.FeatureDescription;
+import dev.mrt2.mil.Function;
+import dev.mrt2.mil.Model;
+import dev.mrt2.mil.Operation;
+import dev.mrt2.mil.Opset;
+import dev.mrt2.mil.StateType;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
+import dev.mrt2.mil.pkg.MlPackage;
+import dev.mrt2.mil.pkg.MlPackageReader;
+import dev.mrt2.tensor.NdArray;
+import java.util.ArrayList;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Runs the {@code main} function of an ML Program on the CPU, the way Core ML would on a device, so a package can be
+ * checked on any OS.
+ *
+ * <ul>
+ *   <li><b>States</b> start at zero and persist across {@link #predict} calls of one executor, like an {@code MLState};
+ *       {@link #resetStates()} zeroes them again. A call that fails leaves them as they were.</li>
+ *   <li><b>FP16 is really FP16.</b> Every op computes in float32 and every output whose declared type is fp16 is
+ *       rounded to binary16 (nearest even, overflow to infinity). That models a device that stores fp16 activations
+ *       and accumulates in fp32; a package that overflows on a phone shows infinities here.</li>
+ *   <li><b>Non-finite tracking</b>: {@link #firstNonFinite()} names the first op, in program order, whose output held
+ *       a NaN or an infinity, and the call in which that first happened.</li>
+ *   <li><b>Observers</b> see every op output, for per-op FP16 headroom.</li>
+ * </ul>
+ *
+ * <p>Intermediate values are dropped after their last use. Not thread-safe: one executor, one caller.
+ */
+public final class MlProgramExecutor implements AutoCloseable {
+    private final Model model;
+    private final String label;
+    private final Opset opset;
+    private final KernelContext context;
+    private final ConstantTable constants = new ConstantTable();
+    private final List<PlannedOp> plan = new ArrayList<>();
+    private final Map<String, Var> functionInputs = new LinkedHashMap<>();
+    private final Map<String, TensorType> stateTypes = new LinkedHashMap<>();
+    private final List<String> blockOutputs;
+    private final List<OpObserver> observers = new ArrayList<>();
+    private final AutoCloseable owned;
+    private Map<String, NdArray> states;
+    private int calls;
+    private NonFiniteOp firstNonFinite;
+
+    private MlProgramExecutor(Model model, String label, ExecutorBackend backend, AutoCloseable owned) {
+        this.model = model;
+        this.label = label;
+        this.owned = owned;
+        Function main;
+        try {
+            main = model.program().main();
+            this.opset = Opset.fromName(main.opset());
+        } catch (RuntimeException e) {
+            throw new ExecutorException(label + ": " + e.getMessage(), e);
+        }
+        this.blockOutputs = main.block().outputs();
+        planFunction(main);
+        this.context = new KernelContext(backend);
+        this.states = zeroStates();
+    }
+
+    /**
+     * Reads the package (a {@link dev.mrt2.mil.MilException} names the package and the problem if it is malformed)
+     * and keeps its weight file mapped until {@link #close()}. The backend comes from {@link ExecutorBackend#fromSystemProperty()}.
+     */
+    public static MlProgramExecutor load(Path pkg) {
+        return load(pkg, ExecutorBackend.fromSystemProperty());
+    }
+
+    public static MlProgramExecutor load(Path pkg, ExecutorBackend backend) {
+        MlPackage p = MlPackageReader.read(pkg);
+        try {
+            return new MlProgramExecutor(p.model(), pkg.getFileName().toString(), backend, p);
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    /** Runs an already opened package; the caller keeps ownership and closes it after the executor. */
+    public static MlProgramExecutor load(MlPackage pkg) {
+        return load(pkg, ExecutorBackend.fromSystemProperty());
+    }
+
+    public static MlProgramExecutor load(MlPackage pkg, ExecutorBackend backend) {
+        return new MlProgramExecutor(pkg.model(), pkg.path().getFileName().toString(), backend, null);
+    }
+
+    /** Loads a model held in memory (built with MilBuilder or read elsewhere); {@code label} prefixes every error. */
+    public static MlProgramExecutor forModel(Model model, String label) {
+        return forModel(model, label, ExecutorBackend.fromSystemProperty());
+    }
+
+    public static MlProgramExecutor forModel(Model model, String label, ExecutorBackend backend) {
+        return new MlProgramExecutor(model, label, backend, null);
+    }
+
+    // ---------------------------------------------------------------- planning
+
+    private void planFunction(Function main) {
+        Set<String> defined = new HashSet<>();
+        for (Var v : main.inputs()) {
+            defined.add(v.name());
+            if (v.type() instanceof StateType st) {
+                stateTypes.put(v.name(), st.wrapped());
+            } else {
+                functionInputs.put(v.name(), v);
+            }
+        }
+        checkDescription();
+        Map<String, Integer> lastUse = new HashMap<>();
+        for (Operation op : main.block().operations()) {
+            if (op.isConst()) {
+                for (Var out : op.outputs()) {
+                    constants.add(out.name(), op.value());
+                    defined.add(out.name());
+                }
+                continue;
+            }
+            Kernel kernel = Kernels.forType(op.type());
+            if (kernel == null) {
+                throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type()
+                        + "): op type not supported by the executor");
+            }
+            int index = plan.size();
+            for (Map.Entry<String, List<Binding>> e : op.inputs().entrySet()) {
+                for (Binding b : e.getValue()) {
+                    if (!b.isName()) continue;
+                    if (!defined.contains(b.name())) {
+                        throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): parameter '"
+                                + e.getKey() + "' uses '" + b.name() + "', which is not defined before it");
+                    }
+                    lastUse.put(b.name(), index);
+                }
+            }
+            PlannedOp planned;
+            try {
+                planned = new PlannedOp(op, kernel);
+            } catch (RuntimeException e) {
+                throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): " + e.getMessage(), e);
+            }
+            plan.add(planned);
+            for (Var out : op.outputs()) {
+                if (!defined.add(out.name())) {
+                    throw new ExecutorException(label + ": value '" + out.name() + "' is defined twice");
+                }
+                if (!(out.type() instanceof TensorType)) {
+                    throw new ExecutorException(label + ": op '" + op.name() + "' output '" + out.name() + "' is not a tensor");
+                }
+                lastUse.putIfAbsent(out.name(), index);
+            }
+        }
+        for (String out : blockOutputs) {
+            if (!defined.contains(out)) {
+                throw new ExecutorException(label + ": block output '" + out + "' is never defined");
+            }
+        }
+        Set<String> keep = new HashSet<>(blockOutputs);
+        new TreeSet<>(lastUse.keySet()).forEach(name -> {
+            if (!keep.contains(name) && !constants.contains(name) && !stateTypes.containsKey(name)) {
+                plan.get(lastUse.get(name)).releaseAfter.add(name);
+            }
+        });
+    }
+
+    /** The description must name the function's inputs, states and outputs, so callers can trust it. */
+    private void checkDescription() {
+        for (FeatureDescription f : model.description().inputs()) {
+            Var v = functionInputs.get(f.name());
+            if (v == null) {
+                throw new ExecutorException(label + ": description input '" + f.name() + "' is not an input of main");
+            }
+            if (v.tensorType().elementCount() != f.type().elementCount() || v.tensorType().dataType() != f.type().dataType()) {
+                throw new ExecutorException(label + ": input '" + f.name() + "' is " + f.type() + " in the description but "
+                        + v.tensorType() + " in main");
+            }
+        }
+        if (model.description().inputs().size() != functionInputs.size()) {
+            throw new ExecutorException(label + ": main has " + functionInputs.size() + " tensor inputs, the description "
+                    + model.description().inputs().size());
+        }
+        for (FeatureDescription f : model.description().states()) {
+            if (!stateTypes.containsKey(f.name())) {
+                throw new ExecutorException(label + ": description state '" + f.name() + "' is not a state of main");
+            }
+        }
+        List<FeatureDescription> outs = model.description().outputs();
+        if (outs.size() != blockOutputs.size()) {
+            throw new ExecutorException(label + ": description lists " + outs.size() + " outputs, main returns " + blockOutputs.size());
+        }
+        for (int i = 0; i < outs.size(); i++) {
+            if (!outs.get(i).name().equals(blockOutputs.get(i))) {
+                throw new ExecutorException(label + ": output " + i + " is '" + outs.get(i).name()
+                        + "' in the description but '" + blockOutputs.get(i) + "' in main");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    public Model model() {
+        return model;
+    }
+
+    public ExecutorBackend backend() {
+        return context.backend();
+    }
+
+    /** The convolution backend actually in use (e.g. "djl-pytorch"), for logs and benchmark reports. */
+    public String convBackendName() {
+        return context.conv().name();
+    }
+
+    public List<FeatureDescription> inputs() {
+        return model.description().inputs();
+    }
+
+    public List<FeatureDescription> outputs() {
+        return model.description().outputs();
+    }
+
+    public List<FeatureDescription> stateDescriptions() {
+        return model.description().states();
+    }
+
+    /** Completed {@link #predict} calls since the executor was created. */
+    public int calls() {
+        return calls;
+    }
+
+    public Optional<NonFiniteOp> firstNonFinite() {
+        return Optional.ofNullable(firstNonFinite);
+    }
+
+    public void addObserver(OpObserver observer) {
+        observers.add(observer);
+    }
+
+    public void removeObserver(OpObserver observer) {
+        observers.remove(observer);
+    }
+
+    /** Zeroes every state, as a fresh {@code MLState} would be. */
+    public void resetStates() {
+        states = zeroStates();
+    }
+
+    /** A copy of every state's current value, in declaration order. */
+    public Map<String, NdArray> states() {
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        states.forEach((k, v) -> out.put(k, v.copy()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    private Map<String, NdArray> zeroStates() {
+        Map<String, NdArray> s = new LinkedHashMap<>();
+        stateTypes.forEach((name, type) -> s.put(name, NdArray.zeros(NdArray.Kind.F16, type.intDims())));
+        return s;
+    }
+
+    /**
+     * Runs main once. {@code inputs} must hold exactly the description's inputs, each with its shape and kind
+     * (fp32 → F32, fp16 → F16, int32 → I32). Returns every output, in description order.
+     */
+    public Map<String, NdArray> predict(Map<String, NdArray> inputs) {
+        Map<String, NdArray> env = new HashMap<>();
+        bindInputs(inputs, env);
+        Map<String, NdArray> working = new LinkedHashMap<>(states);
+        CallValues values = new CallValues(env, working);
+        for (PlannedOp op : plan) {
+            run(op, values, env);
+        }
+        Map<String, NdArray> result = new LinkedHashMap<>();
+        for (FeatureDescription f : model.description().outputs()) {
+            result.put(f.name(), describedOutput(f, env.get(f.name())));
+        }
+        states = working;
+        calls++;
+        return Collections.unmodifiableMap(result);
+    }
+
+    private void bindInputs(Map<String, NdArray> inputs, Map<String, NdArray> env) {
+        for (String name : new TreeSet<>(inputs.keySet())) {
+            if (!functionInputs.containsKey(name)) {
+                throw new ExecutorException(label + ": unknown input '" + name + "'; inputs are " + inputNames());
+            }
+        }
+        for (FeatureDescription f : model.description().inputs()) {
+            NdArray v = inputs.get(f.name());
+            if (v == null) {
+                throw new ExecutorException(label + ": missing input '" + f.name() + "' (" + f.type() + ")");
+            }
+            NdArray.Kind want = kindOf(f.type().dataType());
+            if (v.kind() != want || !Arrays.equals(v.shape(), f.type().intDims())) {
+                throw new ExecutorException(label + ": input '" + f.name() + "': expected " + f.type() + ", got "
+                        + v.kind().name().toLowerCase() + Arrays.toString(v.shape()));
+            }
+            // a rank-0 MIL input is described as [1] (coreml-mlpackage.md §5.4)
+            env.put(f.name(), v.reshape(functionInputs.get(f.name()).tensorType().intDims()));
+        }
+    }
+
+    private List<String> inputNames() {
+        List<String> names = new ArrayList<>();
+        model.description().inputs().forEach(f -> names.add(f.name()));
+        return names;
+    }
+
+    private void run(PlannedOp op, CallValues values, Map<String, NdArray> env) {
+        List<NdArray> results;
+        OpArgs args = new OpArgs(op, values, context, opset);
+        try {
+            results = op.kernel.run(args);
+        } catch (ExecutorException e) {
+            throw new ExecutorException(label + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): " + e, e);
+        }
+        List<Var> outs = op.op.outputs();
+        if (results.size() != outs.size()) {
+            throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + ") declares " + outs.size()
+                    + " outputs but computed " + results.size());
+        }
+        for (int i = 0; i < outs.size(); i++) {
+            NdArray value = conform(op, args, results.get(i), outs.get(i).tensorType());
+            env.put(outs.get(i).name(), value);
+            for (OpObserver o : observers) {
+                o.onOutput(op.name(), op.type(), value);
+            }
+            if (firstNonFinite == null && value.isFloat() && hasNonFinite(value.floats())) {
+                firstNonFinite = new NonFiniteOp(op.name(), op.type(), calls);
+            }
+        }
+        for (String name : op.releaseAfter) {
+            env.remove(name);
+        }
+    }
+
+    /** Checks a kernel result against the op's declared output type and gives it that type (rounding fp16). */
+    private NdArray conform(PlannedOp op, OpArgs args, NdArray r, TensorType declared) {
+        int[] shape = declared.intDims();
+        if (!Arrays.equals(r.shape(), shape)) {
+            throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): computed shape "
+                    + Arrays.toString(r.shape()) + " but the op declares " + declared);
+        }
+        NdArray.Kind want = kindOf(declared.dataType());
+        if (r.kind() == want) {
+            return r;
+        }
+        if (want == NdArray.Kind.F16 && r.kind() == NdArray.Kind.F32) {
+            float[] f = sharesInput(args, r.floats()) ? r.floats().clone() : r.floats();
+            Fp16Rounding.roundInPlace(f);
+            return NdArray.f16Rounded(shape, f);
+        }
+        if (want == NdArray.Kind.F32 && r.kind() == NdArray.Kind.F16) {
+            return NdArray.f32(shape, r.floats());     // every binary16 value is a float32 value
+        }
+        throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): computed "
+                + r.kind().name().toLowerCase() + " values but the op declares " + declared);
+    }
+
+    /** Whether a kernel handed back an input's own array (pass-through ops), which must not be rounded in place. */
+    private static boolean sharesInput(OpArgs args, float[] data) {
+        for (String param : args.paramNames()) {
+            for (NdArray t : args.peekTensors(param)) {
+                if (t.isFloat() && t.floats() == data) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private NdArray describedOutput(FeatureDescription f, NdArray v) {
+        NdArray.Kind want = kindOf(f.type().dataType());
+        NdArray shaped = v.reshape(f.type().intDims());
+        if (shaped.kind() == want) {
+            return shaped;
+        }
+        if (want == NdArray.Kind.F32 && shaped.kind() == NdArray.Kind.F16) {
+            return NdArray.f32(shaped.shape(), shaped.floats());
+        }
+        if (want == NdArray.Kind.F16 && shaped.kind() == NdArray.Kind.F32) {
+            return NdArray.f16(shaped.shape(), shaped.floats());
+        }
+        throw new ExecutorException(label + ": output '" + f.name() + "' is " + f.type() + " in the description but main computes "
+                + v.kind().name().toLowerCase());
+    }
+
+    static boolean hasNonFinite(float[] values) {
+        for (float v : values) {
+            if ((Float.floatToRawIntBits(v) & 0x7F800000) == 0x7F800000) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static NdArray.Kind kindOf(DataType t) {
+        return switch (t) {
+            case FLOAT16 -> NdArray.Kind.F16;
+            case FLOAT32, FLOAT64 -> NdArray.Kind.F32;
+            case BOOL -> NdArray.Kind.BOOL;
+            case INT8, INT16, INT32, INT64, UINT8, UINT16, UINT32 -> NdArray.Kind.I32;
+            case STRING -> throw new ExecutorException("string tensors are not supported as op values");
+        };
+    }
+
+    @Override
+    public void close() {
+        context.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                throw new ExecutorException(label + ": closing the package: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Name resolution for one call: live values, then constants; states through the call's working copy. */
+    private final class CallValues implements ValueSource {
+        private final Map<String, NdArray> env;
+        private final Map<String, NdArray> working;
+
+        CallValues(Map<String, NdArray> env, Map<String, NdArray> working) {
+            this.env = env;
+            this.working = working;
+        }
+
+        @Override
+        public NdArray tensor(String name) {
+            NdArray t = env.get(name);
+            return t != null ? t : constants.tensor(name);
+        }
+
+        @Override
+        public NdArray peek(String name) {
+            NdArray t = env.get(name);
+            return t != null ? t : constants.decodedOrNull(name);
+        }
+
+        @Override
+        public ConstantTable.HalfConstant halfConstant(String name) {
+            return constants.half(name);
+        }
+
+        @Override
+        public String string(String name) {
+            return constants.string(name);
+        }
+
+        @Override
+        public boolean isConstant(String name) {
+            return constants.contains(name);
+        }
+
+        @Override
+        public boolean isState(String name) {
+            return stateTypes.containsKey(name);
+        }
+
+        @Override
+        public NdArray readState(String name) {
+            return working.get(name);
+        }
+
+        @Override
+        public void writeState(String name, NdArray value) {
+            working.put(name, value);
+        }
+    }
+}

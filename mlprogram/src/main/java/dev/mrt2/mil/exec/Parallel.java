@@ -1,0 +1,27 @@
+package dev.mrt2.mil.exec;
+
+import java.util.stream.IntStream;
+
+/**
+ * Splits elementwise work over all cores once it is large enough to pay for it. Every index belongs to exactly one
+ * chunk and is computed the same way whichever thread runs it, so results never depend on thread timing.
+ */
+final class Parallel {
+    private static final int CHUNK = 1 << 15;
+
+    private Parallel() {}
+
+    @FunctionalInterface
+    interface Range {
+        void run(int from, int to);
+    }
+
+    static void range(int n, Range body) {
+        if (n < 2 * CHUNK) {
+            body.run(0, n);
+            return;
+        }
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.mrt2.mil.exec;
+
+import dev.mrt2.mil.Binding;
+import dev.mrt2.mil.Operation;
+import dev.mrt2.tensor.NdArray;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One non-const op ready to run: its kernel, its parameters with inline values already decoded, and the values whose
+ * last use it is (released after it runs so a large graph does not hold every intermediate).
+ */
+final class PlannedOp {
+    /** One binding: a reference to a named value, or a literal decoded from an inline {@code Binding.value}. */
+    record Arg(String name, NdArray tensor, String string) {
+        boolean isName() {
+            return name != null;
+        }
+    }
+
+    final Operation op;
+    final Kernel kernel;
+    final SortedMap<String, List<Arg>> params;
+    final List<String> releaseAfter = new ArrayList<>();
+
+    PlannedOp(Operation op, Kernel kernel) {
+        this.op = op;
+        this.kernel = kernel;
+        TreeMap<String, List<Arg>> p = new TreeMap<>();
+        for (Map.Entry<String, List<Binding>> e : op.inputs().entrySet()) {
+            List<Arg> args = new ArrayList<>();
+            for (Binding b : e.getValue()) {
+                if (b.isName()) {
+                    args.add(new Arg(b.name(), null, null));
+                } else if (ConstantDecoder.isString(b.value())) {
+                    args.add(new Arg(null, null, ConstantDecoder.string(b.value())));
+                } else {
+                    args.add(new Arg(null, ConstantDecoder.tensor(b.value()), null));
+                }
+            }
+            p.put(e.getKey(), List.copyOf(args));
+        }
+        this.params = Collections.unmodifiableSortedMap(p);
+    }
+
+    String name() {
+        return op.name();
+    }
+
+    String type() {
+        return op.type();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.mrt2.mil.exec;
+
+import dev.mrt2.tensor.NdArray;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Elementwise unary ops and activations (coreml-mlpackage.md §6.2, §6.4), plus {@code identity} and {@code cast}.
+ * Transcendentals run in double and round once to float, so the fp32 result is the correctly rounded one within an ulp.
+ */
+final class UnaryKernels {
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+    private static final double SQRT_HALF = Math.sqrt(0.5);
+
+    private UnaryKernels() {}
+
+    static void register(Map<String, Kernel> table) {
+        floatOp(table, "exp", Math::exp);
+        floatOp(table, "exp2", v -> Math.pow(2, v));
+        floatOp(table, "sqrt", Math::sqrt);
+        floatOp(table, "tanh", Math::tanh);
+        floatOp(table, "sin", Math::sin);
+        floatOp(table, "cos", Math::cos);
+        floatOp(table, "tan", Math::tan);
+        floatOp(table, "atan", Math::atan);
+        floatOp(table, "asin", Math::asin);
+        floatOp(table, "acos", Math::acos);
+        floatOp(table, "atanh", v -> 0.5 * Math.log((1 + v) / (1 - v)));
+        floatOp(table, "sinh", Math::sinh);
+        floatOp(table, "cosh", Math::cosh);
+        floatOp(table, "floor", Math::floor);
+        floatOp(table, "ceil", Math::ceil);
+        floatOp(table, "round", Math::rint);           // NumPy rounds halves to even
+        floatOp(table, "erf", Erf::erf);
+        floatOp(table, "relu", v -> v > 0 ? v : 0.0);
+        floatOp(table, "relu6", v -> Math.min(Math.max(v, 0.0), 6.0));
+        floatOp(table, "sigmoid", UnaryKernels::sigmoid);
+        floatOp(table, "silu", v -> v * sigmoid(v));
+        floatOp(table, "softsign", v -> v / (1 + Math.abs(v)));
+        // log(1 + e^x) without overflow for large x
+        floatOp(table, "softplus", v -> Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
+        table.put("abs", Kernel.single(a -> signed(a, Math::abs, Math::abs)));
+        table.put("sign", Kernel.single(a -> signed(a, Math::signum, Integer::signum)));
+        table.put("square", Kernel.single(a -> signed(a, v -> v * v, v -> v * v)));
+        table.put("rsqrt", Kernel.single(a -> withEpsilon(a, 1e-12f, (v, e) -> 1 / Math.sqrt(v + e))));
+        table.put("log", Kernel.single(a -> withEpsilon(a, 1e-45f, (v, e) -> Math.log(v + e))));
+        table.put("inverse", Kernel.single(a -> withEpsilon(a, 1e-4f, (v, e) -> 1 / (v + e))));
+        table.put("elu", Kernel.single(UnaryKernels::elu));
+        table.put("leaky_relu", Kernel.single(UnaryKernels::leakyRelu));
+        table.put("prelu", Kernel.single(UnaryKernels::prelu));
+        table.put("clip", Kernel.single(UnaryKernels::clip));
+        table.put("gelu", Kernel.single(UnaryKernels::gelu));
+        table.put("identity", Kernel.single(a -> a.tensor("x")));
+        table.put("cast", Kernel.single(UnaryKernels::cast));
+    }
+
+    static double sigmoid(double v) {
+        return 1 / (1 + Math.exp(-v));
+    }
+
+    private static void floatOp(Map<String, Kernel> table, String op, DoubleUnaryOperator f) {
+        table.put(op, Kernel.single(a -> map(a, floatInput(a), f)));
+    }
+
+    private static NdArray floatInput(OpArgs a) {
+        NdArray x = a.tensor("x");
+        if (!x.isFloat()) {
+            throw a.fail("x must be fp16 or fp32, got " + x);
+        }
+        return x;
+    }
+
+    static NdArray map(OpArgs a, NdArray x, DoubleUnaryOperator f) {
+        float[] in = x.floats();
+        float[] out = new float[in.length];
+        Parallel.range(out.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = (float) f.applyAsDouble(in[i]);
+            }
+        });
+        return NdArray.f32(x.shape(), out);
+    }
+
+    private static NdArray signed(OpArgs a, DoubleUnaryOperator onFloat, java.util.function.IntUnaryOperator onInt) {
+        NdArray x = a.tensor("x");
+        if (x.isFloat()) {
+            return map(a, x, onFloat);
+        }
+        int[] out = new int[x.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = onInt.applyAsInt(x.ints()[i]);
+        }
+        return NdArray.i32(x.shape(), out);
+    }
+
+    private interface WithEpsilon {
+        double apply(double v, double epsilon);
+    }
+
+    private static NdArray withEpsilon(OpArgs a, float dflt, WithEpsilon f) {
+        double eps = a.floatValue("epsilon", dflt);
+        return map(a, floatInput(a), v -> f.apply(v, eps));
+    }
+
+    /** {@code x > 0 ? x : α·expm1(x)} (mrt2-model.md §14 item 5); the decoder runs it on every activation. */
+    private static NdArray elu(OpArgs a) {
+        double alpha = a.floatValue("alpha", 1f);
+        NdArray x = floatInput(a);
+        float[] in = x.floats();
+        float[] out = new float[in.length];
+        Parallel.range(out.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float v = in[i];
+                out[i] = v > 0 ? v : (float) (alpha * expm1(v));
+            }
+        });
+        return NdArray.f32(x.shape(), out);
+    }
+
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2 = 0.6931471805599453;
+
+    /**
+     * eˣ − 1 for float-range inputs, accurate to well inside a float ulp ({@code MathFunctionsTest} sweeps it against
+     * {@code Math.expm1}, which is several times slower and ran on every decoder activation). With
+     * {@code x = k·ln2 + r}, |r| ≤ ln2/2: {@code eˣ − 1 = 2ᵏ·expm1(r) + (2ᵏ − 1)}, and expm1(r) is its Taylor series to
+     * r⁸ (truncation below 1e-9 relative), so no cancellation near zero.
+     */
+    static double expm1(double x) {
+        if (!(x > -88 && x < 88)) {
+            return x <= -88 ? -1.0 : Math.expm1(x);   // e⁻⁸⁸ is below float resolution of −1; NaN and overflow as Math
+        }
+        double k = Math.rint(x * LOG2E);
+        double r = x - k * LN2;
+        double p = r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
+                + r * (1.0 / 5040 + r * (1.0 / 40320))))))));
+        if (k == 0) {
+            return p;
+        }
+        double scale = Double.longBitsToDouble((long) (k + 1023) << 52);
+        return scale * p + (scale - 1);
+    }
+
+    private static NdArray leakyRelu(OpArgs a) {
+        double alpha = a.floatValue("alpha", 0.01f);
+        return map(a, floatInput(a), v -> v >= 0 ? v : alpha * v);
+    }
+
+    /** {@code x >= 0 ? x : alpha[c]·x} with one alpha per channel of x {@code [N, C, *D]}. */
+    private static NdArray prelu(OpArgs a) {
+        NdArray x = floatInput(a);
+        float[] alpha = a.tensor("alpha").floats();
+        if (x.rank() < 2 || alpha.length != x.dim(1)) {
+            throw a.fail("alpha needs one value per channel of x " + x + ", got " + alpha.length);
+        }
+        int plane = Shapes.product(x.shape(), 2, x.rank());
+        float[] in = x.floats();
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            float v = in[i];
+            out[i] = v >= 0 ? v : alpha[(i / plane) % alpha.length] * v;
+        }
+        return NdArray.f32(x.shape(), out);
+    }
+
+    private static NdArray clip(OpArgs a) {
+        if (!a.has("alpha") || !a.has("beta")) {
+            throw a.fail("clip needs both alpha and beta");
+        }
+        float lo = a.floatValue("alpha", 0f);
+        float hi = a.floatValue("beta", 0f);
+        NdArray x = floatInput(a);
+        float[] in = x.floats();
+        float[] out = new float[in.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.min(Math.max(in[i], lo), hi);
+        }
+        return NdArray.f32(x.shape(), out);
+    }
+
+    private static NdArray gelu(OpArgs a) {
+        String mode = a.stringValue("mode", "EXACT");
+        NdArray x = floatInput(a);
+        return switch (mode) {
+            case "EXACT" -> map(a, x, v -> 0.5 * v * (1 + Erf.erf(v * SQRT_HALF)));
+            case "TANH_APPROXIMATION" -> map(a, x, v -> 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
+            case "SIGMOID_APPROXIMATION" -> map(a, x, v -> v * sigmoid(1.702 * v));
+            default -> throw a.fail("unknown gelu mode '" + mode + "'");
+        };
+    }
+
+    /**
+     * Element type conversion. Float to integer truncates toward zero (NumPy's astype); narrow integer types wrap;
+     * the rounding to fp16 happens where every FP16 output is rounded, in the executor.
+     */
+    private static NdArray cast(OpArgs a) {
+        String dtype = a.stringValue("dtype", null);
+        if (dtype == null) {
+            throw a.fail("required parameter 'dtype' is missing");
+        }
+        NdArray x = a.tensor("x");
+        int[] shape = x.shape();
+        int n = x.size();
+        switch (dtype) {
+            case "fp16", "fp32" -> {
+                float[] out = new float[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = x.isFloat() ? x.floats()[i] : x.ints()[i];
+                }
+                return NdArray.f32(shape, out);
+            }
+            case "bool" -> {
+                int[] out = new int[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = (x.isFloat() ? x.floats()[i] != 0 : x.ints()[i] != 0) ? 1 : 0;
+                }
+                return NdArray.bool(shape, out);
+            }
+            case "int32", "int8", "uint8", "int16", "uint16" -> {
+                int[] out = new int[n];
+                for (int i = 0; i < n; i++) {
+                    int v = x.isFloat() ? (int) x.floats()[i] : x.ints()[i];
+                    out[i] = switch (dtype) {
+                        case "int8" -> (byte) v;
+                        case "uint8" -> v & 0xFF;
+                        case "int16" -> (short) v;
+                        case "uint16" -> v & 0xFFFF;
+                        default -> v;
+                    };
+                }
+                return NdArray.i32(shape, out);
+            }
+            default -> throw a.fail("unsupported cast dtype '" + dtype + "'");
+        }
+    }
+}

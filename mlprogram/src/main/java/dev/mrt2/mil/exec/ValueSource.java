@@ -1,0 +1,28 @@
+package dev.mrt2.mil.exec;
+
+import dev.mrt2.tensor.NdArray;
+
+/** What an op's by-name bindings resolve against during one predict call. */
+interface ValueSource {
+    /** The tensor bound to {@code name}, or null when no tensor of that name is live. */
+    NdArray tensor(String name);
+
+    /** A live value or an already decoded constant; never decodes. */
+    NdArray peek(String name);
+
+    /** The fp16 constant {@code name} as binary16 patterns, or null when it is not one. */
+    ConstantTable.HalfConstant halfConstant(String name);
+
+    /** The string constant named {@code name}, or null. */
+    String string(String name);
+
+    /** Whether {@code name} is a constant (weights may then be cached in kernel-ready layouts). */
+    boolean isConstant(String name);
+
+    /** Whether {@code name} is a state of the function. */
+    boolean isState(String name);
+
+    NdArray readState(String name);
+
+    void writeState(String name, NdArray value);
+}

@@ -1,0 +1,129 @@
+package dev.mrt2.tensor;
+
+import dev.mrt2.io.AtomicFile;
+import dev.mrt2.tensor.NdArray;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * NumPy {@code .npz} archives: a zip whose members are {@code <name>.npy}. Reads stored ({@code np.savez}) and
+ * deflated ({@code np.savez_compressed}) members. Writes deterministically: members sorted by name, every entry
+ * dated 1980-01-01 00:00:02, no extra fields, stored unless compression is asked for.
+ */
+public final class Npz {
+    private Npz() {}
+
+    /**
+     * The earliest DOS timestamp java.util.zip writes without an extra field: it treats 1980-01-01 00:00:00 (NumPy's
+     * stamp) as "before 1980" and then adds an extended timestamp computed in the default time zone.
+     */
+    public static final LocalDateTime ZIP_EPOCH = LocalDateTime.of(1980, 1, 1, 0, 0, 2);
+
+    /** Every member, keyed by its name without {@code .npy}, sorted by name. */
+    public static SortedMap<String, NdArray> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw TensorFileException.of(file.toString(), "no such file");
+        }
+        SortedMap<String, NdArray> out = new TreeMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (e.isDirectory()) {
+                    continue;
+                }
+                String member = e.getName();
+                String source = file.getFileName() + ": member '" + member + "'";
+                if (!member.endsWith(".npy")) {
+                    throw TensorFileException.of(source, "is not an .npy member");
+                }
+                byte[] bytes;
+                try (InputStream in = zip.getInputStream(e)) {
+                    bytes = in.readAllBytes();
+                } catch (IOException ex) {
+                    throw TensorFileException.of(source, "cannot be read (" + ex.getMessage() + ")", ex);
+                }
+                if (e.getSize() >= 0 && bytes.length != e.getSize()) {
+                    throw TensorFileException.of(source, "has " + bytes.length + " bytes, the zip directory says "
+                            + e.getSize());
+                }
+                String name = member.substring(0, member.length() - ".npy".length());
+                if (out.put(name, Npy.parse(source, bytes)) != null) {
+                    throw TensorFileException.of(source, "appears twice");
+                }
+            }
+        } catch (ZipException e) {
+            throw TensorFileException.of(file.toString(), "not a readable zip/npz archive (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw TensorFileException.of(file.toString(), "cannot read: " + e, e);
+        }
+        if (out.isEmpty()) {
+            throw TensorFileException.of(file.toString(), "npz archive has no members");
+        }
+        return out;
+    }
+
+    /** Reads one member, failing with the member names present when it is absent. */
+    public static NdArray member(Map<String, NdArray> npz, Path file, String name) {
+        NdArray a = npz.get(name);
+        if (a == null) {
+            throw TensorFileException.of(file.getFileName().toString(), "no member '" + name + ".npy' (has "
+                    + npz.keySet() + ")");
+        }
+        return a;
+    }
+
+    /** Writes stored members like {@code np.savez}, atomically. */
+    public static void write(Path file, Map<String, NdArray> arrays) {
+        AtomicFile.write(file, bytes(arrays, false));
+    }
+
+    /** Writes deflated members like {@code np.savez_compressed}, atomically. */
+    public static void writeCompressed(Path file, Map<String, NdArray> arrays) {
+        AtomicFile.write(file, bytes(arrays, true));
+    }
+
+    /** The archive's bytes: a function of the arrays alone (no clock, no time zone, no map order). */
+    public static byte[] bytes(Map<String, NdArray> arrays, boolean compress) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(buffer)) {
+            zip.setLevel(Deflater.DEFAULT_COMPRESSION);
+            for (Map.Entry<String, NdArray> a : new TreeMap<>(arrays).entrySet()) {
+                byte[] npy = Npy.format(a.getValue());
+                ZipEntry e = new ZipEntry(a.getKey() + ".npy");
+                // setTimeLocal writes the DOS date as given; setTime would shift it by the default time zone.
+                e.setTimeLocal(ZIP_EPOCH);
+                if (compress) {
+                    e.setMethod(ZipEntry.DEFLATED);
+                } else {
+                    CRC32 crc = new CRC32();
+                    crc.update(npy);
+                    e.setMethod(ZipEntry.STORED);
+                    e.setSize(npy.length);
+                    e.setCompressedSize(npy.length);
+                    e.setCrc(crc.getValue());
+                }
+                zip.putNextEntry(e);
+                zip.write(npy);
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory zip failed", e);
+        }
+        return buffer.toByteArray();
+    }
+}

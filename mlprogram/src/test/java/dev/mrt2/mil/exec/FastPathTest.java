@@ -1,0 +1,223 @@
+package dev.mrt2.mil.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.Model;
+import dev.mrt2.mil.Opset;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
+import dev.mrt2.tensor.NdArray;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast kernels against the plain loops on random shapes. GEMM must be bit-identical (same sums in the same
+ * order); convolutions sum in a different order, so they must agree to 1e-5 of the output's magnitude.
+ */
+class FastPathTest {
+    private static final double TOLERANCE = 1e-5;
+
+    @Test
+    void blockedGemmIsBitIdenticalToTheScalarLoop() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int[][] sizes = {{1, 1, 1}, {1, 1024, 1024}, {3, 7, 5}, {2, 130, 515}, {12, 67, 1100}, {5, 4, 3}, {33, 257, 64}};
+        for (int[] mnk : sizes) {
+            int m = mnk[0], n = mnk[1], k = mnk[2];
+            float[] a = Arrays2.random(rng, m * k, 1);
+            float[] bt = Arrays2.random(rng, n * k, 1);
+            float[] want = new float[m * n];
+            float[] got = new float[m * n];
+            Gemm.scalar(a, 0, bt, 0, want, 0, m, n, k);
+            Gemm.blocked(a, 0, bt, 0, got, 0, m, n, k);
+            for (int i = 0; i < want.length; i++) {
+                if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                    fail("gemm [" + m + "x" + k + "]·[" + k + "x" + n + "] blocked vs scalar: element " + i + " differs ("
+                            + got[i] + " vs " + want[i] + "); metric: bit equality");
+                }
+            }
+        }
+    }
+
+    /** Weights held as binary16 patterns (every pattern, subnormals, infinities and NaNs included) give the same bits. */
+    @Test
+    void halfWeightGemmIsBitIdenticalToTheScalarLoopOnWidenedWeights() {
+        SplittableRandom rng = new SplittableRandom(3);
+        int[][] sizes = {{1, 4096, 1024}, {1, 13, 7}, {2, 33, 100}, {3, 1024, 257}};
+        for (int[] mnk : sizes) {
+            int m = mnk[0], n = mnk[1], k = mnk[2];
+            float[] a = Arrays2.random(rng, m * k, 1);
+            short[] bits = new short[n * k];
+            float[] widened = new float[n * k];
+            for (int i = 0; i < bits.length; i++) {
+                bits[i] = (short) rng.nextInt(1 << 16);
+                widened[i] = dev.mrt2.safetensors.Float16.toFloat(bits[i]);
+            }
+            float[] want = new float[m * n];
+            float[] got = new float[m * n];
+            Gemm.scalar(a, 0, widened, 0, want, 0, m, n, k);
+            Gemm.blockedHalf(a, 0, bits, 0, got, 0, m, n, k);
+            for (int i = 0; i < want.length; i++) {
+                if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                    fail("gemm with fp16 weights [" + m + "x" + k + "]·[" + k + "x" + n + "] vs scalar: element " + i
+                            + " differs (" + got[i] + " vs " + want[i] + "); metric: bit equality");
+                }
+            }
+        }
+    }
+
+    /** 12 rows × 256 → 700 is past the threshold where the DJL backend hands linear layers to MKL. */
+    @Test
+    void djlLinearMatchesTheScalarLoop() {
+        SplittableRandom rng = new SplittableRandom(11);
+        IrProgram p = new IrProgram(Opset.IOS18);
+        Var x = p.input("x", DataType.FLOAT32, 1, 12, 256);
+        Var w = p.constant("w", IrProgram.floats(new long[] {700, 256}, Arrays2.random(rng, 700 * 256, 1)));
+        Var b = p.constant("b", IrProgram.floats(new long[] {700}, Arrays2.random(rng, 700, 1)));
+        Var y = p.op("linear", "y", TensorType.of(DataType.FLOAT32, 1, 12, 700), "x", x, "weight", w, "bias", b);
+        Model model = p.build(y);
+        NdArray input = NdArray.f32(new int[] {1, 12, 256}, Arrays2.random(rng, 12 * 256, 1));
+        float[] want = run(model, ExecutorBackend.SCALAR, input);
+        float[] got = run(model, ExecutorBackend.DJL, input);
+        double maxRef = 0;
+        double maxErr = 0;
+        for (int i = 0; i < want.length; i++) {
+            maxRef = Math.max(maxRef, Math.abs(want[i]));
+            maxErr = Math.max(maxErr, Math.abs(want[i] - got[i]));
+        }
+        assertTrue(maxErr / maxRef <= TOLERANCE,
+                "linear DJL vs SCALAR: max abs error / max |ref| = " + maxErr / maxRef + " > " + TOLERANCE);
+    }
+
+    @Test
+    void fastConvolutionsMatchTheScalarLoops() {
+        SplittableRandom rng = new SplittableRandom(2026);
+        List<String> checked = new ArrayList<>();
+        for (int c = 0; c < 40; c++) {
+            checked.add(compareConv(rng, c, false));
+        }
+        for (int c = 0; c < 40; c++) {
+            checked.add(compareConv(rng, c, true));
+        }
+        assertEquals(80, checked.size());
+    }
+
+    /** One random conv (or conv_transpose) run on every backend; returns the geometry checked. */
+    private static String compareConv(SplittableRandom rng, int index, boolean transpose) {
+        int spatial = 1 + rng.nextInt(3);
+        int groups = rng.nextInt(3) == 0 ? 2 : 1;
+        int cin = groups * (1 + rng.nextInt(4));
+        int cout = groups * (1 + rng.nextInt(4));
+        int batch = 1 + rng.nextInt(2);
+        int[] in = new int[spatial];
+        int[] kernel = new int[spatial];
+        int[] strides = new int[spatial];
+        int[] dilations = new int[spatial];
+        int[] pad = new int[2 * spatial];
+        String[] padTypes = transpose ? new String[] {"custom", "valid", "same"} : new String[] {"custom", "valid", "same", "same_lower"};
+        String padType = padTypes[rng.nextInt(padTypes.length)];
+        for (int i = 0; i < spatial; i++) {
+            in[i] = 2 + rng.nextInt(spatial == 3 ? 4 : 7);
+            kernel[i] = 1 + rng.nextInt(4);
+            strides[i] = 1 + rng.nextInt(3);
+            dilations[i] = rng.nextInt(4) == 0 ? 2 : 1;
+            pad[2 * i] = rng.nextInt(kernel[i]);
+            pad[2 * i + 1] = rng.nextInt(kernel[i]);
+        }
+        int[] out = outSpatial(transpose, padType, in, kernel, strides, dilations, pad);
+        for (int o : out) {
+            if (o < 1) {
+                return compareConv(rng, index, transpose);     // geometry leaves no output: draw again
+            }
+        }
+        long[] xShape = concat(batch, cin, in);
+        long[] wShape = transpose ? concat(cin, cout / groups, kernel) : concat(cout, cin / groups, kernel);
+        String op = transpose ? "conv_transpose" : "conv";
+        IrProgram p = new IrProgram(Opset.IOS18);
+        Var x = p.input("x", DataType.FLOAT32, xShape);
+        float[] wv = Arrays2.random(rng, (int) product(wShape), 1);
+        float[] bv = Arrays2.random(rng, cout, 1);
+        Var w = p.constant("w", IrProgram.floats(wShape, wv));
+        Var b = p.constant("b", IrProgram.floats(new long[] {cout}, bv));
+        Var y = p.op(op, "y", TensorType.of(DataType.FLOAT32, concat(batch, cout, out)),
+                "x", x, "weight", w, "bias", b, "strides", IrProgram.intList(strides), "dilations", IrProgram.intList(dilations),
+                "pad_type", IrProgram.string(padType), "pad", IrProgram.intList(pad), "groups", IrProgram.intScalar(groups));
+        Model model = p.build(y);
+        NdArray input = NdArray.f32(toInts(xShape), Arrays2.random(rng, (int) product(xShape), 1));
+        String geometry = op + " #" + index + " pad_type=" + padType + " x=" + Arrays.toString(xShape) + " w="
+                + Arrays.toString(wShape) + " s=" + Arrays.toString(strides) + " d=" + Arrays.toString(dilations)
+                + " pad=" + Arrays.toString(pad) + " groups=" + groups;
+        float[] want = run(model, ExecutorBackend.SCALAR, input);
+        for (ExecutorBackend fast : new ExecutorBackend[] {ExecutorBackend.JAVA, ExecutorBackend.DJL}) {
+            float[] got = run(model, fast, input);
+            double maxRef = 0;
+            double maxErr = 0;
+            for (int i = 0; i < want.length; i++) {
+                maxRef = Math.max(maxRef, Math.abs(want[i]));
+                maxErr = Math.max(maxErr, Math.abs(want[i] - got[i]));
+            }
+            double rel = maxErr / Math.max(maxRef, 1e-30);
+            assertTrue(rel <= TOLERANCE, op + " " + fast + " vs SCALAR, " + geometry
+                    + ": max abs error / max |ref| = " + rel + " > " + TOLERANCE);
+        }
+        return geometry;
+    }
+
+    private static float[] run(Model model, ExecutorBackend backend, NdArray x) {
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "fastpath", backend)) {
+            return e.predict(Map.of("x", x)).get("y").floats();
+        }
+    }
+
+    /** The output sizes of coreml-mlpackage.md §6.8, computed independently of the executor. */
+    private static int[] outSpatial(boolean transpose, String padType, int[] in, int[] k, int[] s, int[] d, int[] pad) {
+        int[] out = new int[in.length];
+        for (int i = 0; i < in.length; i++) {
+            int span = (k[i] - 1) * d[i] + 1;
+            if (transpose) {
+                int full = (in[i] - 1) * s[i] + span;
+                out[i] = switch (padType) {
+                    case "valid" -> full;
+                    case "same" -> in[i] * s[i];
+                    default -> full - pad[2 * i] - pad[2 * i + 1];
+                };
+            } else {
+                out[i] = switch (padType) {
+                    case "valid" -> in[i] >= span ? (in[i] - span) / s[i] + 1 : 0;
+                    case "same", "same_lower" -> (in[i] + s[i] - 1) / s[i];
+                    default -> {
+                        int padded = in[i] + pad[2 * i] + pad[2 * i + 1];
+                        yield padded >= span ? (padded - span) / s[i] + 1 : 0;
+                    }
+                };
+            }
+        }
+        return out;
+    }
+
+    private static long[] concat(int a, int b, int[] rest) {
+        long[] out = new long[2 + rest.length];
+        out[0] = a;
+        out[1] = b;
+        for (int i = 0; i < rest.length; i++) out[2 + i] = rest[i];
+        return out;
+    }
+
+    private static long product(long[] v) {
+        long n = 1;
+        for (long x : v) n *= x;
+        return n;
+    }
+
+    private static int[] toInts(long[] v) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = (int) v[i];
+        return out;
+    }
+}

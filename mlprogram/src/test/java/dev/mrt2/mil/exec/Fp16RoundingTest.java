@@ -1,0 +1,55 @@
+package dev.mrt2.mil.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mrt2.safetensors.Float16;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class Fp16RoundingTest {
+    private static void same(float v) {
+        int want = Float.floatToRawIntBits(Float16.round(v));
+        int got = Float.floatToRawIntBits(Fp16Rounding.round(v));
+        if (want != got) {
+            assertEquals(Integer.toHexString(want), Integer.toHexString(got),
+                    "fp16 rounding of " + v + " (0x" + Integer.toHexString(Float.floatToRawIntBits(v)) + ")");
+        }
+    }
+
+    /** Every half value, its float neighbours, the midpoint to the next half and the floats beside that midpoint. */
+    @Test
+    void matchesFloat16AroundEveryHalfPattern() {
+        for (int bits = 0; bits < 0x10000; bits++) {
+            float f = Float16.toFloat((short) bits);
+            same(f);
+            same(Math.nextUp(f));
+            same(Math.nextDown(f));
+            if ((bits & 0x7FFF) < 0x7C00) {          // finite: the tie with the next half away from zero
+                float next = Float16.toFloat((short) (bits + 1));
+                float mid = (float) (((double) f + next) / 2);
+                same(mid);
+                same(Math.nextUp(mid));
+                same(Math.nextDown(mid));
+            }
+        }
+    }
+
+    @Test
+    void matchesFloat16OnRandomBitPatterns() {
+        SplittableRandom rng = new SplittableRandom(20260718);
+        for (int i = 0; i < 2_000_000; i++) {
+            same(Float.intBitsToFloat(rng.nextInt()));
+        }
+    }
+
+    @Test
+    void overflowTiesAndSubnormals() {
+        assertEquals(Float.POSITIVE_INFINITY, Fp16Rounding.round(65520f));        // halfway past 65504 rounds up
+        assertEquals(65504f, Fp16Rounding.round(65519.99f));
+        assertEquals(Float.NEGATIVE_INFINITY, Fp16Rounding.round(-1e6f));
+        assertEquals(1.0f, Fp16Rounding.round(1.0f + 0x1p-11f));                 // tie to the even mantissa
+        assertEquals(0x1p-24f, Fp16Rounding.round(0x1.8p-25f));                  // subnormal rounds up
+        assertEquals(0f, Fp16Rounding.round(0x1p-25f));                          // subnormal tie to even (zero)
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Fp16Rounding.round(-0x1p-30f)));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.mrt2.mil.exec;
+
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.MilBuilder;
+import dev.mrt2.mil.Model;
+import dev.mrt2.mil.Opset;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
+import dev.mrt2.tensor.NdArray;
+import java.util.Map;
+
+/** Builds a small program with MilBuilder and runs it in memory on the scalar (oracle) kernels. */
+final class OpHarness {
+    final MilBuilder b;
+
+    OpHarness() {
+        this(Opset.IOS18);
+    }
+
+    OpHarness(Opset opset) {
+        b = new MilBuilder(opset, new MemoryWeights());
+    }
+
+    Var in(String name, DataType dt, long... shape) {
+        return b.input(name, TensorType.of(dt, shape));
+    }
+
+    Var f32(String name, long[] shape, float... values) {
+        return b.constant(name, TensorType.of(DataType.FLOAT32, shape), values);
+    }
+
+    Var f16(String name, long[] shape, float... values) {
+        return b.constant(name, TensorType.of(DataType.FLOAT16, shape), values);
+    }
+
+    Model model(Var... outputs) {
+        for (Var v : outputs) {
+            b.output(v.name(), v);
+        }
+        return b.build(null);
+    }
+
+    Map<String, NdArray> run(Map<String, NdArray> inputs, Var... outputs) {
+        return run(ExecutorBackend.SCALAR, inputs, outputs);
+    }
+
+    Map<String, NdArray> run(ExecutorBackend backend, Map<String, NdArray> inputs, Var... outputs) {
+        try (MlProgramExecutor exec = MlProgramExecutor.forModel(model(outputs), "test", backend)) {
+            return exec.predict(inputs);
+        }
+    }
+
+    static long[] s(long... dims) {
+        return dims;
+    }
+}
