@@ -1,5 +1,6 @@
 package dev.mrt2.convert;
 
+import dev.mrt2.io.BadInputException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -7,10 +8,9 @@ import java.util.List;
  * The checkpoint does not hold what a converter needs: a key is missing or has the wrong shape. The message starts with
  * the checkpoint's file name and names the key, e.g.
  * {@code mrt2_small.safetensors: missing key 'params/.../kernel' (expected [1024, 8, 128] F32)}.
- * It extends {@link IllegalArgumentException} like the dimension errors of {@code Mrt2Dims}, so one handler maps both
- * to the "bad input file" exit code.
+ * It is a {@link BadInputException}, so the CLI maps it to the "bad input file" exit code.
  */
-public final class CheckpointException extends IllegalArgumentException {
+public final class CheckpointException extends BadInputException {
     private final String key;
 
     private CheckpointException(String message, String key) {

@@ -1,6 +1,7 @@
 package dev.mrt2.convert;
 
 import dev.mrt2.convert.checksum.ChecksumManifest;
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.safetensors.SafetensorsFile;
 import java.io.IOException;

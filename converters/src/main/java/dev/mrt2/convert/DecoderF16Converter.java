@@ -1,5 +1,6 @@
 package dev.mrt2.convert;
 
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.DataType;
 import dev.mrt2.mil.Metadata;
 import dev.mrt2.mil.MilBuilder;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.mrt2.convert.checksum.ChecksumManifest;
 import dev.mrt2.convert.codebooks.CodebookExporter;
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.model.Mrt2Keys;
 import dev.mrt2.model.Mrt2Synth;

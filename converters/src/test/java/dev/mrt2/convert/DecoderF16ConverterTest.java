@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.ConstValue;
 import dev.mrt2.mil.DataType;
 import dev.mrt2.mil.Model;

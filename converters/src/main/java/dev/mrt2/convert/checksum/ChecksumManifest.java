@@ -1,6 +1,6 @@
 package dev.mrt2.convert.checksum;
 
-import dev.mrt2.convert.BadInputException;
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;

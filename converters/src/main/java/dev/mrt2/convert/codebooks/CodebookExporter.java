@@ -1,6 +1,6 @@
 package dev.mrt2.convert.codebooks;
 
-import dev.mrt2.convert.BadInputException;
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.convert.SortedJson;
 import dev.mrt2.io.AtomicFile;
 import dev.mrt2.convert.checksum.Sha256;

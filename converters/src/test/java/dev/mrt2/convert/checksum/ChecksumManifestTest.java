@@ -2,7 +2,7 @@ package dev.mrt2.convert.checksum;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.mrt2.convert.BadInputException;
+import dev.mrt2.io.BadInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
