@@ -88,6 +88,12 @@ public record FixtureComparison(
                 totalTokens, List.copyOf(steps));
     }
 
+    public FixtureComparison withPackage(String pkg) {
+        return new FixtureComparison(fixture, array, pkg, temporalSource, temporalPackage, computeUnits, correlation,
+                maxAbsError, meanAbsError, snrDb, finiteRatio, logSpectralDistanceDb, tokenMismatches, totalTokens,
+                perStep);
+    }
+
     public FixtureComparison withComputeUnits(String units) {
         return new FixtureComparison(fixture, array, packageName, temporalSource, temporalPackage, units, correlation,
                 maxAbsError, meanAbsError, snrDb, finiteRatio, logSpectralDistanceDb, tokenMismatches, totalTokens,
