@@ -28,7 +28,7 @@ public struct DeviceFixture: Equatable, Sendable {
     }
 
     struct Manifest: Decodable {
-        struct Array: Decodable {
+        struct Entry: Decodable {
             let byteCount: Int
             let path: String
             let shape: [Int]
@@ -36,7 +36,7 @@ public struct DeviceFixture: Equatable, Sendable {
             enum CodingKeys: String, CodingKey { case byteCount = "byte_count", path, shape }
         }
 
-        let arrays: [String: Array]
+        let arrays: [String: Entry]
         let dtype: String
         let schema: String
         let steps: Int

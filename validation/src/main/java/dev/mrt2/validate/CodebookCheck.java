@@ -15,17 +15,11 @@ import java.util.TreeMap;
  * The codebook table (mrt2-model.md §5) against the checkpoint's slice, or the identity the fixtures stored from it:
  * same byte count, every value finite, same SHA-256 (so the same bytes).
  */
-final class CodebookCheck implements CaseCheck {
+final class CodebookCheck extends KindCheck {
     static final String NAME = "codebooks";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean appliesTo(PackageInfo info) {
-        return info.kind() == PackageInfo.Kind.CODEBOOKS;
+    CodebookCheck() {
+        super(NAME, PackageInfo.Kind.CODEBOOKS);
     }
 
     @Override

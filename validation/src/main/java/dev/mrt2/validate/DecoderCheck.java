@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * Gates: finite ratio 1; SNR >= {@code --min-decoder-snr-db} (FP32) or {@link #FP16_MIN_SNR_DB}; LSD <=
  * {@link #FP32_MAX_LSD_DB} or {@link #FP16_MAX_LSD_DB}.
  */
-final class DecoderCheck implements CaseCheck {
+final class DecoderCheck extends KindCheck {
     static final String NAME = "decoder";
     static final String INPUT = dev.mrt2.convert.DecoderConverter.INPUT;
     static final String OUTPUT = "decoder_stft";
@@ -33,20 +33,14 @@ final class DecoderCheck implements CaseCheck {
     static final double FP32_MAX_LSD_DB = 0.01;
     static final double FP16_MAX_LSD_DB = 1.0;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean appliesTo(PackageInfo info) {
-        return info.kind() == PackageInfo.Kind.DECODER;
-    }
-
     /** Token frames T of the package's {@code [1, T, E]} input. */
     static int frames(PackageInfo info) {
         List<Integer> shape = info.inputShape(INPUT);
         return shape.size() == 3 ? shape.get(1) : -1;
+    }
+
+    DecoderCheck() {
+        super(NAME, PackageInfo.Kind.DECODER);
     }
 
     @Override

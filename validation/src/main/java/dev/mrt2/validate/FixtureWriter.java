@@ -61,21 +61,43 @@ public final class FixtureWriter {
     /** {@code temporal_streaming_carry_<N>.npz} (deflated, like np.savez_compressed) and its device fixture. */
     private static List<Path> stream(ReferenceSet.TemporalStream s, Path dir, SortedMap<String, String> inputs) {
         int n = s.steps();
-        int d = s.inputs()[0].length;
-        SortedMap<String, NdArray> arrays = new TreeMap<>();
-        arrays.put(FixtureFiles.STREAM_INPUTS, Tensors.f32(new int[] {n, 1, 1, d}, s.inputs()));
-        arrays.put(FixtureFiles.STREAM_SOURCES, Tensors.f32(new int[] {n, 1, 1, s.sources()[0].length}, s.sources()));
-        arrays.put(FixtureFiles.STREAM_OUTPUTS, Tensors.f32(new int[] {1, n, d}, s.outputs()));
         Path npz = dir.resolve(FixtureFiles.stream(n));
-        Npz.writeCompressed(npz, arrays);
-        Path json = new DeviceFixture(DeviceFixture.SCHEMA, n, Mrt2Constants.WINDOW, arrays)
-                .write(dir, FixtureFiles.deviceBase(n));
+        Npz.writeCompressed(npz, streamArrays(s));
+        writeDeviceFixture(s, dir);
         inputs.put(FixtureFiles.stream(n), s.origin().inputs());
         inputs.put(FixtureFiles.deviceFixture(n), s.origin().inputs());
         List<Path> files = new ArrayList<>(List.of(npz));
-        arrays.keySet().forEach(a -> files.add(dir.resolve(FixtureFiles.deviceBase(n) + "_" + a + "_f32.bin")));
-        files.add(json);
+        deviceFixtureFiles(n).forEach(f -> files.add(dir.resolve(f)));
         return files;
+    }
+
+    /**
+     * The streaming case as the port's device fixture in {@code dir} (its JSON layout and raw float32 files, byte for
+     * byte); {@code device-bench --fixtures} hands the same files to the runner. Returns the manifest.
+     */
+    public static Path writeDeviceFixture(ReferenceSet.TemporalStream s, Path dir) {
+        return new DeviceFixture(DeviceFixture.SCHEMA, s.steps(), Mrt2Constants.WINDOW, streamArrays(s))
+                .write(dir, FixtureFiles.deviceBase(s.steps()));
+    }
+
+    /** The device fixture's file names for N steps, manifest first. */
+    public static List<String> deviceFixtureFiles(int steps) {
+        List<String> names = new ArrayList<>(List.of(FixtureFiles.deviceFixture(steps)));
+        for (String array : List.of(FixtureFiles.STREAM_OUTPUTS, FixtureFiles.STREAM_SOURCES,
+                FixtureFiles.STREAM_INPUTS)) {
+            names.add(FixtureFiles.deviceBase(steps) + "_" + array + "_f32.bin");
+        }
+        return names;
+    }
+
+    /** §8.3 shapes: temporal_inputs [N, 1, 1, D], source_encoded [N, 1, 1, S], reference_outputs [1, N, D]. */
+    private static SortedMap<String, NdArray> streamArrays(ReferenceSet.TemporalStream s) {
+        int n = s.steps();
+        SortedMap<String, NdArray> arrays = new TreeMap<>();
+        arrays.put(FixtureFiles.STREAM_INPUTS, Tensors.f32(new int[] {n, 1, 1, s.inputs()[0].length}, s.inputs()));
+        arrays.put(FixtureFiles.STREAM_SOURCES, Tensors.f32(new int[] {n, 1, 1, s.sources()[0].length}, s.sources()));
+        arrays.put(FixtureFiles.STREAM_OUTPUTS, Tensors.f32(new int[] {1, n, s.outputs()[0].length}, s.outputs()));
+        return arrays;
     }
 
     /** {@code reference_temporal_unrolled.npz} (stored, like np.savez). */

@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * tie ({@link RolloutCheck#NEAR_TIE_GAP}); later flips of a frame follow from its different input and are counted,
  * not gated.
  */
-final class RolloutArmsCheck implements CaseCheck {
+final class RolloutArmsCheck extends KindCheck {
     static final String NAME = "depth rollout arms";
     /** Feedback is a mean of embeddings the FP32 graph gathers exactly; only summation order can differ. */
     static final double MAX_F32_FEEDBACK_ERROR = 1e-3;
@@ -24,14 +24,8 @@ final class RolloutArmsCheck implements CaseCheck {
             + "rounding closes at most a few 2^-5 steps); measured max first-flip gap 0.0015 (tiny), 0.00082 "
             + "(full-size synthetic); the port shipped 148/900 near-tie flips (mrt2-model.md §6.3)";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean appliesTo(PackageInfo info) {
-        return info.kind() == PackageInfo.Kind.DEPTH_ROLLOUT;
+    RolloutArmsCheck() {
+        super(NAME, PackageInfo.Kind.DEPTH_ROLLOUT);
     }
 
     @Override

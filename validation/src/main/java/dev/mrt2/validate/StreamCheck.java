@@ -12,20 +12,14 @@ import java.util.TreeMap;
  * Gates: every output finite; correlation and max abs error within the port's acceptance for this fixture
  * ({@link ValidationOptions#STREAM_MIN_CORRELATION}, {@link ValidationOptions#STREAM_MAX_ABS_ERROR}).
  */
-public final class StreamCheck implements CaseCheck {
+public final class StreamCheck extends KindCheck {
     static final String NAME = "temporal stream";
 
     /** Figures, comparison row and gates of one streamed run; {@code device-bench} judges the runner's outputs so. */
     public record Judged(TemporalFigures figures, FixtureComparison row, List<Gate> gates) {}
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean appliesTo(PackageInfo info) {
-        return info.kind() == PackageInfo.Kind.TEMPORAL || info.kind() == PackageInfo.Kind.TEMPORAL_CARRY;
+    StreamCheck() {
+        super(NAME, PackageInfo.Kind.TEMPORAL, PackageInfo.Kind.TEMPORAL_CARRY);
     }
 
     @Override

@@ -56,8 +56,8 @@ public record TemporalFigures(Comparison overall, Comparison postWrap, List<Fixt
         float[][] a = Arrays.copyOfRange(actual, from, to);
         float[][] e = Arrays.copyOfRange(expected, from, to);
         int width = a[0].length;
-        return Metrics.compare(NdArray.f32(new int[] {to - from, width}, Tensors.flatten(a)),
-                NdArray.f32(new int[] {to - from, width}, Tensors.flatten(e)));
+        return Metrics.compare(NdArray.f32(new int[] {to - from, width}, PackageIo.flatten(a)),
+                NdArray.f32(new int[] {to - from, width}, PackageIo.flatten(e)));
     }
 
     private static NdArray vector(float[] v) {

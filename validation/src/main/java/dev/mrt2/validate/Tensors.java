@@ -13,7 +13,7 @@ final class Tensors {
 
     /** {@code [n][w]} to an {@code NdArray} of the given shape (n * w elements). */
     static NdArray f32(int[] shape, float[][] rows) {
-        return NdArray.f32(shape, flatten(rows));
+        return NdArray.f32(shape, PackageIo.flatten(rows));
     }
 
     static NdArray f32(int[] shape, float[][][] cube) {
@@ -35,15 +35,6 @@ final class Tensors {
             System.arraycopy(rows[i], 0, v, i * w, w);
         }
         return NdArray.i32(new int[] {rows.length, w}, v);
-    }
-
-    static float[] flatten(float[][] rows) {
-        int w = rows[0].length;
-        float[] v = new float[rows.length * w];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, v, i * w, w);
-        }
-        return v;
     }
 
     /** The array as {@code [n][size / n]} rows. */

@@ -20,17 +20,11 @@ import java.util.TreeMap;
  * </ul>
  * Gates (FP32 depth): 0 mismatches alone, and composed too when the temporal package is FP32.
  */
-final class TokenArmsCheck implements CaseCheck {
+final class TokenArmsCheck extends KindCheck {
     static final String NAME = "depth token arms";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean appliesTo(PackageInfo info) {
-        return info.kind() == PackageInfo.Kind.DEPTH_LOGITS;
+    TokenArmsCheck() {
+        super(NAME, PackageInfo.Kind.DEPTH_LOGITS);
     }
 
     @Override
@@ -85,8 +79,8 @@ final class TokenArmsCheck implements CaseCheck {
                     TokenMismatches composed = Metrics.tokens(both, expected);
                     int d = outs[0].length;
                     Comparison temporalOutputs = Metrics.compare(NdArray.f32(new int[] {arm.frames(), d},
-                            Tensors.flatten(outs)), NdArray.f32(new int[] {arm.frames(), d},
-                            Tensors.flatten(arm.temporalOutputs())));
+                            PackageIo.flatten(outs)), NdArray.f32(new int[] {arm.frames(), d},
+                            PackageIo.flatten(arm.temporalOutputs())));
                     out.comparisons.add(FixtureComparison.tokens(fixture, "tokens", a, composed)
                             .withTemporal(FixtureComparison.PACKAGE, temporalInfo.artifact()));
                     out.comparisons.add(FixtureComparison.of(fixture, "temporal_outputs", temporalInfo.artifact(),

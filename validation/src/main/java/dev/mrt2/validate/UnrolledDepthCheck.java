@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * temporal package of the folder run on the case's inputs ("temporal_plus_depth_logits"), reported, not gated.
  * Gates (FP32 packages): every logit finite, correlation >= {@link #MIN_CORRELATION}, no argmax mismatch.
  */
-final class UnrolledDepthCheck implements CaseCheck {
+final class UnrolledDepthCheck extends KindCheck {
     static final String NAME = "depth logits unrolled";
     /**
      * FP32 package vs FP32 reference on the same rows differ only in summation order; the port's composed figure with
@@ -22,14 +22,8 @@ final class UnrolledDepthCheck implements CaseCheck {
      */
     static final double MIN_CORRELATION = 0.9999;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean appliesTo(PackageInfo info) {
-        return info.kind() == PackageInfo.Kind.DEPTH_LOGITS;
+    UnrolledDepthCheck() {
+        super(NAME, PackageInfo.Kind.DEPTH_LOGITS);
     }
 
     @Override

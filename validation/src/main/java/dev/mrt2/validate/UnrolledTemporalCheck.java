@@ -8,7 +8,7 @@ import java.util.TreeMap;
  * fixture), against {@code temporal_outputs_mlx}. Gates: every output finite; correlation >=
  * {@link #MIN_CORRELATION}.
  */
-final class UnrolledTemporalCheck implements CaseCheck {
+final class UnrolledTemporalCheck extends KindCheck {
     static final String NAME = "temporal unrolled";
     /**
      * Two FP16 steps against an FP32 reference: the port's receipts measured 0.9999859 (stateful, 1 frame) and
@@ -16,14 +16,8 @@ final class UnrolledTemporalCheck implements CaseCheck {
      */
     static final double MIN_CORRELATION = 0.9999;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean appliesTo(PackageInfo info) {
-        return info.kind() == PackageInfo.Kind.TEMPORAL || info.kind() == PackageInfo.Kind.TEMPORAL_CARRY;
+    UnrolledTemporalCheck() {
+        super(NAME, PackageInfo.Kind.TEMPORAL, PackageInfo.Kind.TEMPORAL_CARRY);
     }
 
     @Override

@@ -2,21 +2,17 @@ package dev.mrt2.cli.devicebench;
 
 import dev.mrt2.cli.devicebench.DeviceBenchException.Kind;
 import dev.mrt2.io.BadInputException;
-import dev.mrt2.model.Mrt2Constants;
-import dev.mrt2.tensor.NdArray;
 import dev.mrt2.validate.FixtureComparison;
 import dev.mrt2.validate.FixtureFiles;
 import dev.mrt2.validate.FixtureFolder;
+import dev.mrt2.validate.FixtureWriter;
 import dev.mrt2.validate.Gate;
 import dev.mrt2.validate.ReferenceSet;
 import dev.mrt2.validate.StreamCheck;
 import dev.mrt2.validate.ValidationOptions;
-import dev.mrt2.validate.fixtures.DeviceFixture;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * {@code device-bench --fixtures}: the fixtures folder's streaming case (read by the same reader as
@@ -61,28 +57,12 @@ public final class FixtureBench {
 
     /** The files the runner needs, manifest first: they are copied to the phone in this order. */
     public List<String> fileNames() {
-        List<String> names = new ArrayList<>(List.of(manifestName()));
-        for (String array : arrays().keySet()) {
-            names.add(FixtureFiles.deviceBase(steps()) + "_" + array + "_f32.bin");
-        }
-        return names;
+        return FixtureWriter.deviceFixtureFiles(steps());
     }
 
     /** Writes the device fixture (the port's format, byte for byte) into {@code dir}; returns the manifest. */
     public Path write(Path dir) {
-        return new DeviceFixture(DeviceFixture.SCHEMA, steps(), Mrt2Constants.WINDOW, arrays())
-                .write(dir, FixtureFiles.deviceBase(steps()));
-    }
-
-    private SortedMap<String, NdArray> arrays() {
-        int n = steps();
-        int d = stream.inputs()[0].length;
-        SortedMap<String, NdArray> arrays = new TreeMap<>();
-        arrays.put(FixtureFiles.STREAM_INPUTS, NdArray.f32(new int[] {n, 1, 1, d}, flatten(stream.inputs())));
-        arrays.put(FixtureFiles.STREAM_SOURCES, NdArray.f32(new int[] {n, 1, 1, stream.sources()[0].length},
-                flatten(stream.sources())));
-        arrays.put(FixtureFiles.STREAM_OUTPUTS, NdArray.f32(new int[] {1, n, d}, flatten(stream.outputs())));
-        return arrays;
+        return FixtureWriter.writeDeviceFixture(stream, dir);
     }
 
     /**
@@ -124,14 +104,5 @@ public final class FixtureBench {
             gates.addAll(judged.gates());
         }
         return new FixtureReport(fixture, source, steps(), rows, gates);
-    }
-
-    private static float[] flatten(float[][] rows) {
-        int w = rows[0].length;
-        float[] v = new float[rows.length * w];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, v, i * w, w);
-        }
-        return v;
     }
 }
