@@ -48,7 +48,9 @@ final class BenchRun: ObservableObject {
         do {
             try await BenchSession.run(arguments: arguments,
                                        modelsDirectory: Self.resolve(arguments.modelsDir, in: documents),
-                                       output: Self.resolve(arguments.out, in: documents)) { @Sendable line in
+                                       output: Self.resolve(arguments.out, in: documents),
+                                       fixture: arguments.fixture.map { Self.resolve($0, in: documents) }
+            ) { @Sendable line in
                 print(line)
                 Task { @MainActor in self.lines.append(line) }
             }

@@ -2,8 +2,10 @@
 /// pass arguments of their own (a `--` separator, `-NSDocumentRevisionsDebugMode`); everything after it must be ours.
 ///
 ///     --mrt2-bench --models-dir DIR --models A,B --compute-units all,cpuOnly
-///                  --frames N --warmups N --repeats N --seed N --out FILE
+///                  --frames N --warmups N --repeats N --seed N --out FILE [--fixture FILE]
 ///
+/// `--fixture` names a device fixture manifest (``DeviceFixture``): every temporal model then also streams its
+/// rows from fresh state and the results carry the outputs.
 /// On iOS, relative `--models-dir` and `--out` paths are resolved against the app's Documents folder.
 public struct BenchArguments: Equatable, Sendable {
     public static let marker = "--mrt2-bench"
@@ -19,9 +21,11 @@ public struct BenchArguments: Equatable, Sendable {
     public var repeats: Int
     public var seed: UInt64
     public var out: String
+    /// A device fixture manifest, or nil for timing only.
+    public var fixture: String?
 
     public init(modelsDir: String, models: [String], computeUnits: [ComputeUnitName], frames: Int, warmups: Int,
-                repeats: Int, seed: UInt64, out: String) {
+                repeats: Int, seed: UInt64, out: String, fixture: String? = nil) {
         self.modelsDir = modelsDir
         self.models = models
         self.computeUnits = computeUnits
@@ -30,6 +34,7 @@ public struct BenchArguments: Equatable, Sendable {
         self.repeats = repeats
         self.seed = seed
         self.out = out
+        self.fixture = fixture
     }
 
     /// Parses the process arguments; `nil` when the marker is absent (the app was opened by hand).
@@ -80,11 +85,13 @@ public struct BenchArguments: Equatable, Sendable {
             warmups: try count("--warmups", default: 10, minimum: 0),
             repeats: try count("--repeats", default: 2, minimum: 1),
             seed: seed,
-            out: try required("--out"))
+            out: try required("--out"),
+            fixture: values["--fixture"])
     }
 
     private static let options: Set<String> = [
         "--models-dir", "--models", "--compute-units", "--frames", "--warmups", "--repeats", "--seed", "--out",
+        "--fixture",
     ]
 }
 

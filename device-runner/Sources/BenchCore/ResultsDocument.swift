@@ -40,6 +40,8 @@ public struct ResultsDocument: Encodable, Equatable, Sendable {
         public var warmups: Int
         public var repeats: Int
         public var seed: UInt64
+        /// The fixture manifest's file name, or nil without `--fixture`.
+        public var fixture: String?
 
         public init(_ a: BenchArguments) {
             models = a.models
@@ -48,10 +50,22 @@ public struct ResultsDocument: Encodable, Equatable, Sendable {
             warmups = a.warmups
             repeats = a.repeats
             seed = a.seed
+            fixture = a.fixture.map { String($0.split(separator: "/").last ?? Substring($0)) }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(models, forKey: .models)
+            try c.encode(computeUnits, forKey: .computeUnits)
+            try c.encode(frames, forKey: .frames)
+            try c.encode(warmups, forKey: .warmups)
+            try c.encode(repeats, forKey: .repeats)
+            try c.encode(seed, forKey: .seed)
+            try c.encode(fixture, forKey: .fixture)
         }
 
         enum CodingKeys: String, CodingKey {
-            case models, computeUnits = "compute_units", frames, warmups, repeats, seed
+            case models, computeUnits = "compute_units", frames, warmups, repeats, seed, fixture
         }
     }
 
@@ -109,6 +123,39 @@ public struct ResultsDocument: Encodable, Equatable, Sendable {
         enum FirstKeys: String, CodingKey { case call, output, warmup }
     }
 
+    /// One temporal model streamed through the device fixture from fresh state: its outputs, or why it stopped.
+    public struct FixtureRun: Encodable, Equatable, Sendable {
+        public var steps: Int
+        public var error: String?
+        /// `[steps * width]` temporal outputs, step-major; nil when the run failed.
+        public var outputs: [Float]?
+        public var width: Int
+
+        public init(steps: Int, error: String?, outputs: [Float]?, width: Int) {
+            self.steps = steps
+            self.error = error
+            self.outputs = outputs
+            self.width = width
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(steps, forKey: .steps)
+            try c.encode(error, forKey: .error)
+            if let outputs {
+                var o = c.nestedContainer(keyedBy: OutputKeys.self, forKey: .temporalOutputs)
+                try o.encode(FloatPacking.base64(outputs), forKey: .base64)
+                try o.encode(DeviceFixture.dtype, forKey: .dtype)
+                try o.encode([steps, width], forKey: .shape)
+            } else {
+                try c.encodeNil(forKey: .temporalOutputs)
+            }
+        }
+
+        enum CodingKeys: String, CodingKey { case steps, error, temporalOutputs = "temporal_outputs" }
+        enum OutputKeys: String, CodingKey { case base64, dtype, shape }
+    }
+
     public struct ModelRun: Encodable, Equatable, Sendable {
         public var model: String
         /// "temporal" (stateful, cache_valid_bias protocol) or "seeded" (fixed seeded inputs).
@@ -119,9 +166,11 @@ public struct ResultsDocument: Encodable, Equatable, Sendable {
         public var latenciesMs: [Double]
         public var computePlan: ComputePlan
         public var outputs: Outputs
+        /// The fixture stream of a temporal model when `--fixture` was given, else nil.
+        public var fixtureRun: FixtureRun?
 
         public init(model: String, kind: String, computeUnits: String, error: String?, loadMs: Double?,
-                    latenciesMs: [Double], computePlan: ComputePlan, outputs: Outputs) {
+                    latenciesMs: [Double], computePlan: ComputePlan, outputs: Outputs, fixtureRun: FixtureRun? = nil) {
             self.model = model
             self.kind = kind
             self.computeUnits = computeUnits
@@ -130,6 +179,7 @@ public struct ResultsDocument: Encodable, Equatable, Sendable {
             self.latenciesMs = latenciesMs
             self.computePlan = computePlan
             self.outputs = outputs
+            self.fixtureRun = fixtureRun
         }
 
         public var status: String { error == nil ? "ok" : "failed" }
@@ -145,6 +195,7 @@ public struct ResultsDocument: Encodable, Equatable, Sendable {
             try c.encode(latenciesMs.map(Self.microsecondPrecision), forKey: .latenciesMs)
             try c.encode(computePlan, forKey: .computePlan)
             try c.encode(outputs, forKey: .outputs)
+            try c.encode(fixtureRun, forKey: .fixtureRun)
         }
 
         /// Clock readings below a microsecond are noise; rounding keeps the file short and readable.
@@ -154,7 +205,7 @@ public struct ResultsDocument: Encodable, Equatable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case model, kind, computeUnits = "compute_units", status, error, loadMs = "load_ms"
-            case latenciesMs = "latencies_ms", computePlan = "compute_plan", outputs
+            case latenciesMs = "latencies_ms", computePlan = "compute_plan", outputs, fixtureRun = "fixture_run"
         }
     }
 

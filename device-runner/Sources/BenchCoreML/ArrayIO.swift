@@ -35,6 +35,33 @@ enum ArrayIO {
         }
     }
 
+    /// Every element in logical order as Float (fp32, fp16, fp64; int32 converted).
+    static func read(_ array: MLMultiArray) -> [Float] {
+        let shape = array.shape.map(\.intValue)
+        let type = array.dataType
+        var out: [Float] = []
+        out.reserveCapacity(array.count)
+        array.withUnsafeBytes { raw, strides in
+            switch type {
+            case .float32:
+                let p = raw.bindMemory(to: Float.self)
+                StridedIndex.forEachOffset(shape: shape, strides: strides) { out.append(p[$0]) }
+            case .float16:
+                let p = raw.bindMemory(to: UInt16.self)
+                StridedIndex.forEachOffset(shape: shape, strides: strides) { out.append(Float16Bits.toFloat(p[$0])) }
+            case .double:
+                let p = raw.bindMemory(to: Double.self)
+                StridedIndex.forEachOffset(shape: shape, strides: strides) { out.append(Float(p[$0])) }
+            case .int32:
+                let p = raw.bindMemory(to: Int32.self)
+                StridedIndex.forEachOffset(shape: shape, strides: strides) { out.append(Float(p[$0])) }
+            default:
+                break
+            }
+        }
+        return out
+    }
+
     /// Logical elements inspected and how many of them are NaN or infinite (integer arrays are always finite).
     static func scan(_ array: MLMultiArray) -> (checked: Int, nonFinite: Int) {
         let shape = array.shape.map(\.intValue)

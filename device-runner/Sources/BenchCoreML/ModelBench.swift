@@ -11,6 +11,8 @@ struct ModelBench {
     let name: String
     let url: URL
     let arguments: BenchArguments
+    /// The device fixture every temporal model also streams through, or nil.
+    let fixture: DeviceFixture?
 
     func run(units: ComputeUnitName) async -> ResultsDocument.ModelRun {
         let configuration = MLModelConfiguration()
@@ -68,10 +70,12 @@ struct ModelBench {
                               "prediction failed at call \(call.index): \(Self.describe(error))", plan: plan)
             }
         }
+        // After the timed calls, so the fixture stream never shares a state or a timing with them.
+        let fixtureRun = fixture.flatMap { inputs.isTemporal ? FixtureStream.run(model: model, fixture: $0) : nil }
         return ResultsDocument.ModelRun(
             model: name, kind: kind, computeUnits: units.rawValue, error: nil,
             loadMs: Self.milliseconds(loadTime), latenciesMs: latencies, computePlan: plan,
-            outputs: .init(finite))
+            outputs: .init(finite), fixtureRun: fixtureRun)
     }
 
     private static func scan(_ output: MLFeatureProvider, call: RunSchedule.Call, into tally: inout FiniteTally) {

@@ -203,6 +203,10 @@ final class ArgumentsTests: XCTestCase {
         XCTAssertEqual([a.frames, a.warmups, a.repeats], [5, 2, 2])
         XCTAssertEqual(a.seed, UInt64.max)
         XCTAssertEqual(a.out, "mrt2-bench/results.json")
+        XCTAssertNil(a.fixture)
+        let f = try XCTUnwrap(BenchArguments.parse(launch + ["--fixture", "mrt2-bench/fixture/f_device_fixture.json"]))
+        XCTAssertEqual(f.fixture, "mrt2-bench/fixture/f_device_fixture.json")
+        XCTAssertEqual(ResultsDocument.Request(f).fixture, "f_device_fixture.json", "the echo names the file only")
     }
 
     func testNoMarkerMeansOpenedByHand() throws {
@@ -302,6 +306,97 @@ final class ResultsDocumentTests: XCTestCase {
         XCTAssertTrue((runs[1]["outputs"] as! [String: Any])["first_non_finite"] is NSNull)
         let text = String(decoding: try doc.jsonData(), as: UTF8.self)
         XCTAssertTrue(text.hasSuffix("}\n"))
+        XCTAssertTrue(request["fixture"] is NSNull)
+        XCTAssertTrue(runs[0]["fixture_run"] is NSNull)
+    }
+
+    func testFixtureRunCarriesItsOutputsAsLittleEndianBase64() throws {
+        let run = ResultsDocument.ModelRun(
+            model: "T", kind: "temporal", computeUnits: "cpuOnly", error: nil, loadMs: 1, latenciesMs: [1],
+            computePlan: .unavailable("no plan"), outputs: .init(FiniteTally()),
+            fixtureRun: .init(steps: 2, error: nil, outputs: [1, -2, 0.5, 0], width: 2))
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(run)) as! [String: Any]
+        let fixture = json["fixture_run"] as! [String: Any]
+        XCTAssertEqual(fixture["steps"] as? Int, 2)
+        XCTAssertTrue(fixture["error"] is NSNull)
+        let outputs = fixture["temporal_outputs"] as! [String: Any]
+        XCTAssertEqual(outputs["shape"] as? [Int], [2, 2])
+        XCTAssertEqual(outputs["dtype"] as? String, "little-endian-float32")
+        // 1.0 = 0x3F800000, -2.0 = 0xC0000000, 0.5 = 0x3F000000, 0 = 0, each little-endian
+        XCTAssertEqual(outputs["base64"] as? String, "AACAPwAAAMAAAAA/AAAAAA==")
+        let failed = ResultsDocument.FixtureRun(steps: 2, error: "prediction failed", outputs: nil, width: 0)
+        let f = try JSONSerialization.jsonObject(with: JSONEncoder().encode(failed)) as! [String: Any]
+        XCTAssertTrue(f["temporal_outputs"] is NSNull)
+    }
+}
+
+final class DeviceFixtureTests: XCTestCase {
+    private func write(_ dir: URL, steps: Int, bytes: Int? = nil) throws -> URL {
+        let inputs: [Float] = (0..<(steps * 3)).map { Float($0) }
+        let sources: [Float] = (0..<(steps * 2)).map { -Float($0) }
+        try FloatPacking.littleEndian(inputs).write(to: dir.appendingPathComponent("f_temporal_inputs_f32.bin"))
+        try FloatPacking.littleEndian(sources).write(to: dir.appendingPathComponent("f_source_encoded_f32.bin"))
+        let manifest = """
+        {"arrays": {"source_encoded": {"byte_count": \(steps * 8), "path": "f_source_encoded_f32.bin", \
+        "shape": [\(steps), 1, 1, 2]}, "temporal_inputs": {"byte_count": \(bytes ?? steps * 12), \
+        "path": "f_temporal_inputs_f32.bin", "shape": [\(steps), 1, 1, 3]}}, "dtype": "little-endian-float32", \
+        "schema": "mrt2-temporal-streaming-device-fixture-v1", "steps": \(steps), "window_frames": 41}
+        """
+        let url = dir.appendingPathComponent("f_device_fixture.json")
+        try Data(manifest.utf8).write(to: url)
+        return url
+    }
+
+    private func tempDir() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    func testReadsRowsPerStep() throws {
+        let f = try DeviceFixture.load(from: write(tempDir(), steps: 2))
+        XCTAssertEqual(f.steps, 2)
+        XCTAssertEqual(f.windowFrames, 41)
+        XCTAssertEqual(f.temporalInputs, [[0, 1, 2], [3, 4, 5]])
+        XCTAssertEqual(f.sourceEncoded, [[0, -1], [-2, -3]])
+    }
+
+    func testAByteCountThatDoesNotFitTheShapeIsNamed() throws {
+        XCTAssertThrowsError(try DeviceFixture.load(from: write(tempDir(), steps: 2, bytes: 20))) { error in
+            XCTAssertEqual("\(error)", "f_device_fixture.json: array 'temporal_inputs' has shape [2, 1, 1, 3] and 20 bytes")
+        }
+    }
+}
+
+final class CarryRingTests: XCTestCase {
+    private let m = CacheValidBias.masked
+
+    func testBiasOpensTheOldestRowsFirst() {
+        let b = CarryRing.bias(step: 2, length: 43)
+        XCTAssertEqual(Array(b[0...3]), [0, 0, 0, m], "sink, rows 0 and 1 open, row 2 masked")
+        XCTAssertEqual(b[42], 0, "current frame")
+        XCTAssertEqual(CarryRing.bias(step: 0, length: 43).filter { $0 == 0 }.count, 2)
+        XCTAssertEqual(CarryRing.bias(step: 100, length: 43), Array(repeating: Float(0), count: 43))
+    }
+
+    func testFillsInOrderThenShiftsTheOldestOut() {
+        var ring = CarryRing(cacheCount: 2, window: 41, rowSize: 2)
+        for s in 0..<43 {
+            ring.file(updates: [[Float(s), -Float(s)], [Float(s) * 10, 0]], step: s)
+        }
+        // after 43 steps the rows hold steps 2...42, oldest first, in every cache alike
+        XCTAssertEqual(Array(ring.caches[0][0..<2]), [2, -2])
+        XCTAssertEqual(Array(ring.caches[0][80..<82]), [42, -42])
+        XCTAssertEqual(Array(ring.caches[1][0..<2]), [20, 0])
+        XCTAssertEqual(ring.caches[0].count, 82)
+    }
+}
+
+final class FloatPackingTests: XCTestCase {
+    func testRoundTripsEveryBitPattern() {
+        let values: [Float] = [0, -0.0, 1, -2.5, .infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        let back = FloatPacking.floats(littleEndian: FloatPacking.littleEndian(values))
+        XCTAssertEqual(back.map(\.bitPattern), values.map(\.bitPattern))
     }
 }
 

@@ -5,12 +5,10 @@ import dev.mrt2.convert.ConvertService;
 import dev.mrt2.convert.DecoderConverter;
 import dev.mrt2.convert.checksum.ChecksumManifest;
 import dev.mrt2.validate.ArtifactReport;
-import dev.mrt2.validate.Gate;
 import dev.mrt2.validate.ValidationOptions;
 import dev.mrt2.validate.Validator;
 import dev.mrt2.validate.fixtures.SeedFixtures;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -59,8 +57,9 @@ final class Demo implements Callable<Integer> {
 
         Path receipts = out.resolve("validation");
         console.progress(step(3, "validate " + artifacts + " against " + checkpoint.getFileName() + " -> " + receipts));
-        Validator.Run validation = Validator.run(new Validator.Request(artifacts, checkpoint, null, receipts,
-                SeedFixtures.dirIfPresent(), ValidationOptions.defaults()), console::detail);
+        Validator.Run validation = Validator.run(new Validator.Request(artifacts, checkpoint, null, false, receipts,
+                SeedFixtures.dirIfPresent(), ValidationOptions.defaults()), console::detail,
+                ValidateCommand.progress(console));
 
         console.progress(step(4, "checksum: " + report.manifest() + " lists " + report.manifestEntries() + " files"));
 
@@ -75,7 +74,7 @@ final class Demo implements Callable<Integer> {
             Map<String, Object> m = new TreeMap<>();
             m.put("synth", synth.json());
             m.put("convert", Convert.json(report));
-            m.put("validate", ValidateCommand.json(validation));
+            m.put("validate", validation.json(false));
             m.put("verify", Checksum.json(verification));
             console.json(m);
         } else {
@@ -84,14 +83,13 @@ final class Demo implements Callable<Integer> {
             console.result("artifacts:  " + artifacts + " (" + report.manifestEntries() + " files, "
                     + String.join(", ", report.pieces().stream().map(p -> p.piece()).toList()) + ")");
             for (ArtifactReport r : validation.reports()) {
-                console.result("validated:  " + r.info().artifact() + ": " + (r.passed() ? "passed" : "FAILED") + " ("
-                        + r.gates().size() + " gates)");
+                console.result("validated:  " + r.line());
             }
             console.result("verified:   " + report.manifest() + " OK, " + verification.matched() + " files");
         }
-        List<Gate> failed = validation.failedGates();
-        if (!failed.isEmpty()) {
-            throw new ExitException(ExitCodes.FAILURE, failed.size() + " gate(s) failed; first: " + failed.get(0).line());
+        String verdict = validation.verdict(false);
+        if (verdict != null) {
+            throw new ExitException(ExitCodes.FAILURE, verdict);
         }
         return ExitCodes.OK;
     }

@@ -93,6 +93,13 @@ final class DeviceBenchCommand implements Callable<Integer> {
             description = "The repository's device-runner/ folder. Default: ./device-runner, else next to the jar.")
     Path runnerDir;
 
+    @Option(names = "--fixtures", paramLabel = "DIR",
+            description = "A fixtures folder (the port's published set or 'mrt2 fixtures generate'): every temporal "
+                    + "model also streams its temporal_streaming_carry_<N> case from fresh state on the device "
+                    + "(stateful: bias protocol; carry: host ring), compared per compute units with the gates of "
+                    + "'mrt2 validate'.")
+    Path fixtures;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/device-bench",
             description = "Where receipts (and work/) go. Default: ${DEFAULT-VALUE}.")
     Path out;
@@ -129,7 +136,7 @@ final class DeviceBenchCommand implements Callable<Integer> {
         List<ComputeUnits> units = ComputeUnits.parseList(computeUnits);
         return new BenchSettings(device, models, units, frames, warmups, repeats, seed, app, mac,
                 Duration.ofSeconds(timeoutSeconds), teamId, bundleId, runnerDir != null ? runnerDir : defaultRunnerDir(),
-                out);
+                out, fixtures);
     }
 
     private int printPlan(Console console, BenchPlan plan) {

@@ -36,10 +36,11 @@ final class ReferenceInputs {
     boolean float64Reference;
 
     /** Validation options from these inputs plus the given decoder frames and gates; bad values are usage errors. */
-    ValidationOptions options(int decoderFrames, double minTemporalCorrelation, double minDecoderSnrDb) {
+    ValidationOptions options(int decoderFrames, double minTemporalCorrelation, double maxTemporalAbsError,
+                              double minDecoderSnrDb) {
         try {
             return new ValidationOptions(steps, frames, decoderFrames, seed, float64Reference,
-                    minTemporalCorrelation, minDecoderSnrDb);
+                    minTemporalCorrelation, maxTemporalAbsError, minDecoderSnrDb);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), e.getMessage());
         }

@@ -3,6 +3,8 @@ package dev.mrt2.validate;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.mrt2.mil.exec.MlProgramExecutor;
+import dev.mrt2.io.BadInputException;
+import dev.mrt2.validate.metrics.Comparison;
 import dev.mrt2.validate.metrics.Metrics;
 import dev.mrt2.validate.metrics.TokenMismatches;
 import dev.mrt2.validate.reference.Sampler;
@@ -55,8 +57,19 @@ final class RolloutCheck {
                 @JsonProperty("after_divergence") boolean afterDivergence) {}
 
     /** One arm's figures. */
-    record ArmResult(RolloutReference.Arm arm, TokenMismatches tokens, double feedbackMaxAbsError,
-                     double feedbackFiniteRatio, List<Flip> flips) {
+    record ArmResult(RolloutReference.Arm arm, TokenMismatches tokens, Comparison feedback, List<Flip> flips) {
+        double feedbackMaxAbsError() {
+            return feedback.maxAbsError();
+        }
+
+        double feedbackFiniteRatio() {
+            return feedback.finiteRatio();
+        }
+
+        long firstInFrameNotNearTie() {
+            return flips.stream().filter(f -> !f.afterDivergence() && !f.nearTie()).count();
+        }
+
         long nearTies() {
             return flips.stream().filter(Flip::nearTie).count();
         }
@@ -67,23 +80,23 @@ final class RolloutCheck {
             m.put("temperature", Double.parseDouble(Float.toString(arm.spec().temperature())));
             m.put("inverse_temperature", Double.parseDouble(Float.toString(arm.inverseTemperature())));
             m.put("noise", arm.spec().noise() ? "gumbel" : "zero");
-            m.put("inputs", arm.provenance());
+            m.put("inputs", arm.origin().inputs());
+            m.put("reference", arm.origin().source());
             m.put("token_mismatches_vs_reference", tokens.tokenMismatches());
             m.put("total_tokens", tokens.totalTokens());
             m.put("mismatch_rate", tokens.mismatchRate());
             m.put("per_frame_mismatches", tokens.perFrameMismatches());
             m.put("first_divergence_levels", tokens.firstDivergenceLevels());
             m.put("frames_with_any_divergence", tokens.framesWithAnyDivergence());
-            m.put("temporal_feedback_max_abs_error", feedbackMaxAbsError);
-            m.put("temporal_feedback_finite_ratio", feedbackFiniteRatio);
+            m.put("temporal_feedback_max_abs_error", feedbackMaxAbsError());
+            m.put("temporal_feedback_finite_ratio", feedbackFiniteRatio());
             Map<String, Object> flipJson = new TreeMap<>();
             flipJson.put("near_tie_gap", NEAR_TIE_GAP);
             flipJson.put("near_tie", nearTies());
             flipJson.put("not_near_tie", flips.size() - nearTies());
             flipJson.put("first_in_frame_near_tie",
                     flips.stream().filter(f -> !f.afterDivergence() && f.nearTie()).count());
-            flipJson.put("first_in_frame_not_near_tie",
-                    flips.stream().filter(f -> !f.afterDivergence() && !f.nearTie()).count());
+            flipJson.put("first_in_frame_not_near_tie", firstInFrameNotNearTie());
             flipJson.put("top_k_boundary", flips.stream().filter(f -> f.kind().equals(TOP_K_BOUNDARY)).count());
             flipJson.put("tokens", flips);
             m.put("flips", flipJson);
@@ -105,9 +118,7 @@ final class RolloutCheck {
     ArmResult run(RolloutReference.Arm arm) {
         int frames = arm.codes().length;
         int[][] codes = new int[frames][];
-        double maxAbs = 0;
-        long finite = 0;
-        long total = 0;
+        float[][] feedback = new float[frames][];
         for (int f = 0; f < frames; f++) {
             float[] input = arm.inputs()[f];
             float[][] noise = arm.gumbel()[f];
@@ -118,22 +129,15 @@ final class RolloutCheck {
             Map<String, NdArray> out = exec.predict(in);
             NdArray sampled = out.get(CODES);
             if (sampled == null || sampled.kind() != NdArray.Kind.I32) {
-                throw new IllegalArgumentException(artifact + ": no int32 output '" + CODES + "'");
+                throw new BadInputException(artifact + ": no int32 output '" + CODES + "'");
             }
             codes[f] = sampled.ints().clone();
-            float[] feedback = PackageIo.floats(out, FEEDBACK, artifact);
-            float[] expected = arm.feedback()[f];
-            for (int i = 0; i < feedback.length; i++) {
-                total++;
-                if (Float.isFinite(feedback[i])) {
-                    finite++;
-                    maxAbs = Math.max(maxAbs, Math.abs((double) feedback[i] - expected[i]));
-                } else {
-                    maxAbs = Double.NaN;
-                }
-            }
+            feedback[f] = PackageIo.floats(out, FEEDBACK, artifact).clone();
         }
-        return new ArmResult(arm, Metrics.tokens(codes, arm.codes()), maxAbs, total == 0 ? 0 : (double) finite / total,
+        int d = feedback[0].length;
+        Comparison fb = Metrics.compare(NdArray.f32(new int[] {frames, d}, PackageIo.flatten(feedback)),
+                NdArray.f32(new int[] {frames, d}, PackageIo.flatten(arm.feedback())));
+        return new ArmResult(arm, Metrics.tokens(codes, arm.codes()), fb,
                 classify(codes, arm.codes(), arm.logits(), arm.scores()));
     }
 
@@ -149,7 +153,7 @@ final class RolloutCheck {
                     continue;
                 }
                 if (got < 0 || got >= scores[f][l].length) {
-                    throw new IllegalArgumentException("sampled code " + got + " at frame " + f + ", level " + l
+                    throw new BadInputException("sampled code " + got + " at frame " + f + ", level " + l
                             + " is outside 0.." + (scores[f][l].length - 1));
                 }
                 float[] z = logits[f][l];

@@ -38,16 +38,59 @@ final class RolloutReference {
      * @param scores   {@code [F][L][C]} reference masked perturbed scores ({@code logits * invT + g} or -1e4)
      */
     record Arm(ArmSpec spec, float[][] inputs, float[][][] gumbel, int[][] codes, float[][] feedback,
-               float[][][] logits, float[][][] scores, String provenance) {
+               float[][][] logits, float[][][] scores, Origin origin) {
         float inverseTemperature() {
             return Sampler.inverseTemperature(spec.temperature());
         }
+
+        /** The arm with its scores recomputed from logits and noise, as {@link #compute} made them. */
+        static Arm of(ArmSpec spec, float[][] inputs, float[][][] gumbel, int[][] codes, float[][] feedback,
+                      float[][][] logits, Origin origin) {
+            float invT = Sampler.inverseTemperature(spec.temperature());
+            int k = Math.min(Mrt2Constants.TOP_K, gumbel[0][0].length);
+            float[][][] scores = new float[logits.length][][];
+            for (int f = 0; f < logits.length; f++) {
+                scores[f] = new float[logits[f].length][];
+                for (int l = 0; l < logits[f].length; l++) {
+                    scores[f][l] = RolloutReference.scores(logits[f][l], gumbel[f][l], invT, k);
+                }
+            }
+            return new Arm(spec, inputs, gumbel, codes, feedback, logits, scores, origin);
+        }
+    }
+
+    /** The seed's arm order (argmax, T = 1.0, T = 1.3), then any other arm by name. */
+    static final java.util.Comparator<Arm> ARM_ORDER = java.util.Comparator
+            .comparingInt((Arm a) -> rank(a.spec().name())).thenComparing(a -> a.spec().name());
+
+    private static int rank(String name) {
+        for (int i = 0; i < ARMS.size(); i++) {
+            if (ARMS.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return ARMS.size();
+    }
+
+    /** A stored arm's spec: the standard one of that name, else one read from its temperature and noise. */
+    static ArmSpec spec(String name, float temperature, float[] noise) {
+        for (ArmSpec s : ARMS) {
+            if (s.name().equals(name) && s.temperature() == temperature) {
+                return s;
+            }
+        }
+        boolean anyNoise = false;
+        for (float g : noise) {
+            anyNoise |= g != 0;
+        }
+        return new ArmSpec(name, temperature, 0, anyNoise);
     }
 
     private RolloutReference() {}
 
+    /** @param source the origin's source, e.g. {@code checkpoint tiny.safetensors} */
     static List<Arm> compute(SafetensorsFile checkpoint, Mrt2Dims dims, InputFactory inputs, ValidationOptions options,
-                             Consumer<String> log) {
+                             String source, Consumer<String> log) {
         DepthReference depth = DepthReference.load(checkpoint, dims, options.float64Reference());
         TokenEmbedding embedding = TokenEmbedding.load(checkpoint, dims);
         Sampler sampler = Sampler.standard(dims.codebookSize());
@@ -89,9 +132,10 @@ final class RolloutReference {
                 input = feedback[f];
             }
             String noise = spec.noise() ? inputs.gumbelProvenance(spec.noiseSalt()) : "zero noise";
-            arms.add(new Arm(spec, frameInputs, gumbel, codes, feedback, levelLogits, scores, "frame 0 input SplitMix64("
+            arms.add(new Arm(spec, frameInputs, gumbel, codes, feedback, levelLogits, scores, new Origin(
+                    FixtureFiles.rolloutArm(spec.name()), source, "frame 0 input SplitMix64("
                     + (options.seed() + FIRST_INPUT_SALT) + ") Box-Muller N(0, 1); frame k+1 input = reference "
-                    + "feedback of frame k; noise " + noise));
+                    + "feedback of frame k; noise " + noise)));
         }
         return arms;
     }

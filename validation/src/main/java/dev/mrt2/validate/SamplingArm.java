@@ -14,4 +14,9 @@ record SamplingArm(String name, float temperature, long noiseSalt) {
     static final List<SamplingArm> DEFAULT = List.of(
             new SamplingArm("argmax", 0f, 1000),
             new SamplingArm("noise_t13", 1.3f, 9000));
+
+    static SamplingArm byName(String name) {
+        return DEFAULT.stream().filter(a -> a.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no sampling arm '" + name + "'"));
+    }
 }

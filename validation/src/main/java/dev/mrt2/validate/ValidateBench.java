@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * (timings never live in unit tests):
  * <ul>
  *   <li>temporal step: {@code --steps} streaming steps of the temporal package from fresh states with the
- *       {@code cache_valid_bias} protocol of {@link TemporalCheck}, and {@link TemporalReference#step} on the same
+ *       {@code cache_valid_bias} protocol of {@link StatefulStepper}, and {@link TemporalReference#step} on the same
  *       rows;</li>
  *   <li>depth pass: one {@code [1, 12, D]} call of the depth package, and {@link DepthReference#logits} for the same
  *       12 positions;</li>
@@ -124,14 +124,14 @@ public final class ValidateBench {
         long t0 = System.nanoTime();
         try (MlProgramExecutor exec = MlProgramExecutor.load(pkg)) {
             double execLoad = msSince(t0);
-            TemporalCheck check = new TemporalCheck(exec, pkg.getFileName().toString());
+            StatefulStepper check = new StatefulStepper(exec, pkg.getFileName().toString());
             long t1 = System.nanoTime();
             TemporalReference ref = TemporalReference.load(checkpoint, dims, TemporalReference.Options.DEFAULT);
             log("temporal", exec, execLoad, msSince(t1));
             float[][] execOut = new float[plan.steps()][];
             float[][] refOut = new float[plan.steps()][];
             BenchSamples.time(plan.warmup(), s -> check.step(s, stream.inputs()[s], stream.sources()[s]));
-            check.resetStates();
+            check.reset();
             BenchSamples execTimes = BenchSamples.time(plan.steps(),
                     s -> execOut[s] = check.step(s, stream.inputs()[s], stream.sources()[s]));
             BenchSamples.time(plan.warmup(), s -> ref.step(stream.inputs()[s], stream.sources()[s]));
@@ -150,19 +150,19 @@ public final class ValidateBench {
         long t0 = System.nanoTime();
         try (MlProgramExecutor exec = MlProgramExecutor.load(pkg)) {
             double execLoad = msSince(t0);
-            int[] shape = PackageIo.requireInput(exec, TokenCheck.DEPTH_INPUT, pkg.getFileName().toString());
+            int[] shape = PackageIo.requireInput(exec, DepthLogits.INPUT, pkg.getFileName().toString());
             long t1 = System.nanoTime();
             DepthReference ref = DepthReference.load(checkpoint, dims, false);
             double refLoad = msSince(t1);
             log("depth", exec, execLoad, refLoad);
             float[][] positions = depthPositions(shape[1]);
             Map<String, NdArray> in = new TreeMap<>();
-            in.put(TokenCheck.DEPTH_INPUT, NdArray.f32(shape, PackageIo.flatten(positions)));
+            in.put(DepthLogits.INPUT, NdArray.f32(shape, PackageIo.flatten(positions)));
             float[][] execOut = new float[1][];
             float[][] refOut = new float[1][];
             BenchSamples.time(plan.warmup(), i -> exec.predict(in));
             BenchSamples execTimes = BenchSamples.time(plan.repeats(),
-                    i -> execOut[0] = PackageIo.floats(exec.predict(in), TokenCheck.DEPTH_OUTPUT, pkg.toString()));
+                    i -> execOut[0] = PackageIo.floats(exec.predict(in), DepthLogits.OUTPUT, pkg.toString()));
             BenchSamples.time(plan.warmup(), i -> ref.logits(positions));
             BenchSamples refTimes = BenchSamples.time(plan.repeats(),
                     i -> refOut[0] = PackageIo.flatten(ref.logits(positions)));
@@ -190,8 +190,7 @@ public final class ValidateBench {
         long t0 = System.nanoTime();
         try (MlProgramExecutor exec = MlProgramExecutor.load(pkg); TorchConv2d torch = new TorchConv2d()) {
             double execLoad = msSince(t0);
-            DecoderCheck check = new DecoderCheck(exec, pkg.getFileName().toString());
-            int frames = check.frames();
+            int frames = PackageIo.requireInput(exec, DecoderCheck.INPUT, pkg.getFileName().toString())[1];
             long t1 = System.nanoTime();
             DecoderReference ref = DecoderReference.load(checkpoint, dims, torch);
             double refLoad = msSince(t1);

@@ -1,253 +1,215 @@
 package dev.mrt2.validate;
 
-import dev.mrt2.mil.pkg.Digests;
-import dev.mrt2.mil.pkg.MlPackage;
-import dev.mrt2.mil.pkg.MlPackageReader;
-import dev.mrt2.model.Mrt2Dims;
-import dev.mrt2.safetensors.SafetensorsFile;
-import dev.mrt2.mil.exec.MlProgramExecutor;
+import dev.mrt2.io.Progress;
 import dev.mrt2.mil.exec.NonFiniteOp;
-import dev.mrt2.validate.headroom.HeadroomRecorder;
-import dev.mrt2.validate.metrics.Comparison;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
- * {@code mrt2 validate}: runs every package of a folder on the executor and compares it with the reference computed
- * from the checkpoint (or stored by {@code mrt2 fixtures generate}), applies the gates of issue #5 and writes one
- * receipt pair per package.
- * <ul>
- *   <li>temporal: {@code steps} streaming steps from fresh states, per step and overall; gates: finite ratio 1,
- *       correlation >= 0.9999;</li>
- *   <li>depth logits: token mismatches per sampling arm over {@code frames} frames, alone and composed with the
- *       temporal package; gate for FP32: 0 mismatches (composed too when the temporal package is FP32);</li>
- *   <li>decoder: SNR, LSD, finite ratio; gates: finite ratio 1, SNR >= 100 dB for FP32, >= 40 dB for FP16;</li>
- *   <li>carry temporal step and depth rollouts (corrected generation): see {@link CorrectedChecks};</li>
- *   <li>every package: no op output went non-finite.</li>
- * </ul>
+ * {@code mrt2 validate}: runs every artifact of a models folder against the reference cases offered by a fixtures
+ * folder (ours, or the port's published set as it is), a checkpoint, or both (the fixtures' cases first, the
+ * checkpoint computing the rest), and writes one receipt pair per artifact plus a summary.
+ * <ol>
+ *   <li>classify the artifacts; read the fixtures; check provenance once (package metadata vs the fixtures' and the
+ *       checkpoint's SHA-256, and with a checkpoint the §3.1 identities of the unrolled fixture);</li>
+ *   <li>compute from the checkpoint only the cases the packages can use and the fixtures lack (not with
+ *       {@code skipReference});</li>
+ *   <li>per artifact, every {@link CaseCheck} that applies: covered ones run and gate, the others are listed with the
+ *       fixture that would cover them; an executed package also gates on no non-finite op.</li>
+ * </ol>
  */
 public final class Validator {
     /**
-     * @param models       folder holding the {@code .mlpackage}s
-     * @param checkpoint   the checkpoint (may be null with fixtures)
-     * @param fixtures     {@code mrt2 fixtures generate}'s folder for --skip-reference, or null to compute
-     * @param receipts     where the receipts go
-     * @param seedFixtures the seed-fixtures folder, or null to generate every input
+     * @param models        folder holding the artifacts
+     * @param checkpoint    the checkpoint, or null
+     * @param fixtures      a fixtures folder, or null
+     * @param skipReference never compute a case from the checkpoint (it still checks provenance, identities and the
+     *                      codebook slice)
+     * @param receipts      where the receipts go
+     * @param seedFixtures  the seed-fixtures folder whose inputs a computed reference reuses where shapes fit, or null
      */
-    public record Request(Path models, Path checkpoint, Path fixtures, Path receipts, Path seedFixtures,
-                          ValidationOptions options) {}
+    public record Request(Path models, Path checkpoint, Path fixtures, boolean skipReference, Path receipts,
+                          Path seedFixtures, ValidationOptions options) {
+        public Request {
+            if (checkpoint == null && fixtures == null) {
+                throw new IllegalArgumentException("need a checkpoint or a fixtures folder");
+            }
+        }
+    }
 
-    /** Every package's report and the receipt files written. */
-    public record Run(List<ArtifactReport> reports, List<Path> receipts) {
-        public boolean passed() {
-            return reports.stream().allMatch(ArtifactReport::passed);
+    /** Every artifact's report, the receipt files written, and where the reference came from. */
+    public record Run(List<ArtifactReport> reports, List<Path> receipts, ReferenceInfo reference) {
+        /** Something was compared: at least one artifact passed or failed. */
+        public boolean compared() {
+            return reports.stream().anyMatch(r -> r.status() != ArtifactReport.Status.NOT_COVERED);
         }
 
         public List<Gate> failedGates() {
             return reports.stream().flatMap(r -> r.failedGates().stream()).toList();
         }
+
+        public List<ArtifactReport> notCovered() {
+            return reports.stream().filter(r -> r.status() == ArtifactReport.Status.NOT_COVERED).toList();
+        }
+
+        /** Exit 0 only when something was compared, every compared gate passed, and (strict) nothing is uncovered. */
+        public boolean passed(boolean strict) {
+            return compared() && failedGates().isEmpty() && (!strict || notCovered().isEmpty());
+        }
+
+        /** Why {@link #passed} is false, in one line naming the first failed figure; null when it passed. */
+        public String verdict(boolean strict) {
+            List<Gate> failed = failedGates();
+            if (!failed.isEmpty()) {
+                return failed.size() + " gate(s) failed; first: " + failed.get(0).line();
+            }
+            if (!compared()) {
+                return "nothing was compared: no artifact is covered by " + reference.source();
+            }
+            if (strict && !notCovered().isEmpty()) {
+                return "--strict: " + notCovered().size() + " artifact(s) not covered by " + reference.source() + ": "
+                        + String.join(", ", notCovered().stream().map(r -> r.info().artifact()).toList());
+            }
+            return null;
+        }
+
+        /** Every comparison row of every artifact, in artifact order. */
+        public List<FixtureComparison> comparisons() {
+            return reports.stream().flatMap(r -> r.comparisons().stream()).toList();
+        }
+
+        /** The run's summary document (also {@code validation_summary.json}); keys sorted. */
+        public Map<String, Object> json(boolean strict) {
+            Map<String, Object> artifacts = new TreeMap<>();
+            List<Map<String, Object>> lines = new ArrayList<>();
+            for (ArtifactReport r : reports) {
+                artifacts.put(r.info().artifact(), r.json());
+                Map<String, Object> line = new TreeMap<>();
+                line.put("artifact", r.info().artifact());
+                line.put("status", r.status().name().toLowerCase());
+                line.put("line", r.line());
+                line.put("gates", r.gates().size());
+                line.put("not_covered", r.uncovered());
+                lines.add(line);
+            }
+            Map<String, Object> m = new TreeMap<>();
+            m.put("schema", Receipts.SUMMARY_SCHEMA);
+            m.put("reference", reference);
+            m.put("strict", strict);
+            m.put("compared", compared());
+            m.put("passed", passed(strict));
+            m.put("verdict", verdict(strict));
+            m.put("packages", lines);
+            m.put("artifacts", artifacts);
+            m.put("fixture_comparisons", comparisons());
+            m.put("failed_gates", failedGates());
+            m.put("receipts", receipts.stream().map(p -> p.getFileName().toString()).toList());
+            return m;
+        }
     }
 
     private Validator() {}
 
-    public static Run run(Request request, Consumer<String> log) {
-        Map<Path, PackageInfo> packages = classify(request.models());
-        ReferenceSet ref = reference(request, packages, log);
-        String referenceSource = request.fixtures() != null ? "fixtures" : "checkpoint";
-        Path temporalPath = first(packages, PackageInfo.Kind.TEMPORAL);
-        List<RolloutReference.Arm> rollout = rolloutReference(request, packages, log);
+    public static Run run(Request request, Consumer<String> log, Progress progress) {
+        List<PackageInfo> artifacts = ModelsFolder.classify(request.models());
+        ReferenceSet fixtures = request.fixtures() == null ? null : FixtureFolder.read(request.fixtures());
+        CheckpointReference checkpoint = request.checkpoint() == null ? null : new CheckpointReference(
+                request.checkpoint(), request.seedFixtures(), request.options(), log, progress);
+        Provenance.check(artifacts, fixtures, request.fixtures(), checkpoint);
+        if (checkpoint != null && fixtures != null && fixtures.unrolled() != null) {
+            checkpoint.checkIdentities(fixtures.unrolled(), request.fixtures());
+        }
+        ReferenceSet ref = reference(request, artifacts, fixtures, checkpoint, log);
+        ReferenceInfo info = new ReferenceInfo(source(request), ref.checkpointName(), ref.checkpointSha256(),
+                ref.seed());
+        List<PackageInfo> temporal = artifacts.stream().filter(a -> a.kind() == PackageInfo.Kind.TEMPORAL
+                || a.kind() == PackageInfo.Kind.TEMPORAL_CARRY).toList();
         List<ArtifactReport> reports = new ArrayList<>();
         List<Path> receipts = new ArrayList<>();
-        for (Map.Entry<Path, PackageInfo> p : packages.entrySet()) {
-            PackageInfo info = p.getValue();
-            log.accept("validate: " + info.artifact() + " (" + info.kind().name().toLowerCase() + ", "
-                    + info.precision() + ")");
-            ArtifactReport report = validate(p.getKey(), info, ref, rollout, referenceSource, temporalPath,
-                    temporalPath == null ? null : packages.get(temporalPath), request.options());
+        for (PackageInfo a : artifacts) {
+            log.accept("validate: " + a.artifact() + " (" + a.kind().name().toLowerCase() + ", " + a.precision() + ")");
+            ArtifactReport report = validate(a, ref, info, temporal, request.options(), progress);
             reports.add(report);
             receipts.addAll(Receipts.write(request.receipts(), report));
-            for (Gate g : report.gates()) {
-                log.accept("  " + g.line());
-            }
+            report.gates().forEach(g -> log.accept("  " + g.line()));
+            report.uncovered().forEach(c -> log.accept("  not covered: " + c.check() + " (" + c.fixture()
+                    + (c.note() == null ? "" : ": " + c.note()) + ")"));
             if (report.fp16Headroom() != null) {
                 report.fp16Headroom().summaryLines().forEach(l -> log.accept("  " + l));
             }
         }
-        return new Run(reports, receipts);
+        return new Run(reports, receipts, info);
     }
 
-    private static ArtifactReport validate(Path pkg, PackageInfo info, ReferenceSet ref,
-                                           List<RolloutReference.Arm> rollout, String referenceSource,
-                                           Path temporalPath, PackageInfo temporalInfo, ValidationOptions options) {
-        Map<String, Object> results = new TreeMap<>();
-        List<Gate> gates = new ArrayList<>();
-        String a = info.artifact();
-        String packageSource;
-        NonFiniteOp nonFinite;
-        // Only this package's executor is watched: a temporal package composed into the depth check is not.
-        HeadroomRecorder headroom = info.fp16() && info.kind() != PackageInfo.Kind.UNKNOWN
-                ? new HeadroomRecorder() : null;
-        try (MlProgramExecutor exec = MlProgramExecutor.load(pkg)) {
-            if (headroom != null) {
-                exec.addObserver(headroom);
-            }
-            packageSource = exec.model().description().metadata().userDefined().get("mrt2.source_checkpoint_sha256");
-            switch (info.kind()) {
-                case TEMPORAL -> {
-                    TemporalCheck.Result r = new TemporalCheck(exec, a).run(require(ref.temporal(), "temporal", a));
-                    results.put("temporal", r.json());
-                    results.put("inputs", ref.temporal().provenance());
-                    gates.add(Gate.exactly(a, "temporal.overall.finite_ratio", r.overall().finiteRatio(), 1));
-                    gates.add(Gate.atLeast(a, "temporal.overall.correlation", r.overall().correlationOrNaN(),
-                            options.minTemporalCorrelation()));
-                }
-                case TEMPORAL_CARRY -> CorrectedChecks.carry(exec, info, require(ref.temporal(), "temporal", a),
-                        options, results, gates);
-                case DEPTH_LOGITS -> tokens(exec, info, ref, temporalPath, temporalInfo, results, gates);
-                case DEPTH_ROLLOUT -> CorrectedChecks.rollout(exec, info, rollout, results, gates);
-                case DECODER -> {
-                    Comparison c = new DecoderCheck(exec, a).run(require(ref.decoder(), "decoder", a));
-                    results.put("decoder", c);
-                    results.put("inputs", ref.decoder().provenance());
-                    gates.add(Gate.exactly(a, "decoder.finite_ratio", c.finiteRatio(), 1));
-                    gates.add(Gate.atLeast(a, "decoder.snr_db", c.snrDb(),
-                            info.fp16() ? DecoderCheck.FP16_MIN_SNR_DB : options.minDecoderSnrDb()));
-                }
-                case UNKNOWN -> results.put("skipped", "no known input contract (inputs "
-                        + exec.inputs().stream().map(f -> f.name()).toList() + ")");
-            }
-            nonFinite = exec.firstNonFinite().orElse(null);
-        }
-        if (info.kind() != PackageInfo.Kind.UNKNOWN) {
-            gates.add(Gate.exactly(a, "non_finite_ops", nonFinite == null ? 0 : 1, 0));
-        }
-        return new ArtifactReport(info, ref.checkpointName(), ref.checkpointSha256(), packageSource, ref.seed(),
-                referenceSource, results, gates, nonFinite == null ? null : nonFinite.toString(),
-                headroom == null ? null : headroom.report());
-    }
-
-    /** The depth package per arm, alone and (with a temporal package) composed. */
-    private static void tokens(MlProgramExecutor depth, PackageInfo info, ReferenceSet ref, Path temporalPath,
-                               PackageInfo temporalInfo, Map<String, Object> results, List<Gate> gates) {
-        String a = info.artifact();
-        if (ref.arms().isEmpty()) {
-            throw new IllegalArgumentException(a + ": the reference has no sampling arms to compare tokens with");
-        }
-        TokenCheck check = new TokenCheck(depth, a);
-        Map<String, Object> arms = new TreeMap<>();
-        try (MlProgramExecutor temporal = temporalPath == null ? null : MlProgramExecutor.load(temporalPath)) {
-            TemporalCheck composed = temporal == null ? null : new TemporalCheck(temporal, temporalInfo.artifact());
-            for (ReferenceSet.TokenArm arm : ref.arms()) {
-                TokenCheck.ArmResult r = check.run(arm, composed);
-                arms.put(arm.name(), r.json());
-                if (!info.fp16()) {
-                    gates.add(Gate.exactly(a, "tokens." + arm.name() + ".depth.token_mismatches",
-                            r.depth().tokenMismatches(), 0));
-                    if (r.temporalPlusDepth() != null && !temporalInfo.fp16()) {
-                        gates.add(Gate.exactly(a, "tokens." + arm.name() + ".temporal_plus_depth.token_mismatches",
-                                r.temporalPlusDepth().tokenMismatches(), 0));
-                    }
-                }
-            }
-            if (temporal != null) {
-                results.put("temporal_package", temporalInfo.artifact());
-            }
-        }
-        results.put("tokens", arms);
-    }
-
-    /** The reference: stored fixtures, or computed from the checkpoint for the kinds present. */
-    private static ReferenceSet reference(Request request, Map<Path, PackageInfo> packages, Consumer<String> log) {
-        if (request.fixtures() != null) {
+    /** The fixtures' cases, with what they lack computed from the checkpoint (unless skipped). */
+    private static ReferenceSet reference(Request request, List<PackageInfo> artifacts, ReferenceSet fixtures,
+                                          CheckpointReference checkpoint, Consumer<String> log) {
+        ReferenceSet ref = fixtures != null ? fixtures
+                : new ReferenceSet(null, null, null, null, null, null, null, null, null, null);
+        if (fixtures != null) {
             log.accept("validate: reference from " + request.fixtures());
-            return ReferenceFixtures.read(request.fixtures());
         }
-        if (request.checkpoint() == null) {
-            throw new IllegalArgumentException("need --checkpoint (or --skip-reference with --fixtures)");
+        if (checkpoint == null) {
+            return ref;
         }
-        boolean temporal = packages.values().stream().anyMatch(p -> p.kind() == PackageInfo.Kind.TEMPORAL
-                || p.kind() == PackageInfo.Kind.TEMPORAL_CARRY);
-        boolean tokens = packages.values().stream().anyMatch(p -> p.kind() == PackageInfo.Kind.DEPTH_LOGITS);
-        int decoderFrames = 0;
-        Path decoder = first(packages, PackageInfo.Kind.DECODER);
-        if (decoder != null) {
-            try (MlPackage pkg = MlPackageReader.read(decoder)) {
-                decoderFrames = DecoderCheck.frames(pkg.model(), packages.get(decoder).artifact());
+        Demand need = Checks.demand(artifacts);
+        // The codebook table is a slice of the checkpoint, not a computation: checked against it whenever given.
+        Demand compute = request.skipReference() ? new Demand(false, false, false, false, false, 0, need.codebooks())
+                : need.without(ref).or(new Demand(false, false, false, false, false, 0, need.codebooks()));
+        if (!compute.any()) {
+            return ref.orElse(new ReferenceSet(checkpoint.path().getFileName().toString(), checkpoint.sha256(),
+                    null, null, null, null, null, null, null, null));
+        }
+        ReferenceSet computed = checkpoint.compute(compute);
+        // the checkpoint's codebook slice wins over a stored identity; every other stored case wins over computing
+        return new ReferenceSet(ref.checkpointName(), ref.checkpointSha256(), ref.seed(), ref.stream(), ref.unrolled(),
+                ref.generated(), ref.arms(), ref.rollouts(), ref.decoder(), computed.codebooks()).orElse(computed);
+    }
+
+    private static String source(Request request) {
+        List<String> parts = new ArrayList<>();
+        if (request.fixtures() != null) {
+            parts.add("fixtures " + request.fixtures().toAbsolutePath().normalize().getFileName());
+        }
+        if (request.checkpoint() != null) {
+            parts.add("checkpoint " + request.checkpoint().getFileName()
+                    + (request.skipReference() || request.fixtures() != null ? " (provenance" + (request.skipReference()
+                    ? ", identities and codebook slice only)" : "; computes what the fixtures lack)") : ""));
+        }
+        return String.join(" + ", parts);
+    }
+
+    /** Every check that applies to the artifact: covered ones run, the others are listed. */
+    private static ArtifactReport validate(PackageInfo info, ReferenceSet ref, ReferenceInfo reference,
+                                           List<PackageInfo> temporal, ValidationOptions options, Progress progress) {
+        Findings out = new Findings(info.artifact());
+        List<Coverage> coverage = new ArrayList<>();
+        List<CaseCheck> checks = Checks.applying(info);
+        NonFiniteOp nonFinite;
+        try (PackageRun run = new PackageRun(info, options, temporal, progress)) {
+            if (checks.isEmpty()) {
+                out.results.put("unrecognised", "no comparison knows a package with inputs " + info.inputs().keySet());
+                out.gates.add(Gate.exactly(info.artifact(), null, "recognised", 0, 1, "a package no comparison "
+                        + "recognises cannot pass (inputs " + info.inputs().keySet() + ")"));
             }
-        }
-        return compute(request.checkpoint(), request.seedFixtures(), request.options(), temporal, tokens,
-                decoderFrames, log);
-    }
-
-    /** Computes the reference sections asked for ({@code decoderFrames} 0 = no decoder). */
-    public static ReferenceSet compute(Path checkpoint, Path seedFixtures, ValidationOptions options,
-                                       boolean temporal, boolean tokens, int decoderFrames, Consumer<String> log) {
-        log.accept("reference: hashing " + checkpoint.getFileName());
-        String sha = Digests.sha256(checkpoint);
-        try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
-            Mrt2Dims dims = Mrt2Dims.fromCheckpoint(file);
-            InputFactory inputs = new InputFactory(dims, options.seed(), seedFixtures);
-            return new ReferenceComputer(file, dims, options, inputs, log).compute(sha, temporal, tokens,
-                    decoderFrames);
-        }
-    }
-
-    /** The rollout arms when the folder holds a rollout package and a checkpoint is given, else null. */
-    private static List<RolloutReference.Arm> rolloutReference(Request request, Map<Path, PackageInfo> packages,
-                                                               Consumer<String> log) {
-        if (request.checkpoint() == null || first(packages, PackageInfo.Kind.DEPTH_ROLLOUT) == null) {
-            return null;
-        }
-        try (SafetensorsFile file = SafetensorsFile.open(request.checkpoint())) {
-            Mrt2Dims dims = Mrt2Dims.fromCheckpoint(file);
-            InputFactory inputs = new InputFactory(dims, request.options().seed(), request.seedFixtures());
-            return RolloutReference.compute(file, dims, inputs, request.options(), log);
-        }
-    }
-
-    /** Every {@code *.mlpackage} of the folder, sorted by name, with its kind and precision. */
-    static Map<Path, PackageInfo> classify(Path models) {
-        if (!Files.isDirectory(models)) {
-            throw new IllegalArgumentException(models + ": no such folder");
-        }
-        List<Path> found;
-        try (Stream<Path> list = Files.list(models)) {
-            found = list.filter(p -> p.getFileName().toString().endsWith(".mlpackage") && Files.isDirectory(p))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(models + ": cannot list: " + e.getMessage(), e);
-        }
-        if (found.isEmpty()) {
-            throw new IllegalArgumentException(models + ": no .mlpackage to validate");
-        }
-        Map<Path, PackageInfo> out = new LinkedHashMap<>();
-        for (Path p : found) {
-            // The reader alone: no execution plan, weights stay mapped and undecoded.
-            try (MlPackage pkg = MlPackageReader.read(p)) {
-                out.put(p, PackageInfo.of(p, pkg.model()));
+            for (CaseCheck check : checks) {
+                Coverage c = check.coverage(ref, info);
+                coverage.add(c);
+                if (c.covered()) {
+                    check.run(run, ref, out);
+                }
             }
+            nonFinite = run.firstNonFinite();
+            if (run.executed()) {
+                out.gates.add(Gate.exactly(info.artifact(), null, "non_finite_ops", nonFinite == null ? 0 : 1, 0,
+                        "no op output may go non-finite"));
+            }
+            return new ArtifactReport(info, reference, out.results, out.comparisons, out.gates, coverage,
+                    nonFinite == null ? null : nonFinite.toString(), run.headroom());
         }
-        return out;
-    }
-
-    private static Path first(Map<Path, PackageInfo> packages, PackageInfo.Kind kind) {
-        return packages.entrySet().stream().filter(e -> e.getValue().kind() == kind).map(Map.Entry::getKey)
-                .findFirst().orElse(null);
-    }
-
-    private static <T> T require(T section, String name, String artifact) {
-        if (section == null) {
-            throw new IllegalArgumentException(artifact + ": the reference has no " + name + " section");
-        }
-        return section;
     }
 }

@@ -3,12 +3,14 @@ package dev.mrt2.validate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mrt2.convert.ConversionPieces;
 import dev.mrt2.convert.ConvertService;
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.model.Mrt2Synth;
 import java.io.IOException;
@@ -44,12 +46,12 @@ class CorrectedValidationTest {
         ConvertService.run(checkpoint, models,
                 ConversionPieces.select(List.of("temporal-carry", "rollout-f16", "rollout-f32")), s -> { });
         receipts = tmp.resolve("receipts");
-        run = Validator.run(new Validator.Request(models, checkpoint, null, receipts, null, OPTIONS), s -> { });
+        run = TestRuns.live(models, checkpoint, receipts, OPTIONS);
     }
 
     @Test
     void correctedPackagesPassEveryGate() {
-        assertTrue(run.passed(), () -> "failed: " + run.failedGates());
+        assertTrue(run.passed(true), () -> "failed: " + run.failedGates());
         // reports in package-name order: the two rollouts, then the carry step
         assertEquals(List.of(PackageInfo.Kind.DEPTH_ROLLOUT, PackageInfo.Kind.DEPTH_ROLLOUT,
                 PackageInfo.Kind.TEMPORAL_CARRY), run.reports().stream().map(r -> r.info().kind()).toList());
@@ -61,7 +63,7 @@ class CorrectedValidationTest {
         JsonNode carry = JSON.readTree(receipts.resolve("MRT2TemporalBodyCarry_validation.json").toFile());
         assertEquals("temporal_carry", carry.get("kind").asText());
         assertEquals("float16", carry.get("precision").asText());
-        JsonNode t = carry.at("/results/temporal");
+        JsonNode t = carry.at("/results/temporal_stream");
         assertEquals(64, t.get("steps").asInt());
         assertEquals(23, t.get("wrapped_steps").asInt());
         assertEquals(48, t.get("cache_input_count").asInt());
@@ -102,8 +104,11 @@ class CorrectedValidationTest {
             assertEquals(1.0, a.get("temporal_feedback_finite_ratio").asDouble(), arm);
             assertTrue(flips.get("top_k_boundary").asInt() <= mismatches, arm);
         }
-        // only the finite gate per arm: FP16 flips are reported, not gated
-        assertEquals(3 + 1, r.get("gates").size());
+        // per arm the finite gate and the near-tie gate on each frame's first flip; then non-finite ops
+        assertEquals(3 * 2 + 1, r.get("gates").size());
+        for (String arm : List.of("argmax_frames", "noise_frames_t10", "noise_frames_t13")) {
+            assertEquals(0, r.at("/results/rollout/" + arm + "/flips/first_in_frame_not_near_tie").asInt(), arm);
+        }
     }
 
     @Test
@@ -139,29 +144,29 @@ class CorrectedValidationTest {
         int window = 41;
         float[] cache = new float[window * 2];
         for (int s = 0; s < window + 2; s++) {
-            CarryCheck.file(cache, new float[] {s, -s}, Math.min(s, window));
+            CarryStepper.file(cache, new float[] {s, -s}, Math.min(s, window));
         }
         // after 43 steps rows hold steps 2..42, oldest first
         assertEquals(2f, cache[0]);
         assertEquals(-2f, cache[1]);
         assertEquals(42f, cache[2 * (window - 1)]);
         assertEquals(41f, cache[2 * (window - 2)]);
-        float[] bias = CarryCheck.bias(2, 43);
+        float[] bias = CarryStepper.bias(2, 43);
         assertArrayEquals(new float[] {0f, 0f, 0f, -1e4f}, java.util.Arrays.copyOf(bias, 4));
         assertEquals(0f, bias[42]);
         assertEquals(-1e4f, bias[41]);
     }
 
     @Test
-    void anotherCheckpointsReferenceFailsTheCarryAndRolloutGates() {
+    void anotherCheckpointStopsBeforeAnythingRunsAndNamesBothDigests() {
         Path other = tmp.resolve("other.safetensors");
         Mrt2Synth.write(other, DIMS, 8, 1);
-        Validator.Run wrong = Validator.run(new Validator.Request(models, other, null, tmp.resolve("wrong"), null,
-                ValidationOptions.defaults().withSteps(42).withFrames(2)), s -> { });
-        assertFalse(wrong.passed());
-        List<String> failed = wrong.failedGates().stream().map(g -> g.artifact() + ":" + g.figure()).toList();
-        assertTrue(failed.contains("MRT2TemporalBodyCarry:temporal.overall.correlation"), failed::toString);
-        assertTrue(failed.stream().anyMatch(f -> f.startsWith("MRT2DepthBodyRollout.f32:rollout.")
-                && f.endsWith("token_mismatches_vs_reference")), failed::toString);
+        ProvenanceException e = assertThrows(ProvenanceException.class, () -> TestRuns.live(models, other,
+                tmp.resolve("wrong"), ValidationOptions.defaults().withSteps(42).withFrames(2)));
+        String packageSha = Digests.sha256(checkpoint);
+        String otherSha = Digests.sha256(other);
+        assertTrue(e.getMessage().contains(packageSha) && e.getMessage().contains(otherSha), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("wrong")), "stopped before writing any receipt");
     }
 }

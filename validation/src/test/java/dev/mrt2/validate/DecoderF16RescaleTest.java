@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.convert.DecoderBlockProfiler;
 import dev.mrt2.convert.DecoderF16Converter;
 import dev.mrt2.convert.DecoderProfile;
@@ -39,6 +40,7 @@ class DecoderF16RescaleTest {
     private static final Mrt2Dims DIMS = Mrt2Dims.tiny();
     private static final int FRAMES = 4;
     private static final float KERNEL_GAIN = 8f;
+    private static final Demand DECODER = new Demand(false, false, false, false, false, FRAMES, false);
     private static final ValidationOptions OPTIONS = ValidationOptions.defaults().withSteps(42).withFrames(3)
             .withDecoderFrames(FRAMES);
 
@@ -55,7 +57,7 @@ class DecoderF16RescaleTest {
         hot = tmp.resolve("hot.safetensors");
         amplifyLateDecoderKernels(plain, hot);
         hotFixtures = tmp.resolve("hot_fixtures");
-        ReferenceFixtures.write(Validator.compute(hot, null, OPTIONS, false, false, FRAMES, s -> { }), hotFixtures);
+        TestRuns.fixtures(hot, OPTIONS, DECODER, hotFixtures, FixtureWriter.Format.MRT2);
     }
 
     @Test
@@ -108,7 +110,7 @@ class DecoderF16RescaleTest {
     @Test
     void onOrdinaryWeightsNoBlockIsHotAndTheFp16DecoderStillPasses() {
         Path fixtures = tmp.resolve("plain_fixtures");
-        ReferenceFixtures.write(Validator.compute(plain, null, OPTIONS, false, false, FRAMES, s -> { }), fixtures);
+        TestRuns.fixtures(plain, OPTIONS, DECODER, fixtures, FixtureWriter.Format.MRT2);
         Path models = export(plain, "plain_f16", profiled());
         ArtifactReport report = validate(models, fixtures, "plain_f16_receipts");
         assertTrue(report.passed(), () -> "failed: " + report.failedGates());
@@ -158,14 +160,13 @@ class DecoderF16RescaleTest {
     private static Path export(Path checkpoint, String name, PackageConverter<?> converter) {
         Path out = tmp.resolve(name);
         try (SafetensorsFile f = SafetensorsFile.open(checkpoint)) {
-            new PackageExporter(f, "ab".repeat(32), out).export(converter);
+            new PackageExporter(f, Digests.sha256(checkpoint), out).export(converter);
         }
         return out;
     }
 
     private static ArtifactReport validate(Path models, Path fixtures, String receipts) {
-        Validator.Run run = Validator.run(new Validator.Request(models, null, fixtures, tmp.resolve(receipts), null,
-                OPTIONS), s -> { });
+        Validator.Run run = TestRuns.stored(models, fixtures, tmp.resolve(receipts), OPTIONS);
         assertEquals(1, run.reports().size());
         return run.reports().get(0);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mrt2.io.Progress;
 import dev.mrt2.convert.ConversionPieces;
 import dev.mrt2.convert.ConvertService;
 import dev.mrt2.mil.DataType;
@@ -39,9 +40,9 @@ class HeadroomReceiptTest {
         ConvertService.run(checkpoint, models, ConversionPieces.select(List.of("temporal", "depth")), 2, s -> { });
         Path receipts = tmp.resolve("receipts");
         List<String> log = new ArrayList<>();
-        Validator.Run run = Validator.run(new Validator.Request(models, checkpoint, null, receipts, null,
-                ValidationOptions.defaults().withSteps(42).withFrames(1)), log::add);
-        assertTrue(run.passed(), () -> "failed: " + run.failedGates());
+        Validator.Run run = Validator.run(new Validator.Request(models, checkpoint, null, false, receipts, null,
+                ValidationOptions.defaults().withSteps(42).withFrames(1)), log::add, Progress.NONE);
+        assertTrue(run.passed(false), () -> "failed: " + run.failedGates());
 
         JsonNode temporal = JSON.readTree(receipts.resolve("MRT2TemporalBody_validation.json").toFile());
         assertEquals("float16", temporal.get("precision").asText());

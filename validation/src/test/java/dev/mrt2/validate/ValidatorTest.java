@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mrt2.convert.ConversionPieces;
 import dev.mrt2.convert.ConvertService;
+import dev.mrt2.convert.DecoderConverter;
+import dev.mrt2.convert.DepthConverter;
+import dev.mrt2.convert.PackageConverter;
+import dev.mrt2.convert.PackageExporter;
+import dev.mrt2.convert.TemporalConverter;
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.Metadata;
+import dev.mrt2.mil.MilBuilder;
+import dev.mrt2.mil.Opset;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
+import dev.mrt2.mil.pkg.Digests;
+import dev.mrt2.mil.pkg.MlPackageBuilder;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.model.Mrt2Keys;
 import dev.mrt2.model.Mrt2Synth;
@@ -20,15 +34,19 @@ import dev.mrt2.safetensors.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code mrt2 validate} end to end on the tiny checkpoint: our converters' packages pass every gate; a package
- * converted from a damaged checkpoint fails the gate that should catch it.
+ * {@code mrt2 validate} end to end on the tiny checkpoint: the default convert output passes against the checkpoint
+ * and against both fixture formats with the same figures; a damaged package fails the figure that should catch it;
+ * fixtures of another checkpoint stop the run up front; uncovered and unrecognised packages never pass.
  */
 class ValidatorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,103 +54,144 @@ class ValidatorTest {
     @TempDir
     static Path tmp;
     static Path checkpoint;
+    static String sha;
     static Path models;
     static Path fixtures;
+    static Path seedFormat;
     static ReferenceSet reference;
     static final Mrt2Dims DIMS = Mrt2Dims.tiny();
     /** Small but past the wrap: 42 steps, 3 frames per arm, 2-frame decoder chunks. */
     static final ValidationOptions OPTIONS = ValidationOptions.defaults().withSteps(42).withFrames(3)
             .withDecoderFrames(2);
+    static final List<String> ARTIFACTS = List.of("MRT2DepthBody", "MRT2DepthBodyRollout.f16",
+            "MRT2DepthBodyRollout.f32", "MRT2TemporalBody", "MRT2TemporalBodyCarry", "SpectroStreamDecoder.f16",
+            "SpectroStreamDecoder", "SpectroStreamRVQCodebooks.f32");
 
     @BeforeAll
     static void convert() {
         checkpoint = tmp.resolve("tiny.safetensors");
         Mrt2Synth.write(checkpoint, DIMS, 7, 1);
+        sha = Digests.sha256(checkpoint);
         models = tmp.resolve("models");
-        ConvertService.run(checkpoint, models, ConversionPieces.select(List.of("temporal", "depth", "decoder")), 2,
-                s -> { });
-        // One reference for every test: the damaged packages are judged against stored fixtures (--skip-reference).
-        reference = Validator.compute(checkpoint, null, OPTIONS, true, true, 2, s -> { });
+        ConvertService.run(checkpoint, models, ConversionPieces.all(), 2, s -> { });
+        reference = TestRuns.compute(checkpoint, OPTIONS, Demand.all(2));
         fixtures = tmp.resolve("fixtures");
-        ReferenceFixtures.write(reference, fixtures);
-    }
-
-    static Validator.Run validate(Path packages, Path fixtures, Path receipts) {
-        return Validator.run(new Validator.Request(packages, fixtures == null ? checkpoint : null, fixtures, receipts,
-                null, OPTIONS), s -> { });
+        FixtureWriter.write(reference, fixtures, FixtureWriter.Format.MRT2);
+        seedFormat = tmp.resolve("seed_format");
+        FixtureWriter.write(reference, seedFormat, FixtureWriter.Format.SEED);
     }
 
     @Test
-    void convertedPackagesPassEveryGateAndReceiptsAreWritten() throws IOException {
+    void theDefaultOutputPassesAgainstTheCheckpointAndBothFixtureFormatsWithTheSameFigures() throws IOException {
+        Validator.Run live = TestRuns.live(models, checkpoint, tmp.resolve("live"), OPTIONS);
+        assertTrue(live.passed(true), () -> "failed: " + live.verdict(true));
+        assertEquals(ARTIFACTS, live.reports().stream().map(r -> r.info().artifact()).toList());
+        assertTrue(live.reports().stream().allMatch(r -> r.uncovered().isEmpty()), "every check covered");
+
+        Validator.Run stored = TestRuns.stored(models, fixtures, tmp.resolve("stored"), OPTIONS);
+        assertTrue(stored.passed(true), () -> "failed: " + stored.verdict(true));
+        assertEquals(rows(live.comparisons()), rows(stored.comparisons()));
+        for (int i = 0; i < ARTIFACTS.size(); i++) {
+            assertEquals(live.reports().get(i).gates(), stored.reports().get(i).gates(), ARTIFACTS.get(i));
+        }
+
+        // the published formats hold the stream and the unrolled case: the same rows, the rest not covered
+        Validator.Run seed = TestRuns.stored(models, seedFormat, tmp.resolve("seed"), OPTIONS);
+        assertTrue(seed.passed(false), () -> "failed: " + seed.verdict(false));
+        Set<String> published = Set.of(FixtureFiles.stream(42), FixtureFiles.UNROLLED);
+        assertEquals(rows(live.comparisons().stream().filter(c -> published.contains(c.fixture())).toList()),
+                rows(seed.comparisons()));
+        assertEquals(List.of("MRT2DepthBodyRollout.f16", "MRT2DepthBodyRollout.f32", "SpectroStreamDecoder.f16",
+                "SpectroStreamDecoder", "SpectroStreamRVQCodebooks.f32"),
+                seed.notCovered().stream().map(r -> r.info().artifact()).toList());
+        assertFalse(seed.passed(true), "--strict fails uncovered packages");
+        assertTrue(seed.verdict(true).startsWith("--strict: 5 artifact(s) not covered by fixtures seed_format: "),
+                seed.verdict(true));
+        ArtifactReport depth = seed.reports().get(0);
+        assertEquals(ArtifactReport.Status.PASSED, depth.status());
+        assertEquals(List.of("depth token arms"), depth.uncovered().stream().map(Coverage::check).toList());
+        assertTrue(seed.reports().get(1).line().startsWith("MRT2DepthBodyRollout.f16: not covered by this reference "
+                + "(rollout_<arm>.npz would cover the depth rollout arms"), seed.reports().get(1).line());
+    }
+
+    @Test
+    void receiptsCarryTheFixtureComparisonsWithStableKeys() throws IOException {
         Path receipts = tmp.resolve("receipts");
-        Validator.Run run = validate(models, null, receipts);
-        assertTrue(run.passed(), () -> "failed: " + run.failedGates());
-        assertEquals(3, run.reports().size());
-        assertEquals(6, run.receipts().size());
+        TestRuns.stored(models, seedFormat, receipts, OPTIONS);
         JsonNode temporal = JSON.readTree(receipts.resolve("MRT2TemporalBody_validation.json").toFile());
         assertEquals(ArtifactReport.SCHEMA, temporal.get("schema").asText());
-        assertEquals("float16", temporal.get("precision").asText());
-        assertEquals(42, temporal.at("/results/temporal/steps").asInt());
-        assertEquals(1, temporal.at("/results/temporal/wrapped_steps").asInt());
-        assertEquals(42, temporal.at("/results/temporal/per_step").size());
-        assertTrue(temporal.at("/results/temporal/overall/correlation").asDouble() >= 0.9999);
-        assertTrue(temporal.get("package_files_sha256").has("Data/com.apple.CoreML/weights/weight.bin"));
-        assertEquals(temporal.get("checkpoint_sha256").asText(), temporal.get("package_source_checkpoint_sha256").asText());
-        JsonNode depth = JSON.readTree(receipts.resolve("MRT2DepthBody_validation.json").toFile());
-        assertEquals(0, depth.at("/results/tokens/noise_t13/depth/token_mismatches").asInt());
-        assertEquals(36, depth.at("/results/tokens/noise_t13/depth/total_tokens").asInt());
-        assertEquals(36, depth.at("/results/tokens/argmax/temporal_plus_depth/total_tokens").asInt());
-        JsonNode decoder = JSON.readTree(receipts.resolve("SpectroStreamDecoder_validation.json").toFile());
-        assertTrue(decoder.at("/results/decoder/snr_db").asDouble() >= 100);
-        assertEquals(List.of(1, 4, 480, 4), JSON.convertValue(decoder.at("/results/decoder/shape"),
-                List.class));
-        assertTrue(Files.readString(receipts.resolve("SpectroStreamDecoder_validation.md")).contains("**passed**"));
+        assertEquals("passed", temporal.get("status").asText());
+        assertEquals(sha, temporal.at("/reference/checkpoint_sha256").asText());
+        assertEquals(sha, temporal.get("package_source_checkpoint_sha256").asText());
+        JsonNode rows = temporal.get("fixture_comparisons");
+        assertEquals(2, rows.size());
+        JsonNode stream = rows.get(0);
+        assertEquals(List.of("array", "correlation", "finite_ratio", "fixture", "max_abs_error", "mean_abs_error",
+                "package", "per_step", "snr_db"), fieldNames(stream));
+        assertEquals("temporal_streaming_carry_42.npz", stream.get("fixture").asText());
+        assertEquals("reference_outputs", stream.get("array").asText());
+        assertEquals(42, stream.get("per_step").size());
+        assertTrue(stream.get("correlation").asDouble() >= 0.999);
+        assertEquals("temporal_outputs_mlx", rows.get(1).get("array").asText());
 
-        // --skip-reference: stored fixtures give the same figures as the live reference
-        Path storedReceipts = tmp.resolve("stored");
-        Validator.Run stored = validate(models, fixtures, storedReceipts);
-        assertTrue(stored.passed());
-        for (String name : List.of("MRT2TemporalBody", "MRT2DepthBody", "SpectroStreamDecoder")) {
-            JsonNode live = JSON.readTree(receipts.resolve(name + "_validation.json").toFile());
-            JsonNode fromFixtures = JSON.readTree(storedReceipts.resolve(name + "_validation.json")
-                    .toFile());
-            assertEquals(live.get("results"), fromFixtures.get("results"), name);
-            assertEquals(live.get("checkpoint_sha256"), fromFixtures.get("checkpoint_sha256"), name);
-            assertEquals("fixtures", fromFixtures.get("reference").asText());
+        JsonNode depth = JSON.readTree(receipts.resolve("MRT2DepthBody_validation.json").toFile())
+                .get("fixture_comparisons");
+        assertEquals(3, depth.size(), "fixture temporal, then each temporal package");
+        assertEquals(List.of("array", "correlation", "finite_ratio", "fixture", "max_abs_error", "mean_abs_error",
+                "package", "snr_db", "temporal_source", "token_mismatches", "total_tokens"), fieldNames(depth.get(0)));
+        assertEquals("fixture", depth.get(0).get("temporal_source").asText());
+        assertEquals("package", depth.get(1).get("temporal_source").asText());
+        assertEquals("MRT2TemporalBody", depth.get(1).get("temporal_package").asText());
+        assertEquals(24, depth.get(0).get("total_tokens").asInt(), "2 frames x 12 levels");
+        assertEquals(0, depth.get(0).get("token_mismatches").asInt());
+
+        JsonNode summary = JSON.readTree(Receipts.writeSummary(receipts, TestRuns.stored(models, seedFormat, receipts,
+                OPTIONS), false).get(0).toFile());
+        assertEquals(7, summary.get("fixture_comparisons").size());
+        assertTrue(summary.get("passed").asBoolean());
+        String md = Files.readString(receipts.resolve("MRT2TemporalBody_validation.md"));
+        assertTrue(md.contains("- temporal_streaming_carry_42.npz reference_outputs vs MRT2TemporalBody: correlation "
+                + figure(stream.get("correlation").asDouble())), md);
+    }
+
+    @Test
+    void fixturesRoundTripExactlyAndRewriteToTheSameBytes() throws IOException {
+        ReferenceSet back = FixtureFolder.read(fixtures);
+        assertEquals(sha, back.checkpointSha256());
+        assertEquals(OPTIONS.seed(), back.seed());
+        assertArrayEquals(reference.stream().outputs()[41], back.stream().outputs()[41]);
+        assertArrayEquals(reference.unrolled().depthLogits()[1][11], back.unrolled().depthLogits()[1][11]);
+        assertArrayEquals(reference.unrolled().prefix()[1][10], back.unrolled().prefix()[1][10]);
+        assertArrayEquals(reference.generated().ids()[2], back.generated().ids()[2]);
+        assertEquals(List.of("argmax", "noise_t13"), back.arms().stream().map(ReferenceSet.TokenArm::name).toList());
+        assertEquals(1.3f, back.arms().get(1).temperature());
+        assertArrayEquals(reference.arms().get(1).gumbel()[2][11], back.arms().get(1).gumbel()[2][11]);
+        assertEquals(List.of("argmax_frames", "noise_frames_t10", "noise_frames_t13"),
+                back.rollouts().stream().map(a -> a.spec().name()).toList());
+        assertArrayEquals(reference.rollouts().get(2).scores()[1][5], back.rollouts().get(2).scores()[1][5]);
+        assertEquals(reference.rollouts().get(2).spec(), back.rollouts().get(2).spec());
+        assertArrayEquals(reference.decoder().stft().floats(), back.decoder().stft().floats());
+        assertEquals(reference.codebooks(), back.codebooks().withOrigin(reference.codebooks().origin()));
+        // the unrolled case is the first two frames of the generated tokens' arm
+        assertArrayEquals(back.generated().ids()[1], back.unrolled().tokens()[1]);
+        for (FixtureWriter.Format format : FixtureWriter.Format.values()) {
+            Path first = format == FixtureWriter.Format.MRT2 ? fixtures : seedFormat;
+            Path again = tmp.resolve("again_" + format);
+            FixtureWriter.write(FixtureFolder.read(first), again, format);
+            try (var files = Files.list(first)) {
+                for (Path f : files.sorted().toList()) {
+                    assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(again.resolve(f.getFileName())),
+                            f.toString());
+                }
+            }
         }
     }
 
     @Test
-    void fixturesRoundTripExactly() {
-        ReferenceSet ref = reference;
-        Path dir = fixtures;
-        ReferenceSet back = ReferenceFixtures.read(dir);
-        assertEquals(ref.checkpointSha256(), back.checkpointSha256());
-        assertEquals(ref.seed(), back.seed());
-        assertArrayEquals(ref.temporal().outputs()[41], back.temporal().outputs()[41]);
-        assertEquals(2, back.arms().size());
-        ReferenceSet.TokenArm arm = back.arms().stream().filter(a -> a.name().equals("noise_t13")).findFirst()
-                .orElseThrow();
-        assertEquals(1.3f, arm.temperature());
-        ReferenceSet.TokenArm original = ref.arms().get(1);
-        assertArrayEquals(original.ids()[2], arm.ids()[2]);
-        assertArrayEquals(original.gumbel()[2][11], arm.gumbel()[2][11]);
-        assertArrayEquals(original.prefix()[1][10], arm.prefix()[1][10]);
-        assertArrayEquals(ref.decoder().stft().floats(), back.decoder().stft().floats());
-        assertArrayEquals(ref.decoder().codes()[1], back.decoder().codes()[1]);
-        // a second write gives the same bytes
-        Path again = tmp.resolve("roundtrip2");
-        ReferenceFixtures.write(ReferenceFixtures.read(dir), again);
-        for (String f : List.of(ReferenceFixtures.MANIFEST, "temporal_stream.npz", "tokens_argmax.npz", "decoder.npz")) {
-            assertArrayEquals(bytes(dir.resolve(f)), bytes(again.resolve(f)), f);
-        }
-    }
-
-    @Test
-    void aTransposedTemporalKernelFailsTheCorrelationGate() {
+    void aDamagedTemporalPackageFailsTheStreamCorrelation() {
         // layer 0's self-attention output kernel [D, H, h] read as the square [D, H*h] and transposed
         String key = Mrt2Keys.temporal(0, Mrt2Keys.outputProjection(Mrt2Keys.SELF));
-        Path broken = damaged("transposed", key, (info, v) -> {
+        Path broken = damaged("transposed", List.of(key), (info, v) -> {
             int n = (int) Math.sqrt(v.length);
             float[] t = new float[v.length];
             for (int i = 0; i < n; i++) {
@@ -141,28 +200,29 @@ class ValidatorTest {
                 }
             }
             return t;
-        }, "temporal");
-        Validator.Run run = validate(broken, fixtures, tmp.resolve("transposed_receipts"));
-        assertFalse(run.passed());
-        List<Gate> failed = run.failedGates();
-        assertEquals(1, failed.size(), failed::toString);
-        assertEquals("temporal.overall.correlation", failed.get(0).figure());
-        assertTrue(failed.get(0).value() < 0.9999);
+        }, TemporalConverter::new);
+        Validator.Run run = TestRuns.stored(broken, fixtures, tmp.resolve("transposed_receipts"), OPTIONS);
+        assertFalse(run.passed(false));
+        List<String> failed = run.failedGates().stream().map(Gate::figure).toList();
+        assertTrue(failed.contains("stream.correlation"), failed::toString);
+        assertTrue(failed.contains("unrolled.temporal.correlation"), failed::toString);
+        assertTrue(run.verdict(false).contains("MRT2TemporalBody: stream."), run.verdict(false));
+        assertTrue(run.reports().get(0).line().startsWith("MRT2TemporalBody: FAILED: stream."),
+                run.reports().get(0).line());
     }
 
     @Test
     void oneChangedDepthWeightBreaksTokenExactness() {
         // one logits-bias entry (level 0, code 5) raised far above every other: every frame samples code 5
-        Path broken = damaged("bias", Mrt2Keys.depth("to_logits/bias"), (info, v) -> {
+        Path broken = damaged("bias", List.of(Mrt2Keys.depth("to_logits/bias")), (info, v) -> {
             float[] c = v.clone();
             c[6 + 5] += 1000;
             return c;
-        }, "depth");
-        Validator.Run run = validate(broken, fixtures, tmp.resolve("bias_receipts"));
-        assertFalse(run.passed());
-        assertTrue(run.failedGates().stream().allMatch(g -> g.figure().endsWith("depth.token_mismatches")),
-                run.failedGates()::toString);
-        assertEquals(2, run.failedGates().size());
+        }, DepthConverter::new);
+        Validator.Run run = TestRuns.stored(broken, fixtures, tmp.resolve("bias_receipts"), OPTIONS);
+        List<String> failed = run.failedGates().stream().map(Gate::figure).toList();
+        assertTrue(failed.containsAll(List.of("unrolled.depth.token_mismatches", "unrolled.depth.correlation",
+                "tokens.argmax.depth.token_mismatches", "tokens.noise_t13.depth.token_mismatches")), failed::toString);
     }
 
     @Test
@@ -175,31 +235,126 @@ class ValidatorTest {
                         c[i] *= 1e30f;
                     }
                     return c;
-                }, "decoder");
-        Validator.Run run = validate(broken, fixtures, tmp.resolve("overflow_receipts"));
+                }, dims -> new DecoderConverter(dims, 2));
+        Validator.Run run = TestRuns.stored(broken, fixtures, tmp.resolve("overflow_receipts"), OPTIONS);
         ArtifactReport report = run.reports().get(0);
-        assertFalse(report.passed());
-        assertTrue(report.failedGates().stream().anyMatch(g -> g.figure().equals("decoder.finite_ratio")));
-        assertTrue(report.failedGates().stream().anyMatch(g -> g.figure().equals("non_finite_ops")));
+        assertEquals(ArtifactReport.Status.FAILED, report.status());
+        List<String> failed = report.failedGates().stream().map(Gate::figure).toList();
+        assertTrue(failed.containsAll(List.of("decoder.finite_ratio", "non_finite_ops")), failed::toString);
         assertNotNull(report.firstNonFinite());
         assertTrue(report.firstNonFinite().contains("decoder_5"), report.firstNonFinite());
     }
 
     @Test
-    void badInputsAreNamed() {
-        Path empty = tmp.resolve("empty");
-        assertEquals(empty + ": no .mlpackage to validate", assertThrows(IllegalArgumentException.class,
-                () -> Validator.classify(createDir(empty))).getMessage());
+    void aChangedCodebookByteFailsTheSha256GateAgainstCheckpointAndFixturesAlike() throws IOException {
+        Path folder = tmp.resolve("codebooks");
+        Files.createDirectories(folder);
+        for (String name : List.of("SpectroStreamRVQCodebooks.f32.bin", "SpectroStreamRVQCodebooks.f32.json")) {
+            Files.copy(models.resolve(name), folder.resolve(name));
+        }
+        byte[] bytes = Files.readAllBytes(folder.resolve("SpectroStreamRVQCodebooks.f32.bin"));
+        bytes[100] ^= 1;
+        Files.write(folder.resolve("SpectroStreamRVQCodebooks.f32.bin"), bytes);
+        for (Validator.Run run : List.of(TestRuns.stored(folder, fixtures, tmp.resolve("cb1"), OPTIONS),
+                TestRuns.validate(folder, checkpoint, fixtures, true, tmp.resolve("cb2"), OPTIONS))) {
+            assertEquals(List.of("codebooks.sha256_match"), run.failedGates().stream().map(Gate::figure).toList());
+        }
+    }
+
+    @Test
+    void fixturesOfAnotherCheckpointStopBeforeAnythingRuns() throws IOException {
+        Path other = tmp.resolve("other.safetensors");
+        Mrt2Synth.write(other, DIMS, 8, 1);
+        String otherSha = Digests.sha256(other);
+        Path otherFixtures = TestRuns.fixtures(other, OPTIONS, Demand.published(), tmp.resolve("other_fixtures"),
+                FixtureWriter.Format.SEED);
+        ProvenanceException byManifest = assertThrows(ProvenanceException.class,
+                () -> TestRuns.stored(models, otherFixtures, tmp.resolve("never"), OPTIONS));
+        assertTrue(byManifest.getMessage().contains(sha) && byManifest.getMessage().contains(otherSha),
+                byManifest.getMessage());
+        assertFalse(Files.exists(tmp.resolve("never")));
+
+        // without our manifest (like the port's set), the §3.1 identities against --checkpoint name the mismatch
+        Files.delete(otherFixtures.resolve(FixtureFiles.MANIFEST));
+        ProvenanceException byIdentity = assertThrows(ProvenanceException.class,
+                () -> TestRuns.validate(models, checkpoint, otherFixtures, true, tmp.resolve("never"), OPTIONS));
+        assertEquals(otherFixtures.resolve(FixtureFiles.UNROLLED) + ": made from another checkpoint than "
+                + "tiny.safetensors (mrt2-model.md §3.1: temporal_inputs[0, 0] vs 32 Emb[0] differ by up to "
+                + byIdentity.getMessage().replaceAll(".*differ by up to ", ""), byIdentity.getMessage());
+        // and the same folder from our own checkpoint passes the identities
+        Path ours = TestRuns.fixtures(checkpoint, OPTIONS, Demand.published(), tmp.resolve("ours_no_manifest"),
+                FixtureWriter.Format.SEED);
+        Files.delete(ours.resolve(FixtureFiles.MANIFEST));
+        Validator.Run run = TestRuns.validate(models, checkpoint, ours, true, tmp.resolve("identities"), OPTIONS);
+        assertTrue(run.passed(false), () -> run.verdict(false));
+    }
+
+    @Test
+    void anUnrecognisedPackageFailsAndNothingComparedIsNoPass() throws IOException {
+        Path folder = tmp.resolve("unknown");
+        try (MlPackageBuilder pkg = MlPackageBuilder.create(folder.resolve("Adder.mlpackage"), Opset.IOS15)) {
+            MilBuilder b = pkg.builder();
+            TensorType t = TensorType.of(DataType.FLOAT32, 1, 4);
+            Var x = b.input("x", t);
+            b.output("y", b.add("y", x, b.constant("c", t, new float[] {1, 2, 3, 4})));
+            pkg.commit(b.build(Metadata.empty()));
+        }
+        Validator.Run run = TestRuns.stored(folder, fixtures, tmp.resolve("unknown_receipts"), OPTIONS);
+        ArtifactReport report = run.reports().get(0);
+        assertEquals(ArtifactReport.Status.FAILED, report.status());
+        assertEquals("recognised", report.failedGates().get(0).figure());
+        assertFalse(run.passed(false));
+
+        // a folder holding only what the reference cannot cover: nothing compared, no pass
+        Path decoderOnly = tmp.resolve("decoder_only");
+        Files.createDirectories(decoderOnly);
+        copyTree(models.resolve("SpectroStreamDecoder.mlpackage"), decoderOnly.resolve("SpectroStreamDecoder.mlpackage"));
+        Validator.Run none = TestRuns.stored(decoderOnly, seedFormat, tmp.resolve("none_receipts"), OPTIONS);
+        assertFalse(none.compared());
+        assertFalse(none.passed(false));
+        assertEquals("nothing was compared: no artifact is covered by fixtures seed_format", none.verdict(false));
+        assertNull(none.reports().get(0).firstNonFinite());
+    }
+
+    @Test
+    void badFixtureFilesAreNamed() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty_fixtures"));
+        assertTrue(assertThrows(dev.mrt2.io.BadInputException.class, () -> FixtureFolder.read(empty)).getMessage()
+                .startsWith(empty + ": no fixture file recognised"));
+        Path cut = Files.createDirectories(tmp.resolve("cut_fixtures"));
+        byte[] npz = Files.readAllBytes(seedFormat.resolve(FixtureFiles.UNROLLED));
+        Files.write(cut.resolve(FixtureFiles.UNROLLED), java.util.Arrays.copyOf(npz, npz.length / 2));
+        assertTrue(assertThrows(dev.mrt2.io.BadInputException.class, () -> FixtureFolder.read(cut)).getMessage()
+                .startsWith(cut.resolve(FixtureFiles.UNROLLED).toString()));
+        Path missing = tmp.resolve("nothing_here");
+        assertEquals(missing + ": no such folder", assertThrows(dev.mrt2.io.BadInputException.class,
+                () -> ModelsFolder.classify(missing)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> OPTIONS.withSteps(41));
     }
 
-    /** A copy of the checkpoint with one tensor changed, converted to the given piece in its own folder. */
-    static Path damaged(String name, String key, BiFunction<TensorInfo, float[], float[]> change, String piece) {
-        return damaged(name, List.of(key), change, piece);
+    /** The rows as JSON trees, so doubles compare bit for bit and NaN equals NaN. */
+    private static List<JsonNode> rows(List<FixtureComparison> rows) {
+        List<JsonNode> out = new ArrayList<>();
+        rows.forEach(r -> out.add(JSON.valueToTree(r)));
+        return out;
     }
 
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names.stream().filter(n -> !n.equals("temporal_package")).toList();
+    }
+
+    private static String figure(double v) {
+        return dev.mrt2.validate.metrics.Figures.format(v);
+    }
+
+    /**
+     * A package converted from a copy of the checkpoint with some tensors changed, whose metadata still names the
+     * original checkpoint (as a corrupted or tampered package would): provenance passes, the figures must not.
+     */
     static Path damaged(String name, List<String> keys, BiFunction<TensorInfo, float[], float[]> change,
-                        String piece) {
+                        Function<Mrt2Dims, PackageConverter<?>> converter) {
         Path ckpt = tmp.resolve(name + ".safetensors");
         try (SafetensorsFile f = SafetensorsFile.open(checkpoint)) {
             SafetensorsWriter w = new SafetensorsWriter();
@@ -210,23 +365,22 @@ class ValidatorTest {
             w.write(ckpt);
         }
         Path out = tmp.resolve(name + "_models");
-        ConvertService.run(ckpt, out, ConversionPieces.select(List.of(piece)), 2, s -> { });
+        try (SafetensorsFile f = SafetensorsFile.open(ckpt)) {
+            new PackageExporter(f, sha, out).export(converter.apply(DIMS));
+        }
         return out;
     }
 
-    static Path createDir(Path p) {
-        try {
-            return Files.createDirectories(p);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] bytes(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    static void copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
         }
     }
 }

@@ -13,9 +13,10 @@ import java.util.List;
  * @param summaries     one per (model, compute units), in the results' order
  * @param receiptJson   device_bench.json
  * @param receiptMd     device_bench.md
+ * @param fixture       the fixture comparison ({@code --fixtures}), or null
  */
 public record BenchReport(BenchTarget target, BenchResults results, String resultsSha256, double budgetMs,
-                          List<RunSummary> summaries, Path receiptJson, Path receiptMd) {
+                          List<RunSummary> summaries, Path receiptJson, Path receiptMd, FixtureReport fixture) {
 
     public BenchReport {
         summaries = List.copyOf(summaries);

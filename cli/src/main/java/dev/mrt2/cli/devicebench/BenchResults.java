@@ -28,9 +28,12 @@ public record BenchResults(Runner runner, Request request, List<ModelRun> runs) 
     public record Runner(String appVersion, String platform, String osVersion, String hardwareModel) {
     }
 
-    /** The runner's launch options; {@code seed} is unsigned 64-bit decimal text. */
+    /**
+     * The runner's launch options; {@code seed} is unsigned 64-bit decimal text; {@code fixture} the device fixture
+     * manifest's file name, or null without {@code --fixture} (also when a runner older than the field wrote none).
+     */
     public record Request(List<String> models, List<String> computeUnits, int frames, int warmups, int repeats,
-                          String seed) {
+                          String seed, String fixture) {
         public Request {
             models = List.copyOf(models);
             computeUnits = List.copyOf(computeUnits);
@@ -49,9 +52,11 @@ public record BenchResults(Runner runner, Request request, List<ModelRun> runs) 
      * @param latenciesMs  every timed prediction's wall time in milliseconds, in call order
      * @param computePlan  placement read from MLComputePlan
      * @param outputs      non-finite check over every output of every call, warmups included
+     * @param fixtureRun   the device fixture streamed through a temporal model, or null
      */
     public record ModelRun(String model, String kind, String computeUnits, String status, String error, Double loadMs,
-                           List<Double> latenciesMs, ComputePlan computePlan, OutputCheck outputs) {
+                           List<Double> latenciesMs, ComputePlan computePlan, OutputCheck outputs,
+                           FixtureRun fixtureRun) {
         public ModelRun {
             latenciesMs = List.copyOf(latenciesMs);
         }
@@ -74,6 +79,18 @@ public record BenchResults(Runner runner, Request request, List<ModelRun> runs) 
             ops = Map.copyOf(ops);
             cost = Map.copyOf(cost);
         }
+    }
+
+    /**
+     * One temporal model streamed through the device fixture from fresh state (stateful: bias protocol; carry: host
+     * ring), after its timed calls.
+     *
+     * @param steps   steps fed
+     * @param error   why the stream stopped, or null
+     * @param outputs {@code [steps * D]} temporal outputs, step-major (decoded from little-endian base64); null with an
+     *                error
+     */
+    public record FixtureRun(int steps, String error, float[] outputs) {
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param bundleId     bundle identifier of the runner app
  * @param runnerDir    the repository's device-runner/ folder (Xcode project and Swift package)
  * @param outDir       where receipts go; intermediate files go to {@code outDir/work}
+ * @param fixtures     a fixtures folder whose streaming case every temporal model also runs, or null
  */
 public record BenchSettings(
         String device,
@@ -37,7 +38,8 @@ public record BenchSettings(
         String teamId,
         String bundleId,
         Path runnerDir,
-        Path outDir) {
+        Path outDir,
+        Path fixtures) {
 
     public static final String DEFAULT_BUNDLE_ID = "dev.mrt2.DeviceBench";
 
@@ -50,6 +52,7 @@ public record BenchSettings(
         runnerDir = runnerDir.toAbsolutePath().normalize();
         outDir = outDir.toAbsolutePath().normalize();
         app = app == null ? null : app.toAbsolutePath().normalize();
+        fixtures = fixtures == null ? null : fixtures.toAbsolutePath().normalize();
         require(!computeUnits.isEmpty(), "--compute-units must name at least one setting");
         require(frames >= 1, "--frames must be at least 1 (got " + frames + ")");
         require(warmups >= 0, "--warmups must not be negative (got " + warmups + ")");
@@ -65,6 +68,19 @@ public record BenchSettings(
         }
         require(teamId == null || TEAM_ID.matcher(teamId).matches(),
                 "--team-id '" + teamId + "' is not a 10-character Apple team id");
+    }
+
+    /** Timing only, no fixture. */
+    public BenchSettings(String device, Path modelsDir, List<ComputeUnits> computeUnits, int frames, int warmups,
+                         int repeats, long seed, Path app, boolean mac, Duration timeout, String teamId, String bundleId,
+                         Path runnerDir, Path outDir) {
+        this(device, modelsDir, computeUnits, frames, warmups, repeats, seed, app, mac, timeout, teamId, bundleId,
+                runnerDir, outDir, null);
+    }
+
+    public BenchSettings withFixtures(Path dir) {
+        return new BenchSettings(device, modelsDir, computeUnits, frames, warmups, repeats, seed, app, mac, timeout,
+                teamId, bundleId, runnerDir, outDir, dir);
     }
 
     public Path workDir() {

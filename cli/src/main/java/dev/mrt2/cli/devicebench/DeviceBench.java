@@ -51,7 +51,13 @@ public final class DeviceBench {
 
     /** Lists the packages and returns the plan without running anything (what --dry-run prints). */
     public static BenchPlan plan(BenchSettings settings) {
-        return PlanBuilder.build(settings, ModelPackages.list(settings.modelsDir()));
+        FixtureBench fixture = settings.fixtures() == null ? null : FixtureBench.read(settings.fixtures());
+        return plan(settings, fixture);
+    }
+
+    private static BenchPlan plan(BenchSettings settings, FixtureBench fixture) {
+        return PlanBuilder.build(settings, ModelPackages.list(settings.modelsDir()),
+                fixture == null ? null : fixture.fileNames());
     }
 
     /**
@@ -59,11 +65,15 @@ public final class DeviceBench {
      * device or an output was non-finite, so the receipts always show what was measured.
      */
     public BenchReport run(BenchSettings settings) {
-        BenchPlan plan = plan(settings);
+        FixtureBench fixture = settings.fixtures() == null ? null : FixtureBench.read(settings.fixtures());
+        BenchPlan plan = plan(settings, fixture);
         if (settings.app() != null && !Files.exists(settings.app())) {
             throw new DeviceBenchException(Kind.BAD_INPUT, settings.app() + ": no such runner (--app)");
         }
         prepareWorkDir(settings.workDir(), plan.resultsFile());
+        if (fixture != null) {
+            fixture.write(PlanBuilder.fixtureDir(settings));
+        }
         BenchTarget target = settings.mac() ? BenchTarget.mac() : null;
         CommandResult launch = null;
         boolean pulled = false;
@@ -93,7 +103,7 @@ public final class DeviceBench {
                                 step.kind().label() + " reported success but " + plan.app() + " does not exist");
                     }
                 }
-                case INSTALL_APP, COPY_MODEL -> {
+                case INSTALL_APP, COPY_MODEL, COPY_FIXTURE -> {
                     CommandResult r = exec(step);
                     failIfLocked(r, target);
                     require(r, step, Kind.TOOL_FAILED);
@@ -124,18 +134,19 @@ public final class DeviceBench {
             throw new DeviceBenchException(Kind.APP_CRASHED, "the runner exited without writing "
                     + plan.resultsFile().getFileName() + ": it crashed or was killed" + how);
         }
-        return summarise(settings, plan, target);
+        return summarise(settings, plan, target, fixture);
     }
 
-    private BenchReport summarise(BenchSettings settings, BenchPlan plan, BenchTarget target) {
+    private BenchReport summarise(BenchSettings settings, BenchPlan plan, BenchTarget target, FixtureBench fixture) {
         BenchResults results = ResultsParser.parse(plan.resultsFile());
-        checkRequest(settings, plan, results);
+        checkRequest(settings, plan, results, fixture);
+        FixtureReport fixtureReport = fixture == null ? null : fixture.judge(results, plan.resultsFile());
         List<RunSummary> summaries = new ArrayList<>();
         for (BenchResults.ModelRun run : results.runs()) {
             summaries.add(RunSummary.of(run, LatencyStats.FRAME_BUDGET_MS));
         }
         BenchReport report = Receipts.write(settings.outDir(), target, results, sha256(plan.resultsFile()),
-                LatencyStats.FRAME_BUDGET_MS, summaries);
+                LatencyStats.FRAME_BUDGET_MS, summaries, fixtureReport);
         progress.println("device-bench: wrote " + report.receiptJson() + " and " + report.receiptMd().getFileName());
         progress.flush();
         if (!report.failedRuns().isEmpty()) {
@@ -146,21 +157,27 @@ public final class DeviceBench {
             throw new DeviceBenchException(Kind.NON_FINITE, Receipts.problemLine(report.nonFiniteRuns().get(0))
                     + moreThanOne(report.nonFiniteRuns().size()), report);
         }
+        if (fixtureReport != null && !fixtureReport.failedGates().isEmpty()) {
+            List<dev.mrt2.validate.Gate> failed = fixtureReport.failedGates();
+            throw new DeviceBenchException(Kind.FIXTURE_MISMATCH, failed.size() + " fixture gate(s) failed; first: "
+                    + failed.get(0).line(), report);
+        }
         return report;
     }
 
     /** The results must answer this run's request: same models, settings and one run per pair, in order. */
-    private static void checkRequest(BenchSettings s, BenchPlan plan, BenchResults results) {
+    private static void checkRequest(BenchSettings s, BenchPlan plan, BenchResults results, FixtureBench fixture) {
         BenchResults.Request q = results.request();
         List<String> units = s.computeUnits().stream().map(ComputeUnits::swiftName).toList();
         boolean same = q.models().equals(plan.models()) && q.computeUnits().equals(units)
                 && q.frames() == s.frames() && q.warmups() == s.warmups() && q.repeats() == s.repeats()
-                && q.seed().equals(Long.toUnsignedString(s.seed()));
+                && q.seed().equals(Long.toUnsignedString(s.seed()))
+                && java.util.Objects.equals(q.fixture(), fixture == null ? null : fixture.manifestName());
         if (!same) {
             throw new DeviceBenchException(Kind.BAD_INPUT, plan.resultsFile() + ": results answer a different request"
                     + " (models " + q.models() + ", compute units " + q.computeUnits() + ", frames " + q.frames()
                     + ", warmups " + q.warmups() + ", repeats " + q.repeats() + ", seed " + q.seed()
-                    + "): a stale file from another run?");
+                    + (q.fixture() == null ? "" : ", fixture " + q.fixture()) + "): a stale file from another run?");
         }
         List<BenchResults.ModelRun> runs = results.runs();
         if (runs.size() != plan.models().size() * units.size()) {

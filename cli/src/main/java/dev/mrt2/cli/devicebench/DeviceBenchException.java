@@ -28,7 +28,9 @@ public final class DeviceBenchException extends RuntimeException {
         /** The runner loaded a model but could not run it (load or prediction error on the device). */
         RUN_FAILED,
         /** An output of some prediction held NaN or infinity. */
-        NON_FINITE
+        NON_FINITE,
+        /** A model's outputs on the fixture failed a gate of {@code mrt2 validate}'s temporal stream comparison. */
+        FIXTURE_MISMATCH
     }
 
     private final Kind kind;

@@ -32,6 +32,14 @@ public final class PlanBuilder {
     }
 
     public static BenchPlan build(BenchSettings s, List<Path> packages) {
+        return build(s, packages, null);
+    }
+
+    /**
+     * @param fixture the device fixture files (names, manifest first) the runner streams through every temporal
+     *                model, written to {@code work/fixture/} before the plan runs; null for timing only
+     */
+    public static BenchPlan build(BenchSettings s, List<Path> packages, List<String> fixture) {
         Path work = s.workDir();
         Path compiled = work.resolve("compiled");
         List<String> models = packages.stream().map(ModelPackages::modelName).toList();
@@ -41,10 +49,17 @@ public final class PlanBuilder {
                     List.of("xcrun", "coremlcompiler", "compile", pkg.toString(), compiled.toString()),
                     COMPILE_TIMEOUT));
         }
-        return s.mac() ? macPlan(s, models, steps, compiled) : devicePlan(s, models, steps, compiled);
+        return s.mac() ? macPlan(s, models, steps, compiled, fixture)
+                : devicePlan(s, models, steps, compiled, fixture);
     }
 
-    private static BenchPlan devicePlan(BenchSettings s, List<String> models, List<PlanStep> steps, Path compiled) {
+    /** Where the device fixture is written on this machine. */
+    public static Path fixtureDir(BenchSettings s) {
+        return s.workDir().resolve(FixtureBench.REMOTE_DIR);
+    }
+
+    private static BenchPlan devicePlan(BenchSettings s, List<String> models, List<PlanStep> steps, Path compiled,
+                                        List<String> fixture) {
         Path work = s.workDir();
         Path devicesJson = work.resolve("devices.json");
         Path lockJson = work.resolve("lockstate.json");
@@ -86,7 +101,18 @@ public final class PlanBuilder {
                     "--source", compiled.resolve(name).toString(),
                     "--destination", "Documents/" + REMOTE_DIR + "/models/" + name), TRANSFER_TIMEOUT));
         }
-        List<String> appArgs = runnerArguments(s, models, REMOTE_DIR + "/models", REMOTE_DIR + "/results.json");
+        String remoteFixture = REMOTE_DIR + "/" + FixtureBench.REMOTE_DIR;
+        if (fixture != null) {
+            for (String name : fixture) {
+                steps.add(new PlanStep(Kind.COPY_FIXTURE, name, List.of(
+                        "xcrun", "devicectl", "device", "copy", "to", "--device", device,
+                        "--domain-type", "appDataContainer", "--domain-identifier", s.bundleId(),
+                        "--source", fixtureDir(s).resolve(name).toString(),
+                        "--destination", "Documents/" + remoteFixture + "/" + name), TRANSFER_TIMEOUT));
+            }
+        }
+        List<String> appArgs = runnerArguments(s, models, REMOTE_DIR + "/models", REMOTE_DIR + "/results.json",
+                fixture == null ? null : remoteFixture + "/" + fixture.get(0));
         List<String> launch = new ArrayList<>(List.of(
                 "xcrun", "devicectl", "device", "process", "launch", "--device", device,
                 "--terminate-existing", "--console", s.bundleId(), "--", RUNNER_MARKER));
@@ -100,7 +126,8 @@ public final class PlanBuilder {
         return new BenchPlan(steps, models, devicesJson, lockJson, app, results, appArgs);
     }
 
-    private static BenchPlan macPlan(BenchSettings s, List<String> models, List<PlanStep> steps, Path compiled) {
+    private static BenchPlan macPlan(BenchSettings s, List<String> models, List<PlanStep> steps, Path compiled,
+                                     List<String> fixture) {
         Path work = s.workDir();
         Path results = work.resolve("results.json");
         Path runner = s.app();
@@ -114,16 +141,21 @@ public final class PlanBuilder {
                     "-c", "release",
                     "--product", MAC_PRODUCT), BUILD_TIMEOUT));
         }
-        List<String> appArgs = runnerArguments(s, models, compiled.toString(), results.toString());
+        List<String> appArgs = runnerArguments(s, models, compiled.toString(), results.toString(),
+                fixture == null ? null : fixtureDir(s).resolve(fixture.get(0)).toString());
         List<String> run = new ArrayList<>(List.of(runner.toString(), RUNNER_MARKER));
         run.addAll(appArgs);
         steps.add(new PlanStep(Kind.RUN_LOCAL, MAC_PRODUCT, run, s.timeout()));
         return new BenchPlan(steps, models, null, null, runner, results, appArgs);
     }
 
-    /** The runner's options (documented in MODELS.md, "Device benchmark"); paths are relative to Documents on iOS. */
-    static List<String> runnerArguments(BenchSettings s, List<String> models, String modelsDir, String out) {
-        return List.of(
+    /**
+     * The runner's options (documented in MODELS.md, "Device benchmark"); paths are relative to Documents on iOS.
+     * {@code --fixture} comes last, and only with a fixture.
+     */
+    static List<String> runnerArguments(BenchSettings s, List<String> models, String modelsDir, String out,
+                                        String fixture) {
+        List<String> args = new ArrayList<>(List.of(
                 "--models-dir", modelsDir,
                 "--models", String.join(",", models),
                 "--compute-units", s.computeUnits().stream().map(ComputeUnits::swiftName)
@@ -132,6 +164,10 @@ public final class PlanBuilder {
                 "--warmups", Integer.toString(s.warmups()),
                 "--repeats", Integer.toString(s.repeats()),
                 "--seed", Long.toUnsignedString(s.seed()),
-                "--out", out);
+                "--out", out));
+        if (fixture != null) {
+            args.addAll(List.of("--fixture", fixture));
+        }
+        return args;
     }
 }

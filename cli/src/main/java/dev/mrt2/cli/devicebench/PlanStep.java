@@ -20,6 +20,7 @@ public record PlanStep(Kind kind, String subject, List<String> argv, Duration ti
         BUILD_APP("build app"),
         INSTALL_APP("install app"),
         COPY_MODEL("copy model"),
+        COPY_FIXTURE("copy fixture"),
         LAUNCH("run on device"),
         PULL_RESULTS("pull results"),
         BUILD_RUNNER("build macOS runner"),

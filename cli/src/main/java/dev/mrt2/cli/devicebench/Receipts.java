@@ -35,9 +35,15 @@ public final class Receipts {
 
     public static BenchReport write(Path outDir, BenchTarget target, BenchResults results, String resultsSha256,
                                     double budgetMs, List<RunSummary> summaries) {
+        return write(outDir, target, results, resultsSha256, budgetMs, summaries, null);
+    }
+
+    /** @param fixture the fixture comparison of {@code --fixtures}, or null */
+    public static BenchReport write(Path outDir, BenchTarget target, BenchResults results, String resultsSha256,
+                                    double budgetMs, List<RunSummary> summaries, FixtureReport fixture) {
         Path json = outDir.resolve(JSON_NAME);
         Path md = outDir.resolve(MD_NAME);
-        BenchReport report = new BenchReport(target, results, resultsSha256, budgetMs, summaries, json, md);
+        BenchReport report = new BenchReport(target, results, resultsSha256, budgetMs, summaries, json, md, fixture);
         try {
             Files.createDirectories(outDir);
             writeAtomically(json, json(report));
@@ -80,7 +86,20 @@ public final class Receipts {
         verdict.put("non_finite_runs", r.nonFiniteRuns().size());
         verdict.put("runs_with_calls_over_budget",
                 r.summaries().stream().filter(s -> s.latency() != null && s.latency().overBudget() > 0).count());
-        verdict.put("passed", r.failedRuns().isEmpty() && r.nonFiniteRuns().isEmpty());
+        boolean fixturePassed = r.fixture() == null || r.fixture().failedGates().isEmpty();
+        verdict.put("passed", r.failedRuns().isEmpty() && r.nonFiniteRuns().isEmpty() && fixturePassed);
+        if (r.fixture() != null) {
+            FixtureReport f = r.fixture();
+            verdict.put("fixture_gates_failed", f.failedGates().size());
+            Map<String, Object> fixture = new TreeMap<>();
+            fixture.put("fixture", f.fixture());
+            fixture.put("source", f.source());
+            fixture.put("steps", f.steps());
+            fixture.put("gates", f.gates());
+            root.put("fixture", fixture);
+            root.put("fixture_comparisons", f.comparisons());
+            settings.put("fixture", q.fixture());
+        }
         root.put("verdict", verdict);
         return SortedJson.write(root);
     }
@@ -157,6 +176,13 @@ public final class Receipts {
                     .append(" | ").append(s.finiteRatio() == null ? "-" : String.format(Locale.ROOT, "%.6f",
                             s.finiteRatio()))
                     .append(" |\n");
+        }
+        if (r.fixture() != null) {
+            b.append("\n## Fixture comparisons (").append(r.fixture().fixture()).append(", ")
+                    .append(r.fixture().source()).append(", ").append(r.fixture().steps()).append(" steps)\n\n");
+            r.fixture().comparisons().forEach(c -> b.append("- ").append(c.line()).append('\n'));
+            r.fixture().failedGates().forEach(g -> b.append("- ").append(g.line()).append(" (").append(g.why())
+                    .append(")\n"));
         }
         List<RunSummary> problems = new ArrayList<>(r.failedRuns());
         r.nonFiniteRuns().stream().filter(s -> !problems.contains(s)).forEach(problems::add);

@@ -70,7 +70,7 @@ public final class ResultsParser {
                         string(runner, "runner.os_version", false), string(runner, "runner.hardware_model", false)),
                 new Request(strings(request, "request.models"), strings(request, "request.compute_units"),
                         count(request, "request.frames"), count(request, "request.warmups"),
-                        count(request, "request.repeats"), seed(request)),
+                        count(request, "request.repeats"), seed(request), optionalString(request, "request.fixture")),
                 parsedRuns);
     }
 
@@ -99,7 +99,7 @@ public final class ResultsParser {
         return new ModelRun(string(run, at + ".model", false), string(run, at + ".kind", false),
                 string(run, at + ".compute_units", false), status, error, loadMs, ms,
                 computePlan(object(run, at + ".compute_plan"), at + ".compute_plan"),
-                outputs(object(run, at + ".outputs"), at + ".outputs"));
+                outputs(object(run, at + ".outputs"), at + ".outputs"), fixtureRun(run, at + ".fixture_run"));
     }
 
     private ComputePlan computePlan(JsonNode plan, String at) {
@@ -152,6 +152,56 @@ public final class ResultsParser {
         return new OutputCheck(checked, nonFinite, where);
     }
 
+    /** Absent (a runner older than the field) or null: no fixture run. */
+    private BenchResults.FixtureRun fixtureRun(JsonNode run, String at) {
+        JsonNode f = run.get("fixture_run");
+        if (f == null || f.isNull()) {
+            return null;
+        }
+        if (!f.isObject()) {
+            throw fail(at, "expected an object or null");
+        }
+        int steps = count(f, at + ".steps");
+        String error = string(f, at + ".error", true);
+        JsonNode out = field(f, at + ".temporal_outputs");
+        if (error != null || out.isNull()) {
+            if (error == null) {
+                throw fail(at + ".error", "a fixture run without outputs must say why");
+            }
+            return new BenchResults.FixtureRun(steps, error, null);
+        }
+        String where = at + ".temporal_outputs";
+        if (!out.isObject()) {
+            throw fail(where, "expected an object or null");
+        }
+        String dtype = string(out, where + ".dtype", false);
+        if (!"little-endian-float32".equals(dtype)) {
+            throw fail(where + ".dtype", "expected 'little-endian-float32', found '" + dtype + "'");
+        }
+        byte[] bytes;
+        try {
+            bytes = java.util.Base64.getDecoder().decode(string(out, where + ".base64", false));
+        } catch (IllegalArgumentException e) {
+            throw fail(where + ".base64", "not base64 (" + e.getMessage() + ")");
+        }
+        JsonNode shape = field(out, where + ".shape");
+        long elements = 1;
+        for (int i = 0; shape.isArray() && i < shape.size(); i++) {
+            elements *= nonNegativeInteger(shape.get(i), where + ".shape[" + i + "]");
+        }
+        if (!shape.isArray() || shape.size() != 2 || bytes.length != 4 * elements) {
+            throw fail(where, "shape " + shape + " does not match " + bytes.length + " bytes of float32");
+        }
+        float[] values = new float[bytes.length / 4];
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return new BenchResults.FixtureRun(steps, null, values);
+    }
+
+    private String optionalString(JsonNode node, String path) {
+        JsonNode v = node.get(path.substring(path.lastIndexOf('.') + 1));
+        return v == null ? null : string(node, path, true);
+    }
+
     private String seed(JsonNode request) {
         JsonNode seed = field(request, "request.seed");
         if (seed.isIntegralNumber() && seed.bigIntegerValue().signum() >= 0
@@ -185,7 +235,10 @@ public final class ResultsParser {
     }
 
     private long longCount(JsonNode node, String path) {
-        JsonNode v = field(node, path);
+        return nonNegativeInteger(field(node, path), path);
+    }
+
+    private long nonNegativeInteger(JsonNode v, String path) {
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
             throw fail(path, "expected an integer >= 0");
         }

@@ -39,6 +39,11 @@ public final class Codebooks {
         return dim;
     }
 
+    /** The table {@code [levels, C, E]} row-major (not a copy). */
+    public float[] values() {
+        return table;
+    }
+
     /** {@code [T][E]}: per frame, {@code sum_l Codebook[l][codes[t][l]]} added in level order 0..L-1 in float32. */
     public float[][] embeddingsFromCodes(int[][] codes) {
         float[][] out = new float[codes.length][dim];

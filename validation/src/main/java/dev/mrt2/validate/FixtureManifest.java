@@ -1,0 +1,108 @@
+package dev.mrt2.validate;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mrt2.convert.SortedJson;
+import dev.mrt2.io.AtomicFile;
+import dev.mrt2.io.BadInputException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Our {@value FixtureFiles#MANIFEST} beside the fixture files: which checkpoint and seed they came from, how each
+ * file's inputs were made, and the codebook table's identity. Optional when reading: the port's published set has
+ * none, and its files are recognised without it. Keys sorted, so equal references give equal bytes.
+ *
+ * @param checkpoint       checkpoint file name
+ * @param checkpointSha256 its SHA-256
+ * @param seed             seed of the generated inputs
+ * @param inputs           per fixture file, how its inputs were made
+ * @param codebooks        the codebook table's identity, or null
+ */
+record FixtureManifest(String checkpoint, String checkpointSha256, long seed, SortedMap<String, String> inputs,
+                       ReferenceSet.CodebookCase codebooks) {
+    static final String SCHEMA = "mrt2-reference-fixtures-v2";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    FixtureManifest {
+        inputs = new TreeMap<>(inputs);
+    }
+
+    void write(Path dir) {
+        Map<String, Object> m = new TreeMap<>();
+        m.put("schema", SCHEMA);
+        m.put("checkpoint", checkpoint);
+        m.put("checkpoint_sha256", checkpointSha256);
+        m.put("seed", seed);
+        Map<String, Object> files = new TreeMap<>();
+        inputs.forEach((file, how) -> files.put(file, Map.of("inputs", how)));
+        m.put("files", files);
+        if (codebooks != null) {
+            m.put("codebooks", Map.of("byte_count", codebooks.byteCount(), "sha256", codebooks.sha256(),
+                    "shape", codebooks.shape()));
+        }
+        AtomicFile.write(dir.resolve(FixtureFiles.MANIFEST), SortedJson.write(m).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The manifest of {@code dir}, or null when it has none; every listed file must exist. */
+    static FixtureManifest readIfPresent(Path dir, String source) {
+        Path file = dir.resolve(FixtureFiles.MANIFEST);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        String where = file.toString();
+        JsonNode m;
+        try {
+            m = JSON.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new BadInputException(where + ": cannot read the fixtures manifest (" + e.getMessage() + ")", e);
+        }
+        if (m == null || !m.isObject()) {
+            throw new BadInputException(where + ": not a JSON object");
+        }
+        String schema = m.path("schema").asText();
+        if (!SCHEMA.equals(schema)) {
+            throw new BadInputException(where + ": schema '" + schema + "' is not '" + SCHEMA
+                    + "' (written by another mrt2 version; regenerate with 'mrt2 fixtures generate')");
+        }
+        SortedMap<String, String> inputs = new TreeMap<>();
+        for (var it = m.path("files").fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!Files.isRegularFile(dir.resolve(e.getKey()))) {
+                throw new BadInputException(where + ": lists '" + e.getKey() + "', which is missing from " + dir
+                        + " (an incomplete copy?)");
+            }
+            inputs.put(e.getKey(), e.getValue().path("inputs").asText());
+        }
+        ReferenceSet.CodebookCase codebooks = null;
+        JsonNode c = m.get("codebooks");
+        if (c != null) {
+            List<Long> shape = new ArrayList<>();
+            c.path("shape").forEach(d -> shape.add(d.asLong()));
+            String sha = c.path("sha256").asText();
+            if (shape.size() != 3 || !sha.matches("[0-9a-f]{64}") || c.path("byte_count").asLong() <= 0) {
+                throw new BadInputException(where + ": 'codebooks' needs shape [L, C, E], byte_count and sha256");
+            }
+            codebooks = new ReferenceSet.CodebookCase(shape, c.path("byte_count").asLong(), sha,
+                    new Origin(FixtureFiles.MANIFEST, source, "the checkpoint's quantizer, first " + shape.get(0)
+                            + " levels"));
+        }
+        String sha = m.path("checkpoint_sha256").asText();
+        if (!sha.matches("[0-9a-f]{64}")) {
+            throw new BadInputException(where + ": 'checkpoint_sha256' is not a SHA-256");
+        }
+        return new FixtureManifest(m.path("checkpoint").asText(), sha, m.path("seed").asLong(), inputs, codebooks);
+    }
+
+    String inputsOf(String file) {
+        return inputs.getOrDefault(file, "as stored");
+    }
+}

@@ -1,0 +1,72 @@
+package dev.mrt2.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mrt2.convert.codebooks.CodebookExporter;
+import dev.mrt2.io.BadInputException;
+import dev.mrt2.mil.pkg.MlPackage;
+import dev.mrt2.mil.pkg.MlPackageReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The artifacts of a models folder, sorted by name: every {@code *.mlpackage}, and every {@code *.bin} whose
+ * {@code .json} sidecar has the codebook schema (mrt2-model.md §5). Reading them maps nothing but the model
+ * descriptions, so classifying a full-size folder costs only the file digests.
+ */
+final class ModelsFolder {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelsFolder() {}
+
+    static List<PackageInfo> classify(Path models) {
+        if (!Files.isDirectory(models)) {
+            throw new BadInputException(models + ": no such folder");
+        }
+        List<Path> found;
+        try (Stream<Path> list = Files.list(models)) {
+            found = list.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(models + ": cannot list: " + e.getMessage(), e);
+        }
+        List<PackageInfo> out = new ArrayList<>();
+        for (Path p : found) {
+            String name = p.getFileName().toString();
+            if (name.endsWith(".mlpackage") && Files.isDirectory(p)) {
+                // The reader alone: no execution plan, weights stay mapped and undecoded.
+                try (MlPackage pkg = MlPackageReader.read(p)) {
+                    out.add(PackageInfo.of(p, pkg.model()));
+                }
+            } else if (name.endsWith(".bin") && Files.isRegularFile(p)) {
+                Path sidecar = p.resolveSibling(name.substring(0, name.length() - ".bin".length()) + ".json");
+                JsonNode json = codebookSidecar(sidecar);
+                if (json != null) {
+                    String sha = json.path("checkpoint_sha256").asText(null);
+                    out.add(PackageInfo.codebooks(p, sidecar, sha));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new BadInputException(models + ": no .mlpackage to validate");
+        }
+        return out;
+    }
+
+    /** The sidecar when it is the codebook table's, else null. */
+    private static JsonNode codebookSidecar(Path sidecar) {
+        if (!Files.isRegularFile(sidecar)) {
+            return null;
+        }
+        try {
+            JsonNode json = JSON.readTree(Files.readAllBytes(sidecar));
+            return json != null && CodebookExporter.SCHEMA.equals(json.path("schema").asText()) ? json : null;
+        } catch (IOException e) {
+            throw new BadInputException(sidecar + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.mrt2.validate;
+
+import dev.mrt2.mil.exec.MlProgramExecutor;
+import dev.mrt2.model.Mrt2Constants;
+import dev.mrt2.tensor.NdArray;
+import dev.mrt2.validate.metrics.Comparison;
+import dev.mrt2.validate.metrics.Metrics;
+import dev.mrt2.validate.metrics.TokenMismatches;
+import dev.mrt2.validate.reference.Sampler;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Token agreement of the depth-logits package with each stored sampling arm, teacher-forced frame by frame: each
+ * level is sampled from the package's logits with the §3.7 rule and the arm's noise and temperature.
+ * <ul>
+ *   <li>{@code depth}: row 0 = the arm's reference temporal output;</li>
+ *   <li>{@code temporal_plus_depth}: row 0 = a temporal package's output for the arm's temporal inputs (the folder's
+ *       first stateful temporal package, else its first carry package).</li>
+ * </ul>
+ * Gates (FP32 depth): 0 mismatches alone, and composed too when the temporal package is FP32.
+ */
+final class TokenArmsCheck extends KindCheck {
+    static final String NAME = "depth token arms";
+
+    TokenArmsCheck() {
+        super(NAME, PackageInfo.Kind.DEPTH_LOGITS);
+    }
+
+    @Override
+    public Demand needs(PackageInfo info) {
+        return new Demand(false, false, false, true, false, 0, false);
+    }
+
+    @Override
+    public Coverage coverage(ReferenceSet ref, PackageInfo info) {
+        if (ref.arms().isEmpty()) {
+            return Coverage.missing(NAME, "tokens_<arm>.npz", "the reference has no sampling arms");
+        }
+        ReferenceSet.TokenArm arm = ref.arms().get(0);
+        return Widths.input(NAME, arm.origin().fixture(), info, DepthLogits.INPUT, arm.temporalOutputs()[0].length);
+    }
+
+    @Override
+    public void run(PackageRun run, ReferenceSet ref, Findings out) {
+        String a = run.info.artifact();
+        DepthLogits depth = new DepthLogits(run.exec(), a);
+        PackageInfo temporalInfo = composable(run, ref.arms().get(0));
+        Map<String, Object> arms = new TreeMap<>();
+        try (MlProgramExecutor temporal = temporalInfo == null ? null : MlProgramExecutor.load(temporalInfo.path())) {
+            TemporalStepper stepper = temporal == null ? null : TemporalStepper.of(temporal, temporalInfo);
+            for (ReferenceSet.TokenArm arm : ref.arms()) {
+                String fixture = arm.origin().fixture();
+                int[][] expected = codes(arm.ids(), arm.codebookSize());
+                int[][] alone = new int[arm.frames()][];
+                for (int f = 0; f < arm.frames(); f++) {
+                    alone[f] = codes(sample(depth, arm, f, arm.temporalOutputs()[f]), arm.codebookSize());
+                }
+                TokenMismatches depthTokens = Metrics.tokens(alone, expected);
+                out.comparisons.add(FixtureComparison.tokens(fixture, "tokens", a, depthTokens)
+                        .withTemporal(FixtureComparison.FIXTURE, null));
+                Map<String, Object> m = new TreeMap<>();
+                m.put("temperature", Double.parseDouble(Float.toString(arm.temperature())));   // 1.3, not 1.29999
+                m.put("frames", arm.frames());
+                m.put("depth", depthTokens);
+                m.put("inputs", arm.origin().inputs());
+                m.put("reference", arm.origin().source());
+                if (!run.info.fp16()) {
+                    out.gates.add(Gate.exactly(a, fixture, "tokens." + arm.name() + ".depth.token_mismatches",
+                            depthTokens.tokenMismatches(), 0, "the FP32 depth body samples the reference's tokens "
+                                    + "from the reference's temporal outputs"));
+                }
+                if (stepper != null) {
+                    float[][] outs = stepper.run(arm.temporalInputs(), arm.sources());
+                    int[][] both = new int[arm.frames()][];
+                    for (int f = 0; f < arm.frames(); f++) {
+                        both[f] = codes(sample(depth, arm, f, outs[f]), arm.codebookSize());
+                    }
+                    TokenMismatches composed = Metrics.tokens(both, expected);
+                    int d = outs[0].length;
+                    Comparison temporalOutputs = Metrics.compare(NdArray.f32(new int[] {arm.frames(), d},
+                            PackageIo.flatten(outs)), NdArray.f32(new int[] {arm.frames(), d},
+                            PackageIo.flatten(arm.temporalOutputs())));
+                    out.comparisons.add(FixtureComparison.tokens(fixture, "tokens", a, composed)
+                            .withTemporal(FixtureComparison.PACKAGE, temporalInfo.artifact()));
+                    out.comparisons.add(FixtureComparison.of(fixture, "temporal_outputs", temporalInfo.artifact(),
+                            temporalOutputs));
+                    m.put("temporal_plus_depth", composed);
+                    m.put("temporal_outputs", temporalOutputs);
+                    if (!run.info.fp16() && !temporalInfo.fp16()) {
+                        out.gates.add(Gate.exactly(a, fixture, "tokens." + arm.name()
+                                + ".temporal_plus_depth.token_mismatches", composed.tokenMismatches(), 0,
+                                "FP32 temporal and FP32 depth together are token-exact"));
+                    }
+                }
+                arms.put(arm.name(), m);
+            }
+        }
+        if (temporalInfo != null) {
+            arms.put("temporal_package", temporalInfo.artifact());
+        }
+        out.results.put("tokens", arms);
+    }
+
+    /** The temporal package to compose with: the first stateful one, else the first carry one, of matching width. */
+    private static PackageInfo composable(PackageRun run, ReferenceSet.TokenArm arm) {
+        int d = arm.temporalInputs()[0].length;
+        int s = arm.sources()[0].length;
+        PackageInfo carry = null;
+        for (PackageInfo t : run.temporalPackages) {
+            if (!Widths.temporal(NAME, arm.origin().fixture(), t, d, s).covered()) {
+                continue;
+            }
+            if (t.kind() == PackageInfo.Kind.TEMPORAL) {
+                return t;
+            }
+            carry = carry == null ? t : carry;
+        }
+        return carry;
+    }
+
+    /** One prediction, then the §3.7 sampler on every level's row with the arm's noise and temperature. */
+    private static int[] sample(DepthLogits depth, ReferenceSet.TokenArm arm, int frame, float[] temporalOutput) {
+        float[][] logits = depth.logits(temporalOutput, arm.prefix()[frame]);
+        Sampler sampler = Sampler.standard(arm.codebookSize());
+        int[] ids = new int[arm.levels()];
+        for (int l = 0; l < ids.length; l++) {
+            ids[l] = sampler.sampleUnique(logits[l], l, arm.gumbel()[frame][l], arm.temperature());
+        }
+        return ids;
+    }
+
+    private static int[][] codes(int[][] ids, int codebookSize) {
+        int[][] out = new int[ids.length][];
+        for (int f = 0; f < ids.length; f++) {
+            out[f] = codes(ids[f], codebookSize);
+        }
+        return out;
+    }
+
+    private static int[] codes(int[] ids, int codebookSize) {
+        int[] c = new int[ids.length];
+        for (int l = 0; l < ids.length; l++) {
+            c[l] = Math.floorMod(ids[l] - Mrt2Constants.RESERVED_TOKENS, codebookSize);
+        }
+        return c;
+    }
+}
