@@ -10,6 +10,7 @@ import dev.mrt2.validate.Validator;
 import dev.mrt2.validate.fixtures.SeedFixtures;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,12 +21,14 @@ import picocli.CommandLine.Spec;
 
 /** The README's first command: the whole job on an embedded default, in one process. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        header = "Run the whole job on a synthetic checkpoint: synth, convert, validate, checksum, verify.",
+        header = "Run the whole job on a synthetic checkpoint: synth, convert, validate, checksum, verify, golden bytes.",
         description = "Writes DIR/mrt2_<preset>_seed<N>.safetensors, converts it into DIR/artifacts, validates every "
-                + "package against the checkpoint (receipts in DIR/validation) and verifies the checksum manifest. "
-                + "Exits 1 when a validation gate fails.")
+                + "package against the checkpoint (receipts in DIR/validation), verifies the checksum manifest, and "
+                + "compares every artifact with the reference bytes pinned for the preset and seed (seed 0; "
+                + "fixtures/golden in the repository): a self-test that this machine converts exactly as ours do. "
+                + "Exits 1 when a validation gate fails or a byte differs from the reference.")
 final class Demo implements Callable<Integer> {
-    private static final int STEPS = 5;
+    private static final int STEPS = 6;
 
     @Spec
     CommandSpec spec;
@@ -70,8 +73,20 @@ final class Demo implements Callable<Integer> {
                     + verification.problems());
         }
 
+        Optional<List<ChecksumManifest.Entry>> golden = GoldenManifests.find(preset, seed);
+        Path goldenLabel = GoldenManifests.label(preset, seed);
+        ChecksumManifest.Verification reference = null;
+        if (golden.isPresent()) {
+            console.progress(step(6, "compare " + artifacts + " with the reference bytes " + goldenLabel));
+            reference = ChecksumManifest.verify(goldenLabel, golden.get(), artifacts);
+        } else {
+            console.progress(step(6, "no reference bytes are pinned for " + preset + " seed " + seed
+                    + " (only seed 0 is); skipped"));
+        }
+
         if (output.json) {
             Map<String, Object> m = new TreeMap<>();
+            m.put("golden", reference == null ? null : Checksum.json(reference));
             m.put("synth", synth.json());
             m.put("convert", Convert.json(report));
             m.put("validate", validation.json(false));
@@ -86,12 +101,27 @@ final class Demo implements Callable<Integer> {
                 console.result("validated:  " + r.line());
             }
             console.result("verified:   " + report.manifest() + " OK, " + verification.matched() + " files");
+            console.result("golden:     " + goldenLine(reference, goldenLabel));
+        }
+        if (reference != null && !reference.passed()) {
+            throw new ExitException(ExitCodes.FAILURE, "this machine does not reproduce the reference bytes of "
+                    + goldenLabel + ": " + reference.problems());
         }
         String verdict = validation.verdict(false);
         if (verdict != null) {
             throw new ExitException(ExitCodes.FAILURE, verdict);
         }
         return ExitCodes.OK;
+    }
+
+    /** The one-line self-test: does this machine produce the pinned bytes? */
+    private String goldenLine(ChecksumManifest.Verification reference, Path label) {
+        if (reference == null) {
+            return "no reference bytes pinned for " + preset + " seed " + seed + " (run with --seed 0 to check)";
+        }
+        return reference.passed()
+                ? "this machine reproduces the reference bytes of " + label + " (" + reference.matched() + " files)"
+                : "DIFFERS from " + label + ": " + reference.problems();
     }
 
     private static String step(int n, String what) {

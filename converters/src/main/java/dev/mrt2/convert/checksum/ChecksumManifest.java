@@ -76,6 +76,11 @@ public final class ChecksumManifest {
         } catch (IOException e) {
             throw new BadInputException(manifest + ": cannot read: " + e.getMessage(), e);
         }
+        return parse(manifest, lines);
+    }
+
+    /** Parses manifest lines read elsewhere (e.g. a resource); {@code manifest} names them in errors. */
+    public static List<Entry> parse(Path manifest, List<String> lines) {
         Map<String, Entry> byPath = new TreeMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -100,7 +105,11 @@ public final class ChecksumManifest {
 
     /** Compares {@code dir} against {@code manifest}: every missing, extra and changed file, each list sorted. */
     public static Verification verify(Path manifest, Path dir) {
-        List<Entry> expected = read(manifest);
+        return verify(manifest, read(manifest), dir);
+    }
+
+    /** Compares {@code dir} against {@code expected}, the entries of {@code manifest} (never listed itself). */
+    public static Verification verify(Path manifest, List<Entry> expected, Path dir) {
         Map<String, Path> actual = files(dir, manifest);
         List<String> missing = new ArrayList<>();
         List<String> changed = new ArrayList<>();
