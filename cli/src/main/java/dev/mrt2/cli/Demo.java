@@ -9,6 +9,7 @@ import dev.mrt2.validate.ValidationOptions;
 import dev.mrt2.validate.Validator;
 import dev.mrt2.validate.fixtures.SeedFixtures;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
