@@ -46,6 +46,8 @@ final class CarryCheck {
     private final List<String> caches = new ArrayList<>();
     private final int[] cacheShape;
     private final int rowSize;
+    /** Caches and bias in the package's declared precision: fp16 for the shipped step, fp32 for the reference build. */
+    private final boolean fp32;
 
     CarryCheck(MlProgramExecutor exec, String artifact) {
         this.exec = exec;
@@ -61,6 +63,12 @@ final class CarryCheck {
                     + Arrays.toString(cacheShape) + ", expected [1, " + Mrt2Constants.WINDOW + ", H, h]");
         }
         this.rowSize = cacheShape[2] * cacheShape[3];
+        this.fp32 = exec.inputs().stream().filter(f -> f.name().equals(caches.get(0))).findFirst().orElseThrow()
+                .type().dataType() == dev.mrt2.mil.DataType.FLOAT32;
+    }
+
+    private NdArray declared(int[] shape, float[] values) {
+        return fp32 ? NdArray.f32(shape, values) : NdArray.f16(shape, values);
     }
 
     /** Empty caches, then one prediction per row of the stream, with the ring protocol between predictions. */
@@ -102,9 +110,9 @@ final class CarryCheck {
         Map<String, NdArray> in = new TreeMap<>();
         in.put(TemporalCheck.INPUT, NdArray.f32(new int[] {1, 1, input.length}, input));
         in.put(TemporalCheck.SOURCE, NdArray.f32(new int[] {1, 1, source.length}, source));
-        in.put(TemporalCheck.BIAS, NdArray.f16(biasShape, bias(step, biasShape[biasShape.length - 1])));
+        in.put(TemporalCheck.BIAS, declared(biasShape, bias(step, biasShape[biasShape.length - 1])));
         for (int i = 0; i < caches.size(); i++) {
-            in.put(caches.get(i), NdArray.f16(cacheShape, ring[i]));
+            in.put(caches.get(i), declared(cacheShape, ring[i]));
         }
         return exec.predict(in);
     }

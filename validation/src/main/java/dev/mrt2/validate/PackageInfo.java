@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * @param files     SHA-256 of every file, by path inside the package
  */
 public record PackageInfo(String artifact, Kind kind, String precision, SortedMap<String, String> files) {
-    public enum Kind { TEMPORAL, TEMPORAL_CARRY, DEPTH_LOGITS, DEPTH_ROLLOUT, DECODER, UNKNOWN }
+    public enum Kind { TEMPORAL, TEMPORAL_CARRY, DEPTH_LOGITS, DEPTH_ROLLOUT, DECODER, END_TO_END, UNKNOWN }
 
     public static final String FP16 = "float16";
     public static final String FP32 = "float32";

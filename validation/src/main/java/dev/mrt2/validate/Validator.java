@@ -82,6 +82,12 @@ public final class Validator {
                 report.fp16Headroom().summaryLines().forEach(l -> log.accept("  " + l));
             }
         }
+        // Issue 14 item 5, the whole chain against the reference engine: one more report when a chain is present.
+        for (ArtifactReport report : EndToEndCheck.run(request, log)) {
+            reports.add(report);
+            receipts.addAll(Receipts.write(request.receipts(), report));
+            report.gates().forEach(g -> log.accept("  " + g.line()));
+        }
         return new Run(reports, receipts);
     }
 
