@@ -37,10 +37,16 @@ public final class ReferenceAudioDecoder implements AudioDecoder {
 
     /** @param frames tokens per decoder call (the window T; 25 like the default package) */
     public static ReferenceAudioDecoder open(Path checkpoint, int frames) {
+        return open(checkpoint, frames, ExecutorBackend.auto() == ExecutorBackend.DJL ? new TorchConv2d()
+                : new ScalarConv2d());
+    }
+
+    /** With a given convolution engine (closed with the decoder when it is a {@link TorchConv2d}). */
+    public static ReferenceAudioDecoder open(Path checkpoint, int frames, Conv2d conv) {
         if (frames < 2) {
+            closeConv(conv);
             throw new IllegalArgumentException("decoder window " + frames + " tokens: needs 2 or more");
         }
-        Conv2d conv = ExecutorBackend.auto() == ExecutorBackend.DJL ? new TorchConv2d() : new ScalarConv2d();
         try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
             Mrt2Dims dims = Mrt2Dims.fromCheckpoint(file);
             return new ReferenceAudioDecoder(Codebooks.load(file, dims), DecoderReference.load(file, dims, conv), conv,
