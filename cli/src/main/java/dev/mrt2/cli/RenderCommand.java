@@ -86,6 +86,7 @@ final class RenderCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--temperature " + temperature + ": must be 0 or more");
         }
         OutputFiles.requireWritable(tokensOut);
+        GoldenWriter goldenWriter = golden == null ? null : GoldenWriter.create(golden);
         long t0 = System.nanoTime();
         Renderer.Result result;
         String generatorName;
@@ -103,21 +104,18 @@ final class RenderCommand implements Callable<Integer> {
                     + "(windows of %d, hop %d); loaded in %.1f s", seconds, frames, seed, temperature, generatorName,
                     decoderName, decoder.frames(), hop, loadSeconds));
             Renderer.Request request = new Renderer.Request(rows, frames, seed, temperature, hop, audio.window());
-            GoldenWriter goldenWriter = golden == null ? null : GoldenWriter.create(golden);
-            try {
-                result = Renderer.run(generator, decoder, request, new LineProgress(console::progress), goldenWriter);
-                if (goldenWriter != null) {
-                    goldenWriter.finish(goldenSettings(request, result, generatorName, decoderName, rows.length));
-                }
-            } catch (RuntimeException e) {
-                if (goldenWriter != null) {
-                    goldenWriter.abandon();
-                }
-                if (e instanceof AudioChecks.NonFiniteAudioException) {
-                    throw new ExitException(ExitCodes.FAILURE, e.getMessage());
-                }
-                throw e;
+            result = Renderer.run(generator, decoder, request, new LineProgress(console::progress), goldenWriter);
+            if (goldenWriter != null) {
+                goldenWriter.finish(goldenSettings(request, result, generatorName, decoderName, rows.length));
             }
+        } catch (RuntimeException e) {
+            if (goldenWriter != null) {
+                goldenWriter.abandon();
+            }
+            if (e instanceof AudioChecks.NonFiniteAudioException) {
+                throw new ExitException(ExitCodes.FAILURE, e.getMessage());
+            }
+            throw e;
         }
         Map<String, Object> facts = audio.write(result.pcm());
         if (tokensOut != null) {

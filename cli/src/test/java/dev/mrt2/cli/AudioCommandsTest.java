@@ -146,7 +146,7 @@ class AudioCommandsTest {
         Path tokens = dir.resolve("packages.npy");
         CliRun r = ok(CliRun.of("render", "--models", models.toString(), "--precision", "fp32", "--conditioning",
                 conditioning.toString(), "--seconds", "2", "--seed", "7", "--out", wav.toString(), "--tokens-out",
-                tokens.toString(), "--json"));
+                tokens.toString(), "--golden", dir.resolve("golden").toString(), "--json"));
         JsonNode report = JSON.readTree(r.out());
         assertEquals(51, report.get("token_frames").asInt());
         assertTrue(report.get("exact_windows").asBoolean());
@@ -171,6 +171,8 @@ class AudioCommandsTest {
             assertTrue(id >= 6 + 32 * level && id < 6 + 32 * (level + 1), "unique id " + id + " at level " + level);
         }
 
+        checkGolden(dir.resolve("golden"), ids);
+
         Path again = dir.resolve("again.wav");
         ok(CliRun.of("render", "--models", models.toString(), "--precision", "fp32", "--conditioning",
                 conditioning.toString(), "--seconds", "2", "--seed", "7", "--out", again.toString(), "-q"));
@@ -186,6 +188,43 @@ class AudioCommandsTest {
         ok(CliRun.of("decode", "--models", models.toString(), "--precision", "fp32", "--codes", tokens.toString(),
                 "--out", decoded.toString(), "-q"));
         assertEquals(-1, Files.mismatch(wav, decoded), "decode of the render's tokens is the render's audio");
+    }
+
+    /** The golden files chain: frame s's feedback is frame s + 1's input, codes are the tokens, windows tile. */
+    private static void checkGolden(Path golden, NdArray ids) throws IOException {
+        JsonNode index = JSON.readTree(golden.resolve("golden.json").toFile());
+        assertEquals(51, index.get("frames").asInt());
+        assertEquals(4, index.get("windows").size());
+        Path frames = golden.resolve("frames");
+        assertArrayEquals(readFloats(models.resolve("MRT2TemporalSosInput.f32.bin")),
+                Npy.read(frames.resolve("000000/temporal_inputs.npy")).floats(), "frame 0 starts from SOS");
+        for (int f = 0; f < 51; f++) {
+            Path fr = frames.resolve(String.format("%06d", f));
+            int[] codes = Npy.read(fr.resolve("sampled_codes.npy")).ints();
+            for (int l = 0; l < 12; l++) {
+                assertEquals(ids.ints()[f * 12 + l], 6 + 32 * l + codes[l], "frame " + f + " level " + l);
+            }
+            if (f > 0) {
+                assertArrayEquals(Npy.read(frames.resolve(String.format("%06d", f - 1)).resolve(
+                        "temporal_feedback.npy")).floats(), Npy.read(fr.resolve("temporal_inputs.npy")).floats());
+            }
+        }
+        float[] bias = Npy.read(frames.resolve("000001/cache_valid_bias.npy")).floats();
+        assertEquals(0f, bias[1], "step 1: cache row 0 holds frame 0");
+        assertEquals(-1e4f, bias[2]);
+        int samples = 0;
+        for (int w = 0; w < 4; w++) {
+            samples += Npy.read(golden.resolve(String.format("windows/%04d/pcm.npy", w))).dim(1);
+        }
+        assertEquals(96_000, samples, "the windows' samples tile the render");
+    }
+
+    private static float[] readFloats(Path bin) throws IOException {
+        java.nio.FloatBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(bin))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] out = new float[b.remaining()];
+        b.get(out);
+        return out;
     }
 
     @Test

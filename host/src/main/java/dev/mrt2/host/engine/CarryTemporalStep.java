@@ -90,21 +90,9 @@ final class CarryTemporalStep {
                 throw new BadInputException(artifact + ": " + updates.get(i) + " has " + row.length
                         + " values, a cache row has " + rowSize);
             }
-            file(ring[i], row, valid);
+            CarryRing.file(ring[i], row, valid);
         }
         step++;
         return PackageInputs.output(out, TemporalConverter.OUTPUT, artifact).clone();
-    }
-
-    /** The host ring: row {@code valid} while the window fills, else shift rows 1..40 down and write row 40. */
-    static void file(float[] cache, float[] row, int valid) {
-        int width = row.length;
-        int window = cache.length / width;
-        if (valid < window) {
-            System.arraycopy(row, 0, cache, valid * width, width);
-        } else {
-            System.arraycopy(cache, width, cache, 0, (window - 1) * width);
-            System.arraycopy(row, 0, cache, (window - 1) * width, width);
-        }
     }
 }

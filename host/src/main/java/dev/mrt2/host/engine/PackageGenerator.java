@@ -27,11 +27,11 @@ public final class PackageGenerator implements TokenGenerator {
     private final int codebookSize;
     private final String description;
 
-    private PackageGenerator(MlProgramExecutor temporalExec, MlProgramExecutor rolloutExec, String temporalName,
-                             String rolloutName, float[] start) {
+    private PackageGenerator(MlProgramExecutor temporalExec, MlProgramExecutor rolloutExec, CarryTemporalStep temporal,
+                             String temporalName, String rolloutName, float[] start) {
         this.temporalExec = temporalExec;
         this.rolloutExec = rolloutExec;
-        this.temporal = new CarryTemporalStep(temporalExec, temporalName);
+        this.temporal = temporal;
         this.rolloutName = rolloutName;
         this.frame = PackageInputs.input(rolloutExec, DepthRolloutConverter.FRAME, rolloutName);
         this.noise = PackageInputs.input(rolloutExec, DepthRolloutConverter.NOISE, rolloutName);
@@ -55,9 +55,9 @@ public final class PackageGenerator implements TokenGenerator {
         MlProgramExecutor rolloutExec = null;
         try {
             rolloutExec = PackageChain.load(models, precision.rolloutPackage(), precision);
-            int modelDim = new CarryTemporalStep(temporalExec, precision.temporalPackage()).modelDim();
-            return new PackageGenerator(temporalExec, rolloutExec, precision.temporalPackage(),
-                    precision.rolloutPackage(), SosInput.read(models, modelDim));
+            CarryTemporalStep temporal = new CarryTemporalStep(temporalExec, precision.temporalPackage());
+            return new PackageGenerator(temporalExec, rolloutExec, temporal, precision.temporalPackage(),
+                    precision.rolloutPackage(), SosInput.read(models, temporal.modelDim()));
         } catch (RuntimeException e) {
             temporalExec.close();
             if (rolloutExec != null) {

@@ -90,6 +90,23 @@ class WindowedDecoderTest {
     }
 
     @Test
+    void exactlyTTokensAreOneDecodeFollowedByTheChunkInverseStft() {
+        ReachDecoder decoder = new ReachDecoder(25);
+        int[][] codes = codes(25);
+        float[][] embeddings = new float[25][];
+        for (int t = 0; t < 25; t++) {
+            embeddings[t] = decoder.embed(codes[t]);
+        }
+        float[] stft = decoder.decode(embeddings);
+        float[][] chunk = InverseStft.chunk(dev.mrt2.tensor.NdArray.f32(new int[] {1, 96, 480, 4}, stft),
+                InverseStft.Window.NORMALIZED);
+        float[][] pcm = decode(25, 25, 11);
+        assertEquals((4 * 25 - 4) * 480, pcm[0].length);
+        assertArrayEquals(chunk[0], pcm[0]);
+        assertArrayEquals(chunk[1], pcm[1]);
+    }
+
+    @Test
     void listenerSeesEveryWindowAndThePaddingOfAShortSequence() {
         List<int[]> seen = new ArrayList<>();
         float[][] pcm = WindowedDecoder.decodeAll(new ReachDecoder(25), codes(10), 11, InverseStft.Window.NORMALIZED,
