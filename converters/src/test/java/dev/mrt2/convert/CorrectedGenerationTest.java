@@ -156,7 +156,7 @@ class CorrectedGenerationTest {
         List<String> all = names(ConversionPieces.generation("all"));
         assertEquals(ConversionPieces.names().stream().filter(n -> !n.equals("temporal-carry-f32")).toList(), all,
                 "all = first + corrected, without the FP32 carry step");
-        assertEquals(List.of("decoder", "temporal-carry-f32", "rollout-f32", "sos-input", "codebooks"),
+        assertEquals(List.of("decoder", "rollout-f32", "temporal-carry-f32", "sos-input", "codebooks"),
                 names(ConversionPieces.generation("reference")), "the all-FP32 chain");
         assertEquals("unknown generation 'second' (available: first, corrected, reference, all)",
                 assertThrows(IllegalArgumentException.class, () -> ConversionPieces.generation("second")).getMessage());
