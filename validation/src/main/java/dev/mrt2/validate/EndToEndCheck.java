@@ -76,11 +76,12 @@ final class EndToEndCheck {
         Map<String, Object> results = new TreeMap<>();
         List<Gate> gates = new ArrayList<>();
         SortedMap<String, String> files = new TreeMap<>();
+        Map<Integer, Reference> references = new TreeMap<>();   // by decoder window: both chains share one render
         for (Precision p : chains) {
             log.accept("validate: end to end, " + p.name().toLowerCase() + " packages vs reference, " + frames
                     + " token frames, seed " + seed);
             Chain chain = new Chain(request.models(), checkpoint, p, conditioning, frames, seed);
-            Map<String, Object> r = chain.compare();
+            Map<String, Object> r = chain.compare(references);
             String prefix = "end_to_end." + p.name().toLowerCase() + ".";
             gates.add(Gate.exactly(ARTIFACT, prefix + "pcm_finite_ratio", (double) r.get("pcm_finite_ratio"), 1));
             if (p == Precision.FP32) {
@@ -126,7 +127,7 @@ final class EndToEndCheck {
     /** One chain against the reference. */
     private record Chain(Path models, Path checkpoint, Precision precision, float[][] conditioning, int frames,
                          long seed) {
-        Map<String, Object> compare() {
+        Map<String, Object> compare(Map<Integer, Reference> references) {
             Renderer.Result pkg;
             int decoderFrames;
             try (TokenGenerator g = PackageGenerator.open(models, precision);
@@ -134,13 +135,9 @@ final class EndToEndCheck {
                 decoderFrames = d.frames();
                 pkg = Renderer.run(g, d, request(d.frames()), Progress.NONE, null);
             }
-            Recording ref;
-            Renderer.Result refResult;
-            try (ReferenceGenerator g = ReferenceGenerator.open(checkpoint);
-                 AudioDecoder d = ReferenceAudioDecoder.open(checkpoint, decoderFrames)) {
-                ref = new Recording(g);
-                refResult = Renderer.run(ref, d, request(decoderFrames), Progress.NONE, null);
-            }
+            Reference reference = references.computeIfAbsent(decoderFrames, this::reference);
+            Recording ref = reference.recording();
+            Renderer.Result refResult = reference.result();
             Map<String, Object> m = new TreeMap<>();
             m.put("packages", List.of(precision.temporalPackage(), precision.rolloutPackage(),
                     precision.decoderPackage()));
@@ -180,6 +177,16 @@ final class EndToEndCheck {
             m.put("pcm_samples_before_divergence", clean);
             m.put("pcm_snr_db_before_divergence", clean == 0 ? null : json(snrDb(pkg.pcm(), refResult.pcm(), clean)));
             return m;
+        }
+
+        /** The reference engine's render with windows of {@code decoderFrames} tokens. */
+        private Reference reference(int decoderFrames) {
+            try (ReferenceGenerator g = ReferenceGenerator.open(checkpoint);
+                 AudioDecoder d = ReferenceAudioDecoder.open(checkpoint, decoderFrames)) {
+                Recording recording = new Recording(g);
+                return new Reference(recording, Renderer.run(recording, d, request(decoderFrames), Progress.NONE,
+                        null));
+            }
         }
 
         private Renderer.Request request(int decoderFrames) {
@@ -224,6 +231,9 @@ final class EndToEndCheck {
             }
         }
     }
+
+    /** A reference render and what its generator saw. */
+    private record Reference(Recording recording, Renderer.Result result) {}
 
     /** The reference generator, keeping each frame's temporal output and noise for the flip classification. */
     private static final class Recording implements TokenGenerator {

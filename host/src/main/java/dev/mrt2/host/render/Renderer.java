@@ -37,6 +37,9 @@ public final class Renderer {
      */
     public record Request(float[][] conditioning, int frames, long seed, float temperature, int hop,
                           InverseStft.Window window) {
+        /** The audio is held in memory until the WAV is written: 30 min is 0.7 GB of float samples. */
+        public static final int MAX_SECONDS = 1800;
+
         public Request {
             if (frames < 2) {
                 throw new IllegalArgumentException("a render needs at least 2 token frames, got " + frames);
@@ -50,9 +53,9 @@ public final class Renderer {
         public static int framesFor(double seconds) {
             double exact = seconds * Mrt2Constants.FRAME_RATE;
             double f = Math.rint(exact);
-            if (!(f >= 1) || Math.abs(exact - f) > 1e-6 || f > 1_000_000) {
+            if (!(f >= 1) || Math.abs(exact - f) > 1e-6 || f > MAX_SECONDS * Mrt2Constants.FRAME_RATE) {
                 throw new IllegalArgumentException("--seconds " + seconds + ": must be a positive multiple of "
-                        + "0.04 s (one 25 Hz frame), at most 40 000 s");
+                        + "0.04 s (one 25 Hz frame), at most " + MAX_SECONDS + " s");
             }
             return (int) f + 1;
         }
