@@ -68,7 +68,7 @@ final class RenderCommand implements Callable<Integer> {
     Path tokensOut;
 
     @Option(names = "--golden", paramLabel = "DIR",
-            description = "Also write every frame's and window's host-side tensors as .npy (MODELS.md, golden files).")
+            description = "Also write every frame's and window's host-side tensors as .npy (MODELS.md 11.5).")
     Path golden;
 
     @Override
