@@ -39,8 +39,9 @@ final class Convert implements Callable<Integer> {
 
     @Option(names = "--generation", paramLabel = "GEN",
             description = "Which packages: first (the stateful temporal step, depth logits, FP32 decoder), corrected "
-                    + "(carry temporal step, in-graph depth rollouts, FP16 decoder) or all (default). Codebooks belong "
-                    + "to both. Not with --only, which picks pieces from either generation.")
+                    + "(carry temporal step, in-graph depth rollouts, FP16 decoder, first-frame input), reference "
+                    + "(the all-FP32 corrected chain for render and validate) or all (first + corrected, default). "
+                    + "Codebooks belong to each. Not with --only, which picks pieces from any generation.")
     String generation;
 
     @Option(names = "--decoder-frames", defaultValue = "25", paramLabel = "T",

@@ -1,5 +1,6 @@
 package dev.mrt2.cli;
 
+import dev.mrt2.convert.ConversionPiece;
 import dev.mrt2.convert.ConversionPieces;
 import dev.mrt2.convert.ConvertService;
 import dev.mrt2.convert.DecoderConverter;
@@ -55,8 +56,11 @@ final class Demo implements Callable<Integer> {
         console.progress(step(1, "synth " + preset + " checkpoint, seed " + seed + " -> " + checkpoint));
         Synth.Result synth = Synth.write(checkpoint, preset, seed, Runtime.getRuntime().availableProcessors());
 
-        console.progress(step(2, "convert " + String.join(",", ConversionPieces.names()) + " -> " + artifacts));
-        ConvertService.Report report = ConvertService.run(checkpoint, artifacts, ConversionPieces.all(),
+        // what `mrt2 convert` writes by default (both shipped generations), so the golden manifest applies
+        List<ConversionPiece> pieces = ConversionPieces.generation(ConversionPieces.ALL_GENERATIONS);
+        console.progress(step(2, "convert " + String.join(",", pieces.stream().map(ConversionPiece::name).toList())
+                + " -> " + artifacts));
+        ConvertService.Report report = ConvertService.run(checkpoint, artifacts, pieces,
                 DecoderConverter.DEFAULT_FRAMES, console::detail);
 
         Path receipts = out.resolve("validation");

@@ -1,6 +1,7 @@
 package dev.mrt2.convert;
 
 import dev.mrt2.convert.codebooks.CodebookPiece;
+import dev.mrt2.convert.sos.SosInputPiece;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,16 +17,26 @@ public final class ConversionPieces {
             PackagePiece.rolloutF16(),
             PackagePiece.rolloutF32(),
             PackagePiece.decoderF16(),
+            PackagePiece.temporalCarryF32(),
+            new SosInputPiece(),
             new CodebookPiece()   // last: it needs the checkpoint's sha256 first, which hashes meanwhile
     );
 
-    /** {@code --generation} values, and the pieces each one converts (codebooks belong to both). */
+    /**
+     * {@code --generation} values, and the pieces each one converts (codebooks belong to both). {@code reference}
+     * is the all-FP32 corrected chain (FP32 carry step, FP32 rollout, FP32 decoder) that renders token for token like
+     * the checkpoint reference; {@code all} is first + corrected, without the 730 MB FP32 carry step an app would not
+     * ship.
+     */
     public static final String FIRST = "first";
     public static final String CORRECTED = "corrected";
+    public static final String REFERENCE = "reference";
     public static final String ALL_GENERATIONS = "all";
     private static final List<String> FIRST_PIECES = List.of("temporal", "depth", "decoder", "codebooks");
     private static final List<String> CORRECTED_PIECES = List.of("temporal-carry", "rollout-f16", "rollout-f32",
-            "decoder-f16", "codebooks");
+            "decoder-f16", "sos-input", "codebooks");
+    private static final List<String> REFERENCE_PIECES = List.of("decoder", "temporal-carry-f32", "rollout-f32",
+            "sos-input", "codebooks");
 
     private ConversionPieces() {}
 
@@ -37,9 +48,11 @@ public final class ConversionPieces {
         List<String> names = switch (generation) {
             case FIRST -> FIRST_PIECES;
             case CORRECTED -> CORRECTED_PIECES;
-            case ALL_GENERATIONS -> names();
+            case REFERENCE -> REFERENCE_PIECES;
+            case ALL_GENERATIONS -> java.util.stream.Stream.concat(FIRST_PIECES.stream(), CORRECTED_PIECES.stream())
+                    .toList();
             default -> throw new IllegalArgumentException("unknown generation '" + generation + "' (available: "
-                    + FIRST + ", " + CORRECTED + ", " + ALL_GENERATIONS + ")");
+                    + FIRST + ", " + CORRECTED + ", " + REFERENCE + ", " + ALL_GENERATIONS + ")");
         };
         return ALL.stream().filter(p -> names.contains(p.name())).toList();
     }

@@ -53,6 +53,13 @@ public final class PackagePiece implements ConversionPiece {
                 + " (stateless FP16 streaming carry temporal step)", ctx -> new TemporalCarryConverter(ctx.dims()));
     }
 
+    /** {@code temporal-carry-f32}: MRT2TemporalBodyCarry.f32.mlpackage (the FP32 reference chain). */
+    public static PackagePiece temporalCarryF32() {
+        return new PackagePiece("temporal-carry-f32", TemporalCarryConverter.F32_PACKAGE_NAME
+                + " (stateless FP32 carry temporal step, for the FP32 reference chain)",
+                ctx -> TemporalCarryConverter.f32(ctx.dims()));
+    }
+
     /** {@code rollout-f16}: MRT2DepthBodyRollout.f16.mlpackage (corrected generation, shipped). */
     public static PackagePiece rolloutF16() {
         return new PackagePiece("rollout-f16", DepthRolloutConverter.F16_PACKAGE + " (FP16 in-graph depth rollout)",

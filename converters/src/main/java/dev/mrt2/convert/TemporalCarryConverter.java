@@ -20,19 +20,36 @@ import java.util.TreeMap;
  * {@code <cache>_in [1, 41, H, h]} and the frame's new K/V rows go out as {@code <cache>_updates [1, 1, H, h]}; the
  * graph has no states and writes nothing, which is what lets it compile for the Neural Engine. The layer math is
  * {@link TemporalStack}, the same as the stateful step's.
+ *
+ * <p>{@link #f32} builds the same graph in FP32 with FP32 caches ({@code MRT2TemporalBodyCarry.f32.mlpackage}): not a
+ * package to ship, but the temporal step of an all-FP32 chain whose tokens can be compared one for one with the
+ * reference (an FP16 temporal output flips sampled tokens, which then feed back into every later frame).
  */
 public final class TemporalCarryConverter implements PackageConverter<TemporalConverter.Weights> {
     public static final String PACKAGE_NAME = "MRT2TemporalBodyCarry.mlpackage";
+    public static final String F32_PACKAGE_NAME = "MRT2TemporalBodyCarry.f32.mlpackage";
     public static final String SCHEMA = "mrt2-temporal-body-streaming-carry-coreml-export-v1";
     public static final String CACHE_IN_SUFFIX = "_in";
     public static final String UPDATE_SUFFIX = "_updates";
 
     private final Mrt2Dims dims;
     private final TemporalConverter layout;
+    private final DataType dtype;
 
+    /** The shipped FP16 step. */
     public TemporalCarryConverter(Mrt2Dims dims) {
+        this(dims, DataType.FLOAT16);
+    }
+
+    private TemporalCarryConverter(Mrt2Dims dims, DataType dtype) {
         this.dims = dims;
         this.layout = new TemporalConverter(dims);
+        this.dtype = dtype;
+    }
+
+    /** The FP32 reference build: FP32 compute, bias and caches. */
+    public static TemporalCarryConverter f32(Mrt2Dims dims) {
+        return new TemporalCarryConverter(dims, DataType.FLOAT32);
     }
 
     /** The 48 cache input names in Appendix B order: {@code temporal_layer_00_self_key_cache_in}, ... */
@@ -47,8 +64,10 @@ public final class TemporalCarryConverter implements PackageConverter<TemporalCo
 
     @Override
     public PackageIdentity identity() {
-        return new PackageIdentity(PACKAGE_NAME, SCHEMA, "float16",
-                "MRT2 temporal transformer step, FP16, stateless: host-owned 41-frame K/V caches in, new K/V rows out");
+        boolean f16 = dtype == DataType.FLOAT16;
+        return new PackageIdentity(f16 ? PACKAGE_NAME : F32_PACKAGE_NAME, SCHEMA, f16 ? "float16" : "float32",
+                "MRT2 temporal transformer step, " + (f16 ? "FP16" : "FP32") + ", stateless: host-owned 41-frame K/V "
+                + "caches in, new K/V rows out");
     }
 
     @Override
@@ -58,19 +77,20 @@ public final class TemporalCarryConverter implements PackageConverter<TemporalCo
 
     @Override
     public void build(MilBuilder mb, TemporalConverter.Weights w) {
-        TransformerOps ops = new TransformerOps(mb, DataType.FLOAT16);
+        TransformerOps ops = new TransformerOps(mb, dtype);
         // §6.2.2 input order: temporal_inputs, source_encoded, cache_valid_bias, then the 48 caches (Appendix B).
         Var input = mb.input(TemporalConverter.INPUT, TensorType.of(DataType.FLOAT32, 1, 1, dims.temporalDim()));
         Var source = mb.input(TemporalConverter.SOURCE, TensorType.of(DataType.FLOAT32, 1, 1, dims.sourceDim()));
-        Var bias = mb.input(TemporalConverter.BIAS, TensorType.of(DataType.FLOAT16, 1, 1, 1, layout.slots()));
-        TensorType cacheType = TensorType.of(DataType.FLOAT16, 1, Mrt2Constants.WINDOW, dims.temporalHeads(),
+        Var bias = mb.input(TemporalConverter.BIAS, TensorType.of(dtype, 1, 1, 1, layout.slots()));
+        TensorType cacheType = TensorType.of(dtype, 1, Mrt2Constants.WINDOW, dims.temporalHeads(),
                 dims.temporalHeadDim());
         List<Var> caches = new ArrayList<>();
         for (String name : cacheInputs()) {
             caches.add(mb.input(name, cacheType));
         }
-        Var x = mb.cast("temporal_inputs_fp16", input, DataType.FLOAT16);
-        Var src = mb.cast("source_encoded_fp16", source, DataType.FLOAT16);
+        boolean f16 = dtype == DataType.FLOAT16;
+        Var x = f16 ? mb.cast("temporal_inputs_fp16", input, DataType.FLOAT16) : input;
+        Var src = f16 ? mb.cast("source_encoded_fp16", source, DataType.FLOAT16) : source;
 
         Var[] rows = new Var[caches.size()];
         TemporalStack.KvRows carry = new TemporalStack.KvRows() {
@@ -86,7 +106,7 @@ public final class TemporalCarryConverter implements PackageConverter<TemporalCo
         };
         Var out = new TemporalStack(mb, ops, carry).frame(w, x, src, bias);
         // Output order: temporal_outputs (fp32 at the boundary), then the 48 updates in the caches' order.
-        mb.output(TemporalConverter.OUTPUT, mb.cast(TemporalConverter.OUTPUT, out, DataType.FLOAT32));
+        mb.output(TemporalConverter.OUTPUT, f16 ? mb.cast(TemporalConverter.OUTPUT, out, DataType.FLOAT32) : out);
         List<String> updates = cacheUpdates();
         for (int i = 0; i < rows.length; i++) {
             mb.output(updates.get(i), rows[i]);

@@ -55,10 +55,15 @@ public record Mrt2Dims(int vocab, int temporalDim, int temporalLayers, int tempo
                 512, 5, 12372, 768, 1536);
     }
 
-    /** Same keys and structure (12 temporal layers, 2 depth layers, 7 codec blocks, 480 output bins), small widths. */
+    /**
+     * Same keys and structure (12 temporal layers, 2 depth layers, 7 codec blocks, 480 output bins), small widths.
+     * The conditioning tables keep their full row counts (12 x 1031 MusicCoCa rows, 1536 regular rows; spec §15.9):
+     * their rows are indexed by conditioning tokens, not by model widths, so only their widths shrink and the tiny
+     * checkpoint conditions with real tokens through the same code as the full-size one.
+     */
     public static Mrt2Dims tiny() {
         return new Mrt2Dims(6 + 12 * 32, 64, 12, 4, 16, 128, 16, 1, 48, 2, 3, 16, 96, 32, 16, 16,
-                32, 5, 12 * 39, 24, 128);
+                32, 5, 12372, 24, 1536);
     }
 
     /** RVQ levels the Depthformer generates: (V - 6) / C (12 for the real model). */

@@ -153,8 +153,12 @@ class CorrectedGenerationTest {
         List<String> corrected = names(ConversionPieces.generation("corrected"));
         assertTrue(corrected.containsAll(List.of("temporal-carry", "rollout-f16", "rollout-f32", "codebooks")));
         assertFalse(corrected.contains("temporal"));
-        assertEquals(ConversionPieces.names(), names(ConversionPieces.generation("all")));
-        assertEquals("unknown generation 'second' (available: first, corrected, all)",
+        List<String> all = names(ConversionPieces.generation("all"));
+        assertEquals(ConversionPieces.names().stream().filter(n -> !n.equals("temporal-carry-f32")).toList(), all,
+                "all = first + corrected, without the FP32 carry step");
+        assertEquals(List.of("decoder", "rollout-f32", "temporal-carry-f32", "sos-input", "codebooks"),
+                names(ConversionPieces.generation("reference")), "the all-FP32 chain");
+        assertEquals("unknown generation 'second' (available: first, corrected, reference, all)",
                 assertThrows(IllegalArgumentException.class, () -> ConversionPieces.generation("second")).getMessage());
         // --only still picks across generations, in registry order
         assertEquals(List.of("depth", "rollout-f32"), names(ConversionPieces.select(List.of("rollout-f32", "depth"))));

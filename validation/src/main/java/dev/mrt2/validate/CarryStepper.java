@@ -1,6 +1,8 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.host.engine.CarryRing;
 import dev.mrt2.io.BadInputException;
+import dev.mrt2.mil.DataType;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.tensor.NdArray;
@@ -28,6 +30,8 @@ final class CarryStepper implements TemporalStepper {
     private final List<String> caches = new ArrayList<>();
     private final int[] cacheShape;
     private final int rowSize;
+    /** Caches and bias in the package's declared precision: fp16 for the shipped step, fp32 for the reference build. */
+    private final boolean fp32;
     private float[][] ring;
     private boolean updatesFinite;
     private Boolean freshDiverged;
@@ -43,7 +47,13 @@ final class CarryStepper implements TemporalStepper {
                     + ", expected [1, " + Mrt2Constants.WINDOW + ", H, h]");
         }
         this.rowSize = cacheShape[2] * cacheShape[3];
+        this.fp32 = exec.inputs().stream().filter(f -> f.name().equals(caches.get(0))).findFirst().orElseThrow()
+                .type().dataType() == DataType.FLOAT32;
         reset();
+    }
+
+    private NdArray declared(int[] shape, float[] values) {
+        return fp32 ? NdArray.f32(shape, values) : NdArray.f16(shape, values);
     }
 
     @Override
@@ -102,9 +112,9 @@ final class CarryStepper implements TemporalStepper {
         Map<String, NdArray> in = new TreeMap<>();
         in.put(StatefulStepper.INPUT, NdArray.f32(new int[] {1, 1, input.length}, input));
         in.put(StatefulStepper.SOURCE, NdArray.f32(new int[] {1, 1, source.length}, source));
-        in.put(StatefulStepper.BIAS, NdArray.f16(biasShape, bias(step, biasShape[biasShape.length - 1])));
+        in.put(StatefulStepper.BIAS, declared(biasShape, bias(step, biasShape[biasShape.length - 1])));
         for (int i = 0; i < this.caches.size(); i++) {
-            in.put(this.caches.get(i), NdArray.f16(cacheShape, caches[i]));
+            in.put(this.caches.get(i), declared(cacheShape, caches[i]));
         }
         return exec.predict(in);
     }
@@ -122,16 +132,9 @@ final class CarryStepper implements TemporalStepper {
         return b;
     }
 
-    /** The host ring: row {@code valid} while the window fills, else shift rows 1..40 down and write row 40. */
+    /** The host ring (MODELS.md §10.1), shared with the render loop so both follow one rule. */
     static void file(float[] cache, float[] row, int valid) {
-        int width = row.length;
-        int window = cache.length / width;
-        if (valid < window) {
-            System.arraycopy(row, 0, cache, valid * width, width);
-        } else {
-            System.arraycopy(cache, width, cache, 0, (window - 1) * width);
-            System.arraycopy(row, 0, cache, (window - 1) * width, width);
-        }
+        CarryRing.file(cache, row, valid);
     }
 
     private static String updateName(String cacheInput) {

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 public record PackageInfo(String artifact, Path path, Kind kind, String precision,
                           SortedMap<String, List<Integer>> inputs, SortedMap<String, List<Integer>> outputs,
                           String sourceSha256, SortedMap<String, String> files) {
-    public enum Kind { TEMPORAL, TEMPORAL_CARRY, DEPTH_LOGITS, DEPTH_ROLLOUT, DECODER, CODEBOOKS, UNKNOWN }
+    public enum Kind { TEMPORAL, TEMPORAL_CARRY, DEPTH_LOGITS, DEPTH_ROLLOUT, DECODER, CODEBOOKS, END_TO_END, UNKNOWN }
 
     public static final String FP16 = "float16";
     public static final String FP32 = "float32";

@@ -5,7 +5,7 @@ import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.safetensors.SafetensorsFile;
 import dev.mrt2.validate.reference.DepthReference;
 import dev.mrt2.validate.reference.Sampler;
-import dev.mrt2.validate.reference.SplitMix64;
+import dev.mrt2.host.noise.SplitMix64;
 import dev.mrt2.validate.reference.TokenEmbedding;
 import java.util.ArrayList;
 import java.util.Arrays;

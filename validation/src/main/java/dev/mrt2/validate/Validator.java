@@ -142,6 +142,12 @@ public final class Validator {
                 report.fp16Headroom().summaryLines().forEach(l -> log.accept("  " + l));
             }
         }
+        // The whole chain against the reference engine (MODELS.md §11.6): one more report when a chain is present.
+        for (ArtifactReport report : EndToEndCheck.run(request, info, log)) {
+            reports.add(report);
+            receipts.addAll(Receipts.write(request.receipts(), report));
+            report.gates().forEach(g -> log.accept("  " + g.line()));
+        }
         return new Run(reports, receipts, info);
     }
 

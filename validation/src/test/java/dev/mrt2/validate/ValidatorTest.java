@@ -64,8 +64,8 @@ class ValidatorTest {
     static final ValidationOptions OPTIONS = ValidationOptions.defaults().withSteps(42).withFrames(3)
             .withDecoderFrames(2);
     static final List<String> ARTIFACTS = List.of("MRT2DepthBody", "MRT2DepthBodyRollout.f16",
-            "MRT2DepthBodyRollout.f32", "MRT2TemporalBody", "MRT2TemporalBodyCarry", "SpectroStreamDecoder.f16",
-            "SpectroStreamDecoder", "SpectroStreamRVQCodebooks.f32");
+            "MRT2DepthBodyRollout.f32", "MRT2TemporalBody", "MRT2TemporalBodyCarry.f32", "MRT2TemporalBodyCarry",
+            "SpectroStreamDecoder.f16", "SpectroStreamDecoder", "SpectroStreamRVQCodebooks.f32");
 
     @BeforeAll
     static void convert() {
@@ -85,7 +85,10 @@ class ValidatorTest {
     void theDefaultOutputPassesAgainstTheCheckpointAndBothFixtureFormatsWithTheSameFigures() throws IOException {
         Validator.Run live = TestRuns.live(models, checkpoint, tmp.resolve("live"), OPTIONS);
         assertTrue(live.passed(true), () -> "failed: " + live.verdict(true));
-        assertEquals(ARTIFACTS, live.reports().stream().map(r -> r.info().artifact()).toList());
+        // with the checkpoint, the complete chains in the folder are also rendered end to end against the reference
+        List<String> withChain = new ArrayList<>(ARTIFACTS);
+        withChain.add(EndToEndCheck.ARTIFACT);
+        assertEquals(withChain, live.reports().stream().map(r -> r.info().artifact()).toList());
         assertTrue(live.reports().stream().allMatch(r -> r.uncovered().isEmpty()), "every check covered");
 
         Validator.Run stored = TestRuns.stored(models, fixtures, tmp.resolve("stored"), OPTIONS);
@@ -136,7 +139,7 @@ class ValidatorTest {
 
         JsonNode depth = JSON.readTree(receipts.resolve("MRT2DepthBody_validation.json").toFile())
                 .get("fixture_comparisons");
-        assertEquals(3, depth.size(), "fixture temporal, then each temporal package");
+        assertEquals(4, depth.size(), "fixture temporal, then each temporal package");
         assertEquals(List.of("array", "correlation", "finite_ratio", "fixture", "max_abs_error", "mean_abs_error",
                 "package", "snr_db", "temporal_source", "token_mismatches", "total_tokens"), fieldNames(depth.get(0)));
         assertEquals("fixture", depth.get(0).get("temporal_source").asText());
@@ -147,7 +150,7 @@ class ValidatorTest {
 
         JsonNode summary = JSON.readTree(Receipts.writeSummary(receipts, TestRuns.stored(models, seedFormat, receipts,
                 OPTIONS), false).get(0).toFile());
-        assertEquals(7, summary.get("fixture_comparisons").size());
+        assertEquals(4 + 3 * 2, summary.get("fixture_comparisons").size(), "depth rows, then 2 per temporal package");
         assertTrue(summary.get("passed").asBoolean());
         String md = Files.readString(receipts.resolve("MRT2TemporalBody_validation.md"));
         assertTrue(md.contains("- temporal_streaming_carry_42.npz reference_outputs vs MRT2TemporalBody: correlation "

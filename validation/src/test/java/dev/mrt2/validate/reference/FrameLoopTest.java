@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mrt2.host.noise.Gumbel;
+import dev.mrt2.host.noise.SplitMix64;
 import org.junit.jupiter.api.Test;
 
 /** §3.1 / §3.6 host inputs and the per-frame loop. */

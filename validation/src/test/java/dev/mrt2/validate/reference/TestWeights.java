@@ -1,5 +1,6 @@
 package dev.mrt2.validate.reference;
 
+import dev.mrt2.host.noise.SplitMix64;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mrt2.host.noise.Gumbel;
+import dev.mrt2.host.noise.SplitMix64;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.model.Mrt2Keys;
 import dev.mrt2.model.Mrt2Layout;

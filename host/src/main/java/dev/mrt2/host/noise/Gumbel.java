@@ -1,4 +1,4 @@
-package dev.mrt2.validate.reference;
+package dev.mrt2.host.noise;
 
 /**
  * Gumbel(0, 1) noise for sampling (mrt2-model.md §3.8 host contract): {@code g = -ln(-ln(max(u, 1e-7)))} for u
@@ -7,7 +7,7 @@ package dev.mrt2.validate.reference;
 public final class Gumbel {
     private Gumbel() {}
 
-    static final double U_FLOOR = 1e-7;
+    public static final double U_FLOOR = 1e-7;
 
     public static float of(float u) {
         return (float) -Math.log(-Math.log(Math.max(u, U_FLOOR)));

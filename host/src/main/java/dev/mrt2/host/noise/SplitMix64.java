@@ -1,14 +1,14 @@
-package dev.mrt2.validate.reference;
+package dev.mrt2.host.noise;
 
 /**
  * The host noise generator of mrt2-model.md §3.8 (the Swift runtime's SplitMix64), in 64-bit wrapping arithmetic:
  * {@code state += 0x9E3779B97F4A7C15; z = state; z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9;
  * z = (z ^ (z >>> 27)) * 0x94D049BB133111EB; z ^= z >>> 31}; a uniform float is {@code (z >>> 40) / 2^24}.
- * Seed 0 is replaced by the golden gamma. Documented and platform-independent, so any host can regenerate the
- * validator's noise.
+ * Seed 0 is replaced by the golden gamma. Documented and platform-independent, so any host (a Swift app, the
+ * validator, {@code mrt2 render}) regenerates the same noise from the same seed.
  */
 public final class SplitMix64 {
-    static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+    public static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     private long state;
 

@@ -1,0 +1,64 @@
+package dev.mrt2.host.conditioning;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt2.io.BadInputException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The port's conditioning file pair: [F, S] little-endian float32 + mrt2-source-conditioning-v1 sidecar. */
+class ConditioningFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writtenRowsReadBackAndTheSidecarDescribesThem() throws Exception {
+        float[][] rows = {{1, 2, 3, 4}, {-0.5f, 0, 0.25f, 8}};
+        Path bin = dir.resolve("c.bin");
+        String sha = ConditioningFile.write(bin, rows, Map.of("schema", ConditioningFile.SCHEMA,
+                "shape", java.util.List.of(2, 4), "dtype", ConditioningFile.DTYPE));
+        assertEquals(32, Files.size(bin));
+        String json = Files.readString(dir.resolve("c.json"));
+        assertTrue(json.contains("\"bin\": \"" + sha + "\""), json);
+        float[][] back = ConditioningFile.read(bin, 4);
+        assertArrayEquals(rows[0], back[0]);
+        assertArrayEquals(rows[1], back[1]);
+        assertArrayEquals(rows[1], ConditioningFile.read(dir.resolve("c.json"), 4)[1], "the .json names its bin");
+    }
+
+    @Test
+    void thePortsPublishedFormatIsReadAsItIsWithoutASidecar() throws Exception {
+        // test_vector_smooth_electronic.bin: [1, 256] little-endian float32, 1024 bytes, no sidecar needed
+        ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 256; i++) {
+            b.putFloat(i / 256f);
+        }
+        Path bin = Files.write(dir.resolve("test_vector_smooth_electronic.bin"), b.array());
+        float[][] rows = ConditioningFile.read(bin, 256);
+        assertEquals(1, rows.length);
+        assertEquals(255 / 256f, rows[0][255]);
+    }
+
+    @Test
+    void sizeShapeAndHashMismatchesAreBadInputNamingTheFile() throws Exception {
+        Path bin = Files.write(dir.resolve("odd.bin"), new byte[1020]);
+        BadInputException size = assertThrows(BadInputException.class, () -> ConditioningFile.read(bin, 256));
+        assertTrue(size.getMessage().startsWith(bin + ": 1020 bytes is not a whole number of [256]"), size.getMessage());
+        Path good = dir.resolve("w.bin");
+        ConditioningFile.write(good, new float[][] {{1, 2}}, Map.of("shape", java.util.List.of(1, 2)));
+        BadInputException width = assertThrows(BadInputException.class, () -> ConditioningFile.read(good, 256));
+        assertTrue(width.getMessage().contains("rows of width 2, the models take 256"), width.getMessage());
+        Files.write(good, new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0x40, 0x40});   // same size, 2.0 -> 3.0
+        BadInputException hash = assertThrows(BadInputException.class, () -> ConditioningFile.read(good, 2));
+        assertTrue(hash.getMessage().contains("differs from its sidecar's"), hash.getMessage());
+        assertThrows(BadInputException.class, () -> ConditioningFile.read(dir.resolve("none.bin"), 2));
+    }
+}

@@ -1,0 +1,334 @@
+package dev.mrt2.validate;
+
+import dev.mrt2.convert.codebooks.CodebookExporter;
+import dev.mrt2.convert.sos.SosInputExporter;
+import dev.mrt2.host.audio.InverseStft;
+import dev.mrt2.host.conditioning.CfgGuidance;
+import dev.mrt2.host.conditioning.ConditioningEncoder;
+import dev.mrt2.host.conditioning.ConditioningTokens;
+import dev.mrt2.host.conditioning.NoteRoll;
+import dev.mrt2.host.decode.AudioDecoder;
+import dev.mrt2.host.decode.WindowPlan;
+import dev.mrt2.host.engine.PackageAudioDecoder;
+import dev.mrt2.host.engine.PackageGenerator;
+import dev.mrt2.host.engine.Precision;
+import dev.mrt2.host.engine.RolloutFrame;
+import dev.mrt2.host.engine.TokenGenerator;
+import dev.mrt2.host.render.Renderer;
+import dev.mrt2.io.Progress;
+import dev.mrt2.mil.pkg.Digests;
+import dev.mrt2.model.Mrt2Constants;
+import dev.mrt2.model.Mrt2Dims;
+import dev.mrt2.safetensors.SafetensorsFile;
+import dev.mrt2.validate.engine.ReferenceAudioDecoder;
+import dev.mrt2.validate.engine.ReferenceGenerator;
+import dev.mrt2.validate.reference.DepthReference;
+import dev.mrt2.validate.reference.Sampler;
+import dev.mrt2.validate.reference.TokenEmbedding;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The whole chain (issue 14 item 5): the packages render {@code frames + 1} token frames (the last is the decoder's
+ * lookahead, so {@code frames / 25} s of audio) from one conditioning row with seeded noise, and the reference engine
+ * renders the same from the checkpoint, through the same frame loop, decoder windows and inverse STFT.
+ * <ul>
+ *   <li>FP32 chain ({@code convert --generation reference}): tokens identical frame by frame (gate: 0 frames differ)
+ *       and PCM SNR against the reference (gate >= {@link #MIN_FP32_PCM_SNR_DB});</li>
+ *   <li>FP16 chain (the shipped packages): divergence reported, not gated: the first frame and level that differ and
+ *       whether that flip was a near tie by the reference's own scores (as the rollout check classifies flips), and
+ *       the SNR of the audio before the divergence can reach it; gate: finite audio.</li>
+ * </ul>
+ * A chain missing from the folder is skipped; with neither, there is no report.
+ */
+final class EndToEndCheck {
+    static final String ARTIFACT = "end_to_end";
+    /** The FP32 decoder's own gate (SNR vs the reference decoder); the iSTFT is linear and shared, tokens identical. */
+    static final double MIN_FP32_PCM_SNR_DB = 100;
+    /** Temperature of the noisy arm the check renders with (the model's default). */
+    static final float TEMPERATURE = Mrt2Constants.DEFAULT_TEMPERATURE;
+    /** Style tokens of the fixture conditioning (mrt2-model.md §7), with the usual guidance (3.0, 1.0, 1.0). */
+    static final int[] STYLE = {660, 1016, 295, 206, 857, 841, 391, 857, 619, 70, 401, 22};
+
+    private EndToEndCheck() {}
+
+    /**
+     * The report, or nothing when no checkpoint is given, the reference may not be computed ({@code --skip-reference})
+     * or the folder holds no complete chain.
+     */
+    static List<ArtifactReport> run(Validator.Request request, ReferenceInfo reference, Consumer<String> log) {
+        List<Precision> chains = new ArrayList<>();
+        for (Precision p : Precision.values()) {
+            if (request.checkpoint() != null && !request.skipReference() && complete(request.models(), p)) {
+                chains.add(p);
+            }
+        }
+        if (chains.isEmpty()) {
+            return List.of();
+        }
+        Path checkpoint = request.checkpoint();
+        int frames = request.options().frames() + 1;
+        long seed = request.options().seed();
+        float[][] conditioning = conditioning(checkpoint);
+        Map<String, Object> results = new TreeMap<>();
+        List<Gate> gates = new ArrayList<>();
+        SortedMap<String, String> files = new TreeMap<>();
+        Map<Integer, Reference> references = new TreeMap<>();   // by decoder window: both chains share one render
+        for (Precision p : chains) {
+            log.accept("validate: end to end, " + p.name().toLowerCase(java.util.Locale.ROOT) + " packages vs reference, " + frames
+                    + " token frames, seed " + seed);
+            Chain chain = new Chain(request.models(), checkpoint, p, conditioning, frames, seed);
+            Map<String, Object> r = chain.compare(references);
+            String prefix = "end_to_end." + p.name().toLowerCase(java.util.Locale.ROOT) + ".";
+            gates.add(Gate.exactly(ARTIFACT, null, prefix + "pcm_finite_ratio", (double) r.get("pcm_finite_ratio"), 1,
+                    "every rendered sample must be finite"));
+            if (p == Precision.FP32) {
+                gates.add(Gate.exactly(ARTIFACT, null, prefix + "frames_with_token_mismatch",
+                        ((Number) r.get("frames_with_token_mismatch")).doubleValue(), 0,
+                        "an all-FP32 chain computes what the reference computes: the same token in every frame"));
+                gates.add(Gate.atLeast(ARTIFACT, null, prefix + "pcm_snr_db", (double) r.get("pcm_snr_db"),
+                        MIN_FP32_PCM_SNR_DB, "the FP32 decoder's own gate; the inverse STFT is shared and linear"));
+            }
+            results.put(p.name().toLowerCase(java.util.Locale.ROOT), r);
+            for (String pkg : List.of(p.temporalPackage(), p.rolloutPackage(), p.decoderPackage())) {
+                files.put(pkg, Digests.sha256(request.models().resolve(pkg).resolve("Data/com.apple.CoreML/weights/weight.bin")));
+            }
+        }
+        results.put("conditioning", "checkpoint encoder: style tokens " + java.util.Arrays.toString(STYLE)
+                + ", notes and drums masked, CFG tokens (20, 10, 2); one row");
+        results.put("temperature", Double.parseDouble(Float.toString(TEMPERATURE)));
+        results.put("token_frames", frames);
+        results.put("noise", "SplitMix64(" + seed + "), Gumbel, [L, C] per frame, shared by both engines");
+        PackageInfo info = new PackageInfo(ARTIFACT, request.models(), PackageInfo.Kind.END_TO_END,
+                chains.contains(Precision.FP16) ? PackageInfo.FP16 : PackageInfo.FP32, new TreeMap<>(), new TreeMap<>(),
+                reference.checkpointSha256(), files);
+        List<Coverage> coverage = chains.stream().map(p -> Coverage.covered("end to end, "
+                + p.name().toLowerCase(java.util.Locale.ROOT) + " chain", "checkpoint " + checkpoint.getFileName()))
+                .toList();
+        return List.of(new ArtifactReport(info, reference, results, List.of(), gates, coverage, null, null));
+    }
+
+    static boolean complete(Path models, Precision p) {
+        return Files.isDirectory(models.resolve(p.temporalPackage())) && Files.isDirectory(models.resolve(p.rolloutPackage()))
+                && Files.isDirectory(models.resolve(p.decoderPackage()))
+                && Files.isRegularFile(models.resolve(SosInputExporter.BIN))
+                && Files.isRegularFile(models.resolve(CodebookExporter.BIN));
+    }
+
+    /** One row: the fixture style tokens with the usual guidance, encoded by the checkpoint's own encoder. */
+    static float[][] conditioning(Path checkpoint) {
+        try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
+            ConditioningTokens tokens = ConditioningTokens.of(STYLE, NoteRoll.masked(), -1,
+                    CfgGuidance.ofScales(CfgGuidance.DEFAULT_STYLE, CfgGuidance.DEFAULT_NOTES,
+                            CfgGuidance.DEFAULT_DRUMS));
+            return new float[][] {ConditioningEncoder.load(file).encode(tokens, 1f)};
+        }
+    }
+
+    /** One chain against the reference. */
+    private record Chain(Path models, Path checkpoint, Precision precision, float[][] conditioning, int frames,
+                         long seed) {
+        Map<String, Object> compare(Map<Integer, Reference> references) {
+            Renderer.Result pkg;
+            int decoderFrames;
+            try (TokenGenerator g = PackageGenerator.open(models, precision);
+                 AudioDecoder d = PackageAudioDecoder.open(models, precision)) {
+                decoderFrames = d.frames();
+                pkg = Renderer.run(g, d, request(d.frames()), Progress.NONE, null);
+            }
+            Reference reference = references.computeIfAbsent(decoderFrames, this::reference);
+            Recording ref = reference.recording();
+            Renderer.Result refResult = reference.result();
+            Map<String, Object> m = new TreeMap<>();
+            m.put("packages", List.of(precision.temporalPackage(), precision.rolloutPackage(),
+                    precision.decoderPackage()));
+            m.put("decoder_frames", decoderFrames);
+            m.put("hop", pkg.plan().hop());
+            int[][] a = pkg.codes();
+            int[][] e = refResult.codes();
+            int mismatchedFrames = 0;
+            int mismatchedTokens = 0;
+            int firstFrame = -1;
+            int firstLevel = -1;
+            for (int f = 0; f < e.length; f++) {
+                boolean differs = false;
+                for (int l = 0; l < e[f].length; l++) {
+                    if (a[f][l] != e[f][l]) {
+                        mismatchedTokens++;
+                        if (!differs && firstFrame < 0) {
+                            firstFrame = f;
+                            firstLevel = l;
+                        }
+                        differs = true;
+                    }
+                }
+                mismatchedFrames += differs ? 1 : 0;
+            }
+            m.put("frames_with_token_mismatch", mismatchedFrames);
+            m.put("token_mismatches", mismatchedTokens);
+            m.put("total_tokens", e.length * e[0].length);
+            m.put("first_divergent_frame", firstFrame < 0 ? null : firstFrame);
+            m.put("first_divergent_level", firstLevel < 0 ? null : firstLevel);
+            m.put("first_flip", firstFrame < 0 ? null : firstFlip(ref, a, e, firstFrame, firstLevel));
+            m.put("pcm_finite_ratio", finiteRatio(pkg.pcm()));
+            m.put("pcm_snr_db", json(snrDb(pkg.pcm(), refResult.pcm(), pkg.pcm()[0].length)));
+            // audio of token k needs tokens <= k + 1: samples before token (first - 1) depend on equal tokens only
+            int clean = firstFrame < 0 ? pkg.pcm()[0].length : Math.max(0, firstFrame - 1)
+                    * Mrt2Constants.CODEC_TIME_STRIDE * InverseStft.HOP;
+            m.put("pcm_samples_before_divergence", clean);
+            m.put("pcm_snr_db_before_divergence", clean == 0 ? null : json(snrDb(pkg.pcm(), refResult.pcm(), clean)));
+            return m;
+        }
+
+        /** The reference engine's render with windows of {@code decoderFrames} tokens. */
+        private Reference reference(int decoderFrames) {
+            try (ReferenceGenerator g = ReferenceGenerator.open(checkpoint);
+                 AudioDecoder d = ReferenceAudioDecoder.open(checkpoint, decoderFrames)) {
+                Recording recording = new Recording(g);
+                return new Reference(recording, Renderer.run(recording, d, request(decoderFrames), Progress.NONE,
+                        null));
+            }
+        }
+
+        private Renderer.Request request(int decoderFrames) {
+            return new Renderer.Request(conditioning, frames, seed, TEMPERATURE, WindowPlan.exactHop(decoderFrames),
+                    InverseStft.Window.NORMALIZED);
+        }
+
+        /** The reference's margin against the package's code at the first differing token (RolloutCheck's rule). */
+        private Map<String, Object> firstFlip(Recording ref, int[][] actual, int[][] expected, int frame, int level) {
+            try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
+                Mrt2Dims dims = Mrt2Dims.fromCheckpoint(file);
+                DepthReference depth = DepthReference.load(file, dims, false);
+                TokenEmbedding embedding = TokenEmbedding.load(file, dims);
+                DepthReference.Session session = depth.session(dims.rvqLevels());
+                float[] position = ref.outputs.get(frame);
+                float[] logits = null;
+                for (int l = 0; l <= level; l++) {
+                    logits = session.next(position);
+                    position = embedding.scaledRow(embedding.uniqueId(l, expected[frame][l]));
+                }
+                int c = dims.codebookSize();
+                int from = embedding.uniqueId(level, 0);
+                float[] z = java.util.Arrays.copyOfRange(logits, from, from + c);
+                float[] noise = java.util.Arrays.copyOfRange(ref.noise.get(frame), level * c, (level + 1) * c);
+                int k = Math.min(Mrt2Constants.TOP_K, c);
+                float[] scores = RolloutReference.scores(z, noise, Sampler.inverseTemperature(TEMPERATURE), k);
+                float threshold = Sampler.topKThreshold(z, 0, c, k);
+                int want = expected[frame][level];
+                int got = actual[frame][level];
+                boolean masked = z[got] < threshold;
+                double gap = masked ? (double) threshold - z[got] : (double) scores[want] - scores[got];
+                Map<String, Object> flip = new TreeMap<>();
+                flip.put("frame", frame);
+                flip.put("level", level);
+                flip.put("reference_code", want);
+                flip.put("package_code", got);
+                flip.put("kind", masked ? RolloutCheck.TOP_K_BOUNDARY : RolloutCheck.SCORE);
+                flip.put("score_gap", gap);
+                flip.put("near_tie", gap <= RolloutCheck.NEAR_TIE_GAP);
+                flip.put("near_tie_gap", RolloutCheck.NEAR_TIE_GAP);
+                return flip;
+            }
+        }
+    }
+
+    /** A reference render and what its generator saw. */
+    private record Reference(Recording recording, Renderer.Result result) {}
+
+    /** The reference generator, keeping each frame's temporal output and noise for the flip classification. */
+    private static final class Recording implements TokenGenerator {
+        private final TokenGenerator inner;
+        final List<float[]> outputs = new ArrayList<>();
+        final List<float[]> noise = new ArrayList<>();
+
+        Recording(TokenGenerator inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int modelDim() {
+            return inner.modelDim();
+        }
+
+        @Override
+        public int sourceDim() {
+            return inner.sourceDim();
+        }
+
+        @Override
+        public int levels() {
+            return inner.levels();
+        }
+
+        @Override
+        public int codebookSize() {
+            return inner.codebookSize();
+        }
+
+        @Override
+        public float[] startInput() {
+            return inner.startInput();
+        }
+
+        @Override
+        public float[] temporalStep(float[] input, float[] source) {
+            float[] h = inner.temporalStep(input, source);
+            outputs.add(h);
+            return h;
+        }
+
+        @Override
+        public RolloutFrame rollout(float[] temporalOutput, float[] g, float inverseTemperature) {
+            noise.add(g);
+            return inner.rollout(temporalOutput, g, inverseTemperature);
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    static double finiteRatio(float[][] pcm) {
+        long finite = 0;
+        long n = 0;
+        for (float[] c : pcm) {
+            for (float v : c) {
+                n++;
+                finite += Float.isFinite(v) ? 1 : 0;
+            }
+        }
+        return (double) finite / n;
+    }
+
+    /** {@code 10 log10(sum e^2 / sum (a - e)^2)} over the first {@code samples} of each channel. */
+    static double snrDb(float[][] a, float[][] e, int samples) {
+        double signal = 0;
+        double noise = 0;
+        for (int ch = 0; ch < e.length; ch++) {
+            for (int i = 0; i < samples; i++) {
+                double d = (double) a[ch][i] - e[ch][i];
+                signal += (double) e[ch][i] * e[ch][i];
+                noise += d * d;
+            }
+        }
+        return noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
+    }
+
+    /** JSON has no infinity: identical audio reports 999 dB. */
+    private static double json(double db) {
+        return Double.isInfinite(db) ? 999 : db;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.mrt2.validate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt2.convert.ConversionPieces;
+import dev.mrt2.convert.ConvertService;
+import dev.mrt2.model.Mrt2Dims;
+import dev.mrt2.model.Mrt2Synth;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14 item 5 on the tiny checkpoint: the FP32 chain renders the reference's tokens frame by frame with PCM SNR
+ * over the gate; the FP16 chain's divergence is reported with its first flip classified by the reference's scores.
+ */
+class EndToEndCheckTest {
+    @TempDir
+    static Path tmp;
+    static ArtifactReport report;
+
+    @BeforeAll
+    static void convertAndCheck() {
+        Path checkpoint = tmp.resolve("tiny.safetensors");
+        Mrt2Synth.write(checkpoint, Mrt2Dims.tiny(), 3, 1);
+        Path models = tmp.resolve("models");
+        ConvertService.run(checkpoint, models, ConversionPieces.select(List.of("temporal-carry", "temporal-carry-f32",
+                "rollout-f16", "rollout-f32", "decoder", "decoder-f16", "sos-input", "codebooks")), s -> { });
+        // 50 frames (2 s) with this seed: the FP16 chain flips a token on the way, the FP32 chain does not
+        ValidationOptions options = ValidationOptions.defaults().withFrames(50).withSeed(7);
+        ReferenceInfo reference = new ReferenceInfo("checkpoint tiny.safetensors", "tiny.safetensors",
+                dev.mrt2.mil.pkg.Digests.sha256(checkpoint), 7L);
+        assertEquals(List.of(), EndToEndCheck.run(new Validator.Request(models, checkpoint, null, true,
+                tmp.resolve("receipts"), null, options), reference, s -> { }), "--skip-reference renders nothing");
+        List<ArtifactReport> reports = EndToEndCheck.run(new Validator.Request(models, checkpoint, null, false,
+                tmp.resolve("receipts"), null, options), reference, s -> { });
+        assertEquals(1, reports.size());
+        report = reports.get(0);
+    }
+
+    @Test
+    void fp32ChainMatchesTheReferenceTokenForToken() {
+        assertTrue(report.passed(), () -> "failed: " + report.failedGates());
+        Map<?, ?> fp32 = (Map<?, ?>) report.results().get("fp32");
+        assertEquals(0, fp32.get("frames_with_token_mismatch"));
+        assertEquals(51 * 12, fp32.get("total_tokens"));
+        assertTrue((double) fp32.get("pcm_snr_db") >= EndToEndCheck.MIN_FP32_PCM_SNR_DB, fp32.toString());
+        assertEquals(List.of("end_to_end.fp16.pcm_finite_ratio", "end_to_end.fp32.pcm_finite_ratio",
+                "end_to_end.fp32.frames_with_token_mismatch", "end_to_end.fp32.pcm_snr_db"),
+                report.gates().stream().map(Gate::figure).toList());
+    }
+
+    @Test
+    void fp16DivergenceIsReportedWithItsFirstFlipClassified() {
+        Map<?, ?> fp16 = (Map<?, ?>) report.results().get("fp16");
+        assertTrue(fp16.get("first_divergent_frame") instanceof Integer, fp16.toString());
+        int frame = (int) fp16.get("first_divergent_frame");
+        Map<?, ?> flip = (Map<?, ?>) fp16.get("first_flip");
+        assertEquals(frame, flip.get("frame"));
+        assertEquals(fp16.get("first_divergent_level"), flip.get("level"));
+        double gap = (double) flip.get("score_gap");
+        assertTrue(gap >= 0, flip.toString());
+        assertEquals(gap <= RolloutCheck.NEAR_TIE_GAP, flip.get("near_tie"));
+        assertEquals(Math.max(0, frame - 1) * 4 * 480, fp16.get("pcm_samples_before_divergence"));
+        if (frame > 1) {
+            // the FP16 decoder alone, on identical tokens: about 55-60 dB on tiny checkpoints
+            assertTrue((double) fp16.get("pcm_snr_db_before_divergence") > 40, fp16.toString());
+        }
+    }
+}
