@@ -1,10 +1,12 @@
 package dev.mrt2.tensor;
 
+import dev.mrt2.io.BadInputException;
+
 /**
  * A fixture file that cannot be read or written; the message always starts with the file (and the member, if any).
- * An IllegalArgumentException, so the CLI reports it as a bad input file.
+ * A {@link BadInputException}, so the CLI reports it as a bad input file.
  */
-public final class TensorFileException extends IllegalArgumentException {
+public final class TensorFileException extends BadInputException {
     private TensorFileException(String message, Throwable cause) {
         super(message, cause);
     }
