@@ -1,11 +1,13 @@
 package dev.mrt2.convert;
 
+import dev.mrt2.io.FaultPoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Runs conversion pieces on a few threads at once. Pieces write disjoint files and each file's bytes depend only on
@@ -31,10 +33,16 @@ final class PieceRunner {
     }
 
     static List<ConversionPiece.Result> runAll(List<ConversionPiece> pieces, ConvertContext ctx, int threads) {
+        return runAll(pieces, ctx, threads, piece -> {});
+    }
+
+    /** {@code finished} hears of each piece as it completes (from the piece's thread), for a progress bar. */
+    static List<ConversionPiece.Result> runAll(List<ConversionPiece> pieces, ConvertContext ctx, int threads,
+                                               Consumer<ConversionPiece> finished) {
         if (threads <= 1 || pieces.size() <= 1) {
             List<ConversionPiece.Result> results = new ArrayList<>();
             for (ConversionPiece piece : pieces) {
-                results.add(run(piece, ctx));
+                results.add(run(piece, ctx, finished));
             }
             return results;
         }
@@ -46,7 +54,7 @@ final class PieceRunner {
         try {
             List<Future<ConversionPiece.Result>> futures = new ArrayList<>();
             for (ConversionPiece piece : pieces) {
-                futures.add(pool.submit(() -> run(piece, ctx)));
+                futures.add(pool.submit(() -> run(piece, ctx, finished)));
             }
             List<ConversionPiece.Result> results = new ArrayList<>();
             RuntimeException first = null;
@@ -71,9 +79,13 @@ final class PieceRunner {
         }
     }
 
-    private static ConversionPiece.Result run(ConversionPiece piece, ConvertContext ctx) {
+    private static ConversionPiece.Result run(ConversionPiece piece, ConvertContext ctx,
+                                              Consumer<ConversionPiece> finished) {
         ctx.log("convert: " + piece.name());
-        return piece.convert(ctx);
+        ConversionPiece.Result result = piece.convert(ctx);
+        finished.accept(piece);
+        FaultPoint.reach("convert.piece." + piece.name());
+        return result;
     }
 
     private static RuntimeException asRuntime(Throwable t) {

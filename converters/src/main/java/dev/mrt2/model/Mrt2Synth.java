@@ -4,6 +4,7 @@ import dev.mrt2.safetensors.DType;
 import dev.mrt2.safetensors.SafetensorsWriter;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Writes a synthetic MRT2 checkpoint: every key and shape of {@link Mrt2Layout#keys(Mrt2Dims)}, all F32, filled
@@ -30,8 +31,13 @@ public final class Mrt2Synth {
 
     /** Writes with up to {@code threads} threads (the bytes do not depend on it); returns the file size. */
     public static long write(Path out, Mrt2Dims dims, long seed, int threads) {
+        return write(out, dims, seed, threads, bytes -> {});
+    }
+
+    /** Same, telling {@code filled} the bytes of each tensor as it is written (from the filling thread). */
+    public static long write(Path out, Mrt2Dims dims, long seed, int threads, LongConsumer filled) {
         SynthInit init = new SynthInit(dims);
-        SafetensorsWriter w = new SafetensorsWriter().threads(threads)
+        SafetensorsWriter w = new SafetensorsWriter().threads(threads).onFilled(filled)
                 .metadata("generator", "mrt2 synth")
                 .metadata("seed", Long.toString(seed));
         for (Mrt2Layout.KeySpec spec : Mrt2Layout.keys(dims)) {
@@ -41,6 +47,15 @@ public final class Mrt2Synth {
                     SynthRandom.forKey(seed, spec.key())));
         }
         return w.write(out);
+    }
+
+    /** The size of the file {@link #write} makes for {@code dims}, header included (an upper bound within 8 bytes). */
+    public static long fileSize(Mrt2Dims dims) {
+        long data = 0;
+        for (Mrt2Layout.KeySpec spec : Mrt2Layout.keys(dims)) {
+            data += spec.elementCount() * Float.BYTES;
+        }
+        return data + 256 * 1024;   // the JSON header of 374 keys is well under 256 KiB
     }
 
     private static void fill(FloatBuffer dst, long n, SynthInit.Gaussian g, SynthRandom random) {
