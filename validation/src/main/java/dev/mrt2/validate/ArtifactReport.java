@@ -2,6 +2,7 @@ package dev.mrt2.validate;
 
 import dev.mrt2.validate.headroom.HeadroomReport;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -42,7 +43,7 @@ public record ArtifactReport(PackageInfo info, String checkpoint, String checkpo
         Map<String, Object> m = new TreeMap<>();
         m.put("schema", SCHEMA);
         m.put("artifact", info.artifact());
-        m.put("kind", info.kind().name().toLowerCase());
+        m.put("kind", info.kind().name().toLowerCase(Locale.ROOT));
         m.put("precision", info.precision());
         m.put("package_files_sha256", info.files());
         m.put("checkpoint", checkpoint);

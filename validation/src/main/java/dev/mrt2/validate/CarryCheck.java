@@ -1,5 +1,6 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Metrics;
@@ -53,11 +54,11 @@ final class CarryCheck {
         this.biasShape = PackageIo.requireInput(exec, TemporalCheck.BIAS, artifact);
         exec.inputs().stream().map(f -> f.name()).filter(n -> n.endsWith(CACHE_IN_SUFFIX)).forEach(caches::add);
         if (caches.isEmpty()) {
-            throw new IllegalArgumentException(artifact + ": no *" + CACHE_IN_SUFFIX + " inputs");
+            throw new BadInputException(artifact + ": no *" + CACHE_IN_SUFFIX + " inputs");
         }
         this.cacheShape = PackageIo.requireInput(exec, caches.get(0), artifact);
         if (cacheShape.length != 4 || cacheShape[1] != Mrt2Constants.WINDOW) {
-            throw new IllegalArgumentException(artifact + ": " + caches.get(0) + " has shape "
+            throw new BadInputException(artifact + ": " + caches.get(0) + " has shape "
                     + Arrays.toString(cacheShape) + ", expected [1, " + Mrt2Constants.WINDOW + ", H, h]");
         }
         this.rowSize = cacheShape[2] * cacheShape[3];
@@ -84,7 +85,7 @@ final class CarryCheck {
             for (int i = 0; i < caches.size(); i++) {
                 float[] row = PackageIo.floats(out, updateName(caches.get(i)), artifact);
                 if (row.length != rowSize) {
-                    throw new IllegalArgumentException(artifact + ": " + updateName(caches.get(i)) + " has "
+                    throw new BadInputException(artifact + ": " + updateName(caches.get(i)) + " has "
                             + row.length + " values, a cache row has " + rowSize);
                 }
                 finite &= Metrics.finiteRatio(NdArray.f32(new int[] {row.length}, row)) == 1;
@@ -114,7 +115,7 @@ final class CarryCheck {
         int window = Mrt2Constants.WINDOW;
         int sinks = slots - window - 1;
         if (sinks < 0) {
-            throw new IllegalArgumentException(TemporalCheck.BIAS + " has " + slots + " slots, fewer than the "
+            throw new BadInputException(TemporalCheck.BIAS + " has " + slots + " slots, fewer than the "
                     + (window + 1) + " cache rows + current frame");
         }
         float[] b = new float[slots];

@@ -1,5 +1,6 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class CorrectedChecks {
                         Map<String, Object> results, List<Gate> gates) {
         String a = info.artifact();
         if (arms == null) {
-            throw new IllegalArgumentException(a + ": the rollout check computes its reference from the checkpoint; "
+            throw new BadInputException(a + ": the rollout check computes its reference from the checkpoint; "
                     + "pass --checkpoint (stored fixtures hold no rollout reference)");
         }
         RolloutCheck check = new RolloutCheck(exec, a);

@@ -1,5 +1,6 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.Model;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Comparison;
@@ -39,12 +40,12 @@ final class DecoderCheck {
     static int frames(Model model, String artifact) {
         return model.description().inputs().stream().filter(f -> f.name().equals(INPUT))
                 .map(f -> f.type().intDims()[1]).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(artifact + ": no input '" + INPUT + "'"));
+                .orElseThrow(() -> new BadInputException(artifact + ": no input '" + INPUT + "'"));
     }
 
     Comparison run(ReferenceSet.DecoderCase ref) {
         if (ref.frames() != frames()) {
-            throw new IllegalArgumentException(artifact + ": the package decodes " + frames()
+            throw new BadInputException(artifact + ": the package decodes " + frames()
                     + " token frames, the reference chunk has " + ref.frames()
                     + " (regenerate the fixtures with --decoder-frames " + frames() + ")");
         }
@@ -52,7 +53,7 @@ final class DecoderCheck {
         in.put(INPUT, NdArray.f32(inputShape, PackageIo.flatten(ref.embeddings())));
         NdArray out = exec.predict(in).get(OUTPUT);
         if (out == null) {
-            throw new IllegalArgumentException(artifact + ": no output '" + OUTPUT + "'");
+            throw new BadInputException(artifact + ": no output '" + OUTPUT + "'");
         }
         NdArray actual = NdArray.f32(out.shape(), out.floats());
         return Metrics.compareSpectra(actual, ref.stft());

@@ -1,5 +1,6 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.FeatureDescription;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.tensor.NdArray;
@@ -21,7 +22,7 @@ final class PackageIo {
     static int[] requireInput(MlProgramExecutor exec, String name, String artifact) {
         int[] shape = inputShape(exec, name);
         if (shape == null) {
-            throw new IllegalArgumentException(artifact + ": no input '" + name + "'");
+            throw new BadInputException(artifact + ": no input '" + name + "'");
         }
         return shape;
     }
@@ -30,7 +31,7 @@ final class PackageIo {
     static float[] floats(java.util.Map<String, NdArray> outputs, String name, String artifact) {
         NdArray a = outputs.get(name);
         if (a == null) {
-            throw new IllegalArgumentException(artifact + ": no output '" + name + "' (outputs " + outputs.keySet()
+            throw new BadInputException(artifact + ": no output '" + name + "' (outputs " + outputs.keySet()
                     + ")");
         }
         return a.floats();

@@ -9,6 +9,7 @@ import dev.mrt2.validate.metrics.TokenMismatches;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Writes {@code <artifact>_validation.json} (the report, sorted keys) and {@code <artifact>_validation.md} (a summary). */
@@ -28,7 +29,7 @@ final class Receipts {
         StringBuilder s = new StringBuilder();
         s.append("# ").append(r.info().artifact()).append(" validation\n\n");
         s.append("- Result: **").append(r.passed() ? "passed" : "FAILED").append("**\n");
-        s.append("- Kind: ").append(r.info().kind().name().toLowerCase()).append(", precision ")
+        s.append("- Kind: ").append(r.info().kind().name().toLowerCase(Locale.ROOT)).append(", precision ")
                 .append(r.info().precision()).append('\n');
         s.append("- Checkpoint: `").append(r.checkpoint()).append("` sha256 `").append(r.checkpointSha256())
                 .append("`\n");

@@ -121,10 +121,10 @@ public final class ReferenceFixtures {
                         rows(emb.reshape(emb.dim(1), emb.dim(2))), Npz.member(npz, file, "decoder_stft"), provenance);
             } else if (name.startsWith("tokens_")) {
                 arms.add(new ReferenceSet.TokenArm(entry.getValue().path("arm").asText(),
-                        Npz.member(npz, file, "temperature").floats()[0], cube(Npz.member(npz, file, "gumbel_noise")),
+                        Npz.member(npz, file, "temperature").floats()[0], cube(npz, file, "gumbel_noise"),
                         rows(npz, file, "source_encoded"), rows(npz, file, "temporal_inputs"),
                         rows(npz, file, "temporal_outputs"), intRows(npz, file, "tokens"),
-                        cube(Npz.member(npz, file, "prefix_embeddings")), provenance));
+                        cube(npz, file, "prefix_embeddings"), provenance));
             } else {
                 throw TensorFileException.of(MANIFEST, "unknown file '" + name + "'");
             }
@@ -193,9 +193,11 @@ public final class ReferenceFixtures {
         return out;
     }
 
-    private static float[][][] cube(NdArray a) {
-        if (a.rank() != 3) {
-            throw new IllegalArgumentException("expected rank 3, got " + a);
+    private static float[][][] cube(SortedMap<String, NdArray> npz, Path file, String name) {
+        NdArray a = Npz.member(npz, file, name);
+        if (a.rank() != 3 || a.kind() != NdArray.Kind.F32) {
+            throw TensorFileException.of(file.getFileName() + ": member '" + name + ".npy'", "expected a float32 "
+                    + "array of rank 3, got " + a);
         }
         float[][][] out = new float[a.dim(0)][a.dim(1)][a.dim(2)];
         int w = a.dim(2);

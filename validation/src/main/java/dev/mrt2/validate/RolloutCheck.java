@@ -2,6 +2,7 @@ package dev.mrt2.validate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Metrics;
 import dev.mrt2.validate.metrics.TokenMismatches;
@@ -118,7 +119,7 @@ final class RolloutCheck {
             Map<String, NdArray> out = exec.predict(in);
             NdArray sampled = out.get(CODES);
             if (sampled == null || sampled.kind() != NdArray.Kind.I32) {
-                throw new IllegalArgumentException(artifact + ": no int32 output '" + CODES + "'");
+                throw new BadInputException(artifact + ": no int32 output '" + CODES + "'");
             }
             codes[f] = sampled.ints().clone();
             float[] feedback = PackageIo.floats(out, FEEDBACK, artifact);

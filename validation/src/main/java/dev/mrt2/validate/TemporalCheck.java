@@ -2,6 +2,7 @@ package dev.mrt2.validate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Comparison;
@@ -98,7 +99,7 @@ final class TemporalCheck {
         int window = Mrt2Constants.WINDOW;
         int sinks = slots - window - 1;
         if (sinks < 0) {
-            throw new IllegalArgumentException(BIAS + " has " + slots + " slots, fewer than the " + (window + 1)
+            throw new BadInputException(BIAS + " has " + slots + " slots, fewer than the " + (window + 1)
                     + " cache rows + current frame");
         }
         int valid = Math.min(step, window);

@@ -1,5 +1,6 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Comparison;
@@ -87,7 +88,7 @@ final class TokenCheck {
         int dim = inputShape[2];
         int levels = arm.levels();
         if (positions < levels) {
-            throw new IllegalArgumentException(artifact + ": " + DEPTH_INPUT + " has " + positions
+            throw new BadInputException(artifact + ": " + DEPTH_INPUT + " has " + positions
                     + " positions, the reference samples " + levels + " levels");
         }
         float[] rows = new float[positions * dim];

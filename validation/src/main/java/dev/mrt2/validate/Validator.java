@@ -1,5 +1,6 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.mil.pkg.MlPackage;
 import dev.mrt2.mil.pkg.MlPackageReader;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -69,7 +71,7 @@ public final class Validator {
         List<Path> receipts = new ArrayList<>();
         for (Map.Entry<Path, PackageInfo> p : packages.entrySet()) {
             PackageInfo info = p.getValue();
-            log.accept("validate: " + info.artifact() + " (" + info.kind().name().toLowerCase() + ", "
+            log.accept("validate: " + info.artifact() + " (" + info.kind().name().toLowerCase(Locale.ROOT) + ", "
                     + info.precision() + ")");
             ArtifactReport report = validate(p.getKey(), info, ref, rollout, referenceSource, temporalPath,
                     temporalPath == null ? null : packages.get(temporalPath), request.options());
@@ -140,7 +142,7 @@ public final class Validator {
                                PackageInfo temporalInfo, Map<String, Object> results, List<Gate> gates) {
         String a = info.artifact();
         if (ref.arms().isEmpty()) {
-            throw new IllegalArgumentException(a + ": the reference has no sampling arms to compare tokens with");
+            throw new BadInputException(a + ": the reference has no sampling arms to compare tokens with");
         }
         TokenCheck check = new TokenCheck(depth, a);
         Map<String, Object> arms = new TreeMap<>();
@@ -217,7 +219,7 @@ public final class Validator {
     /** Every {@code *.mlpackage} of the folder, sorted by name, with its kind and precision. */
     static Map<Path, PackageInfo> classify(Path models) {
         if (!Files.isDirectory(models)) {
-            throw new IllegalArgumentException(models + ": no such folder");
+            throw new BadInputException(models + ": no such folder");
         }
         List<Path> found;
         try (Stream<Path> list = Files.list(models)) {
@@ -227,7 +229,7 @@ public final class Validator {
             throw new UncheckedIOException(models + ": cannot list: " + e.getMessage(), e);
         }
         if (found.isEmpty()) {
-            throw new IllegalArgumentException(models + ": no .mlpackage to validate");
+            throw new BadInputException(models + ": no .mlpackage to validate");
         }
         Map<Path, PackageInfo> out = new LinkedHashMap<>();
         for (Path p : found) {
@@ -246,7 +248,7 @@ public final class Validator {
 
     private static <T> T require(T section, String name, String artifact) {
         if (section == null) {
-            throw new IllegalArgumentException(artifact + ": the reference has no " + name + " section");
+            throw new BadInputException(artifact + ": the reference has no " + name + " section");
         }
         return section;
     }
