@@ -220,7 +220,9 @@ class Mrt2Test {
     void failuresMapToTheirExitCodes() {
         assertEquals(ExitCodes.INTERNAL, Failures.code(new NullPointerException()));
         assertEquals(ExitCodes.FAILURE, Failures.code(new UncheckedIOException(new IOException("disk full"))));
-        assertEquals(ExitCodes.BAD_INPUT, Failures.code(new IllegalArgumentException("bad key")));
+        assertEquals(ExitCodes.INTERNAL, Failures.code(new IllegalArgumentException("an internal invariant")),
+                "only BadInputException and the readers' exceptions are bad input");
+        assertEquals(ExitCodes.BAD_INPUT, Failures.code(new dev.mrt2.io.BadInputException("x.npz: bad member")));
         assertEquals(7, Failures.code(new ExitException(7, "x")));
     }
 }
