@@ -38,6 +38,8 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
     private static final Pattern CLASS_NAME = Pattern.compile(
             "\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?\\s*");
 
+    private static final Pattern LINE_BREAKS = Pattern.compile("\\s*[\\r\\n]+\\s*");
+
     private final StdoutTracker stdout;
 
     Failures(StdoutTracker stdout) {
@@ -130,8 +132,10 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         return OsReason.of(e);
     }
 
+    /** Without class names, and on one line: a parser's message may span several (Jackson's does). */
     static String clean(String message) {
-        return message == null ? null : CLASS_NAME.matcher(message).replaceAll("");
+        return message == null ? null
+                : LINE_BREAKS.matcher(CLASS_NAME.matcher(message).replaceAll("")).replaceAll(" ").strip();
     }
 
     private static boolean jsonRequested(ParseResult parsed) {

@@ -2,6 +2,8 @@ package dev.mrt2.convert;
 
 import dev.mrt2.convert.checksum.ChecksumManifest;
 import dev.mrt2.io.FaultPoint;
+import dev.mrt2.io.OsReason;
+import dev.mrt2.io.OutputException;
 import dev.mrt2.io.Outputs;
 import dev.mrt2.io.Progress;
 import dev.mrt2.io.StagedFolder;
@@ -81,16 +83,16 @@ public final class ConvertService {
 
                 ctx.startHashing();   // overlaps the checkpoint's sha256 with the conversion
                 List<ConversionPiece.Result> results;
-                long total = weightBytes.values().stream().mapToLong(Long::longValue).sum();
-                try (Progress.Task task = progress.start("convert", megabytes(total), "MB")) {
-                    Megabytes done = new Megabytes(task);
-                    // Pieces run side by side (the full-size temporal body beside the rest); results stay in order.
-                    results = PieceRunner.runAll(pieces, ctx, PieceRunner.defaultThreads(pieces.size()), piece -> {
-                        done.accept(weightBytes.get(piece));
-                        task.note(piece.name());
-                    });
+                int entries;
+                try {
+                    results = convertPieces(pieces, ctx, weightBytes, progress);
+                    entries = writeIndex(ctx);
+                } catch (OutputException e) {
+                    // the file that failed lies in the hidden staging folder; what the user needs is the reason
+                    // and that --out was not touched
+                    throw new OutputException(outDir + ": cannot write the new artifacts: "
+                            + OsReason.of(e.getCause()) + " (" + outDir.getFileName() + " is unchanged)", e.getCause());
                 }
-                int entries = writeIndex(ctx);
                 FaultPoint.reach("convert.staged");
                 out.commit();
                 List<UnlistedEntries.Entry> unlisted = UnlistedEntries.classify(out.folder(),
@@ -98,6 +100,20 @@ public final class ConvertService {
                 return new Report(checkpoint, outDir, dims, ctx.checkpointSha256(), results,
                         outDir.resolve(ChecksumManifest.DEFAULT_NAME), entries, unlisted);
             }
+        }
+    }
+
+    /** Pieces side by side (the full-size temporal body beside the rest); results in the order given. */
+    private static List<ConversionPiece.Result> convertPieces(List<ConversionPiece> pieces, ConvertContext ctx,
+                                                              Map<ConversionPiece, Long> weightBytes,
+                                                              Progress progress) {
+        long total = weightBytes.values().stream().mapToLong(Long::longValue).sum();
+        try (Progress.Task task = progress.start("convert", megabytes(total), "MB")) {
+            Megabytes done = new Megabytes(task);
+            return PieceRunner.runAll(pieces, ctx, PieceRunner.defaultThreads(pieces.size()), piece -> {
+                done.accept(weightBytes.get(piece));
+                task.note(piece.name());
+            });
         }
     }
 

@@ -7,7 +7,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
@@ -16,31 +15,30 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Keeps two mrt2 processes from writing one output folder at once: an operating-system lock on a hidden file beside
  * the folder, which holds the owner's pid so that a second writer can name it. The operating system drops the lock
- * when its owner dies, so a killed run never blocks the next one; the file itself is deleted by the owner when done.
+ * when its owner dies, so a killed run never blocks the next one.
  *
- * <p>Deleting a lock file races with a newcomer that opened it just before: the newcomer would then lock a file that
- * no longer has a name. So after locking, the newcomer checks that the path still holds the token it wrote, and
- * starts over when it does not.
+ * <p>The file is never deleted: a newcomer may already have it open when the owner deletes it, and would then lock a
+ * file without a name while a third process locks a new one. Checking for that would mean opening the file again,
+ * and closing any descriptor of a file drops every POSIX lock the process holds on it. So the owner only empties it
+ * (through its own channel) when done. For the same reason nothing in the owning process opens it a second time.
  */
 public final class FolderLock implements AutoCloseable {
     /** A byte far past the pid text: Windows locks are mandatory, and the pid must stay readable to the second writer. */
     private static final long LOCK_POSITION = Long.MAX_VALUE - 1;
-    private static final int ATTEMPTS = 50;
     /**
      * Lock files this JVM holds. Closing any channel of a file drops every POSIX lock the process has on it, so a
      * second thread must not even open the file while the first holds the lock.
      */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
-    private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
-    private Path key;
+    private final Path key;
 
-    private FolderLock(Path file, FileChannel channel, FileLock lock) {
-        this.file = file;
+    private FolderLock(FileChannel channel, FileLock lock, Path key) {
         this.channel = channel;
         this.lock = lock;
+        this.key = key;
     }
 
     /**
@@ -49,65 +47,41 @@ public final class FolderLock implements AutoCloseable {
      * finished"}.
      */
     public static FolderLock acquire(Path lockFile, Object folder) {
-        String token = ProcessHandle.current().pid() + " " + System.nanoTime() + "\n";
         Path key = lockFile.toAbsolutePath().normalize();
         if (!HELD.add(key)) {
             throw OutputException.of(folder, "another mrt2 process (pid " + ProcessHandle.current().pid()
                     + ", this one) is writing it; try again when it has finished");
         }
+        FileChannel ch = null;
         try {
-            FolderLock lock = acquireOnce(lockFile, folder, token);
-            lock.key = key;
-            return lock;
+            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock = tryLock(ch);
+            if (lock == null) {
+                throw OutputException.of(folder, "another mrt2 process (" + holder(lockFile)
+                        + ") is writing it; try again when it has finished");
+            }
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            return new FolderLock(ch, lock, key);
+        } catch (IOException e) {
+            close(ch);
+            HELD.remove(key);
+            throw OutputException.cannotWrite(folder, e);
         } catch (RuntimeException e) {
+            close(ch);   // in another process than the holder, so its lock stays
             HELD.remove(key);
             throw e;
         }
     }
 
-    private static FolderLock acquireOnce(Path lockFile, Object folder, String token) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            FileChannel ch;
-            try {
-                ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                throw OutputException.cannotWrite(folder, e);
-            }
-            FileLock lock;
-            try {
-                lock = tryLock(ch);
-            } catch (IOException e) {
-                close(ch);
-                throw OutputException.cannotWrite(folder, e);
-            }
-            if (lock == null) {
-                close(ch);
-                throw OutputException.of(folder, "another mrt2 process (" + holder(lockFile)
-                        + ") is writing it; try again when it has finished");
-            }
-            try {
-                ch.truncate(0);
-                ch.write(ByteBuffer.wrap(token.getBytes(StandardCharsets.US_ASCII)), 0);
-                if (token.equals(read(lockFile))) {
-                    return new FolderLock(lockFile, ch, lock);
-                }
-            } catch (IOException e) {
-                release(lock, ch);
-                throw OutputException.cannotWrite(folder, e);
-            }
-            release(lock, ch);   // we locked a file its owner just deleted: start over with the current one
-        }
-        throw OutputException.of(folder, "cannot take the lock " + lockFile + " (it keeps changing hands)");
-    }
-
-    /** Deletes the lock file and releases the lock. */
+    /** Empties the lock file (no stale pid) and releases the lock. */
     @Override
     public void close() {
         try {
-            Files.deleteIfExists(file);
+            channel.truncate(0);
         } catch (IOException ignored) {
-            // an undeletable lock file is harmless: the next writer locks it again
+            // a stale pid is read only while someone holds the lock, and then it is theirs
         }
         release(lock, channel);
         HELD.remove(key);
@@ -126,7 +100,7 @@ public final class FolderLock implements AutoCloseable {
         for (int i = 0; i < 20; i++) {
             String text = read(lockFile);
             if (text != null && text.endsWith("\n")) {
-                String pid = text.substring(0, Math.max(0, text.indexOf(' ')));
+                String pid = text.strip();
                 if (!pid.isEmpty() && pid.chars().allMatch(Character::isDigit)) {
                     return "pid " + pid;
                 }
@@ -144,10 +118,8 @@ public final class FolderLock implements AutoCloseable {
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
-            return null;
         } catch (IOException e) {
-            return null;
+            return null;   // not there, or not readable: the pid is then unknown
         }
     }
 
@@ -161,6 +133,9 @@ public final class FolderLock implements AutoCloseable {
     }
 
     private static void close(FileChannel ch) {
+        if (ch == null) {
+            return;
+        }
         try {
             ch.close();
         } catch (IOException ignored) {

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * move below is a rename):
  *
  * <pre>
- * .OUT.mrt2-lock             {@link FolderLock}: one writer at a time, named by pid to the second one
+ * .OUT.mrt2-lock             {@link FolderLock}: one writer at a time, named by pid to the second one (it stays)
  * .OUT.mrt2-staging/new/     every entry of this run, written here first
  * .OUT.mrt2-staging/old/     entries of OUT that the commit displaced (same names)
  * .OUT.mrt2-staging/COMMIT   the names to move in, written only once new/ is complete: the commit point
@@ -49,6 +49,7 @@ public final class StagedFolder implements AutoCloseable {
     private final Path fresh;
     private final Path displaced;
     private final FolderLock lock;
+    private final Path lockFile;
     private final List<Path> createdDirs;
     private final Consumer<String> log;
     private final Map<String, Rule> rules = new TreeMap<>();
@@ -58,7 +59,7 @@ public final class StagedFolder implements AutoCloseable {
     /** What may be replaced at a name: a file, or a directory the caller recognises as one of its own. */
     private record Rule(boolean directory, String what, Predicate<Path> ours) {}
 
-    private StagedFolder(Path shown, Path folder, Path work, FolderLock lock, List<Path> createdDirs,
+    private StagedFolder(Path shown, Path folder, Path work, FolderLock lock, Path lockFile, List<Path> createdDirs,
                          Consumer<String> log) {
         this.shown = shown;
         this.folder = folder;
@@ -66,6 +67,7 @@ public final class StagedFolder implements AutoCloseable {
         this.fresh = work.resolve("new");
         this.displaced = work.resolve("old");
         this.lock = lock;
+        this.lockFile = lockFile;
         this.createdDirs = createdDirs;
         this.log = log;
     }
@@ -87,14 +89,16 @@ public final class StagedFolder implements AutoCloseable {
         Path base = inside ? folder : parent;
         String prefix = inside ? ".mrt2" : "." + folder.getFileName() + ".mrt2";
         List<Path> created = createDirectories(out, base);
+        Path lockFile = base.resolve(prefix + "-lock");
         FolderLock lock;
         try {
-            lock = FolderLock.acquire(base.resolve(prefix + "-lock"), out);
+            lock = FolderLock.acquire(lockFile, out);
         } catch (RuntimeException e) {
             removeEmpty(created);
             throw e;
         }
-        StagedFolder tx = new StagedFolder(out, folder, base.resolve(prefix + "-staging"), lock, created, log);
+        StagedFolder tx = new StagedFolder(out, folder, base.resolve(prefix + "-staging"), lock, lockFile, created,
+                log);
         try {
             tx.recover();
             tx.removeLegacyTemps();
@@ -182,8 +186,15 @@ public final class StagedFolder implements AutoCloseable {
             }
         } finally {
             lock.close();
-            if (abandoned) {
-                removeEmpty(createdDirs);   // after the lock file, which lives in the first of them
+            if (abandoned && !createdDirs.isEmpty()) {
+                // a failed run into folders it had to create leaves none of them; the lock file goes too, which
+                // only a second writer on the same brand-new path at the same moment could notice
+                try {
+                    Files.deleteIfExists(lockFile);
+                } catch (IOException ignored) {
+                    // then the folders stay, holding the lock file
+                }
+                removeEmpty(createdDirs);
             }
         }
     }

@@ -33,7 +33,8 @@ class StagedFolderTest {
             tx.commit();
         }
         assertEquals(Map.of("a.txt", "new"), contents(out));
-        assertEquals(List.of("out"), names(dir), "no staging folder, no lock file");
+        assertEquals(List.of(".out.mrt2-lock", "out"), names(dir), "no staging folder; the (unlocked) lock file stays");
+        assertEquals("", Files.readString(dir.resolve(".out.mrt2-lock")), "emptied: no stale pid");
     }
 
     @Test
@@ -48,7 +49,7 @@ class StagedFolderTest {
             tx.commit();
         }
         assertEquals(Map.of("a.txt", "new", "keep.txt", "mine", "P.pkg/inner", "new package"), contents(out));
-        assertEquals(List.of("out"), names(dir));
+        assertEquals(List.of(".out.mrt2-lock", "out"), names(dir));
     }
 
     @Test
@@ -58,7 +59,7 @@ class StagedFolderTest {
             Files.writeString(tx.staging().resolve("a.txt"), "half");
         }
         assertEquals(Map.of("a.txt", "old"), contents(out));
-        assertEquals(List.of("out"), names(dir));
+        assertEquals(List.of(".out.mrt2-lock", "out"), names(dir));
     }
 
     @Test
@@ -102,10 +103,10 @@ class StagedFolderTest {
         Path out = folder("out", Map.of("a.txt", "old"));
         Files.createDirectories(dir.resolve(".out.mrt2-staging/new"));
         Files.writeString(dir.resolve(".out.mrt2-staging/new/a.txt"), "half-written");
-        Files.writeString(dir.resolve(".out.mrt2-lock"), "999999 1\n");   // a dead owner's lock file
+        Files.writeString(dir.resolve(".out.mrt2-lock"), "999999\n");   // a dead owner's lock file
         StagedFolder.open(out, log::add).close();
         assertEquals(Map.of("a.txt", "old"), contents(out));
-        assertEquals(List.of("out"), names(dir));
+        assertEquals(List.of(".out.mrt2-lock", "out"), names(dir));
         assertEquals(List.of(out + ": removed the staging folder of an interrupted run"), log);
     }
 
@@ -120,7 +121,7 @@ class StagedFolderTest {
         Files.delete(out.resolve("b.txt"));   // moved aside, its new version not moved in yet
         StagedFolder.open(out, log::add).close();
         assertEquals(Map.of("a.txt", "new a", "b.txt", "new b", "c.txt", "new c", "keep.txt", "mine"), contents(out));
-        assertEquals(List.of("out"), names(dir));
+        assertEquals(List.of(".out.mrt2-lock", "out"), names(dir));
         assertEquals(List.of(out + ": finished moving in the 3 entries of an interrupted run"), log);
     }
 

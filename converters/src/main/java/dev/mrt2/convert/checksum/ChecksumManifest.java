@@ -5,6 +5,7 @@ import dev.mrt2.io.AtomicFile;
 import dev.mrt2.io.OsReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -80,6 +81,8 @@ public final class ChecksumManifest {
             lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new BadInputException(manifest + ": no such file", e);
+        } catch (CharacterCodingException e) {
+            throw new BadInputException(manifest + ": not UTF-8 text (a manifest is lines of '<sha256>  <path>')", e);
         } catch (IOException e) {
             throw new BadInputException(manifest + ": cannot read: " + OsReason.of(e), e);
         }
