@@ -185,23 +185,6 @@ class Mrt2Test {
     }
 
     @Test
-    void demoRunsEveryStepAndVerifies() throws IOException {
-        CliRun r = CliRun.of("demo", "--out", dir.toString(), "--json");
-        assertEquals(0, r.code(), r.toString());
-        List<String> steps = r.errLines().stream().filter(l -> l.startsWith("[")).toList();
-        assertEquals(5, steps.size(), r.toString());
-        assertTrue(steps.get(0).startsWith("[1/5] synth tiny"), r.toString());
-        assertTrue(steps.get(2).startsWith("[3/5] validate"), r.toString());
-        assertTrue(steps.get(4).startsWith("[5/5] verify"), r.toString());
-        JsonNode j = json(r.out());
-        assertTrue(j.get("validate").get("passed").asBoolean(), r.toString());
-        assertTrue(Files.exists(dir.resolve("validation")), "receipts go beside the artifacts, not into them");
-        assertTrue(j.get("verify").get("ok").asBoolean());
-        assertEquals(Sha256.of(dir.resolve("mrt2_tiny_seed0.safetensors")), j.get("synth").get("sha256").asText());
-        assertTrue(Files.exists(dir.resolve("artifacts/SHA256SUMS")));
-    }
-
-    @Test
     void quietAndVerboseExcludeEachOther() {
         CliRun r = CliRun.of("checksum", "-q", "-v", dir.toString());
         assertEquals(ExitCodes.USAGE, r.code());
