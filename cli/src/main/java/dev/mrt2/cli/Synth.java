@@ -84,7 +84,7 @@ final class Synth implements Callable<Integer> {
         requireSpace(out, Mrt2Synth.fileSize(preset.dims()));
         long t0 = System.nanoTime();
         long bytes;
-        try (Progress.Task task = progress.start("synth", Mrt2Synth.fileSize(preset.dims()) / 1_000_000, "MB")) {
+        try (Progress.Task task = progress.start("synth", Mrt2Synth.dataBytes(preset.dims()) / 1_000_000, "MB")) {
             long[] done = new long[2];   // bytes written, MB reported
             bytes = Mrt2Synth.write(out, preset.dims(), seed, threads, b -> {
                 synchronized (done) {

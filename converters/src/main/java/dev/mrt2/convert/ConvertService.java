@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -78,10 +79,10 @@ public final class ConvertService {
                 ConvertContext ctx = new ConvertContext(ckpt, dims, out.staging(), decoderFrames, log)
                         .withDecoderProfiler(decoderProfiler);
                 List<String> artifacts = requireReplaceable(out, pieces, ctx);
+                ctx.startHashing();   // overlaps the checkpoint's sha256 with the value check and the conversion
                 Map<ConversionPiece, Long> weightBytes = checkInputs(pieces, ctx, progress);
                 FaultPoint.reach("convert.checked");
 
-                ctx.startHashing();   // overlaps the checkpoint's sha256 with the conversion
                 List<ConversionPiece.Result> results;
                 int entries;
                 try {
@@ -156,9 +157,12 @@ public final class ConvertService {
             bytes.put(piece, sum);
         }
         long total = byKey.values().stream().mapToLong(t -> t.file().info(t.key()).byteCount()).sum();
+        long start = System.nanoTime();
         try (Progress.Task task = progress.start("check", megabytes(total), "MB")) {
             CheckpointAudit.requireFinite(byKey.values(), new Megabytes(task));
         }
+        ctx.log(String.format(Locale.ROOT, "check: %d keys, %d bytes, every value finite (%.2f s)", byKey.size(), total,
+                (System.nanoTime() - start) / 1e9));
         return bytes;
     }
 

@@ -49,13 +49,18 @@ public final class Mrt2Synth {
         return w.write(out);
     }
 
-    /** The size of the file {@link #write} makes for {@code dims}, header included (an upper bound within 8 bytes). */
-    public static long fileSize(Mrt2Dims dims) {
+    /** The tensor bytes {@link #write} fills for {@code dims} (what it reports through its progress hook). */
+    public static long dataBytes(Mrt2Dims dims) {
         long data = 0;
         for (Mrt2Layout.KeySpec spec : Mrt2Layout.keys(dims)) {
             data += spec.elementCount() * Float.BYTES;
         }
-        return data + 256 * 1024;   // the JSON header of 374 keys is well under 256 KiB
+        return data;
+    }
+
+    /** An upper bound of the file's size: the data plus its JSON header (374 keys: well under 256 KiB). */
+    public static long fileSize(Mrt2Dims dims) {
+        return dataBytes(dims) + 256 * 1024;
     }
 
     private static void fill(FloatBuffer dst, long n, SynthInit.Gaussian g, SynthRandom random) {
