@@ -122,7 +122,7 @@ class ConvertCrashTest {
                     child.stderrLines());
         }
         assertEquals(stateA, FolderSnapshot.of(out).entries(), "the folder is exactly as it was");
-        assertEquals(BESIDE, names(out.getParent()), "the failed run removed its staging folder");
+        assertEquals(BESIDE, TestFiles.names(out.getParent()), "the failed run removed its staging folder");
         nextRunEqualsACleanOne(out, "after the file-size limit");
     }
 
@@ -148,7 +148,7 @@ class ConvertCrashTest {
         }
         Files.delete(resume);
         assertEquals(stateB, FolderSnapshot.of(out).entries());
-        assertEquals(BESIDE, names(out.getParent()));
+        assertEquals(BESIDE, TestFiles.names(out.getParent()));
     }
 
     @Test
@@ -172,7 +172,7 @@ class ConvertCrashTest {
                 }
             }
             assertEquals(stateB, FolderSnapshot.of(out).entries(), "round " + round);
-            assertEquals(BESIDE, names(out.getParent()));
+            assertEquals(BESIDE, TestFiles.names(out.getParent()));
         }
     }
 
@@ -188,7 +188,7 @@ class ConvertCrashTest {
         Path out = root.resolve("cases").resolve(name).resolve("out");
         Files.createDirectories(out.getParent());
         if (withA) {
-            copyTree(foldersA, out);
+            TestFiles.copyTree(foldersA, out);
         }
         return out;
     }
@@ -196,9 +196,9 @@ class ConvertCrashTest {
     /** What the next run sees once it has finished or removed the killed run's staging: on a copy, recovery only. */
     private static Map<String, String> recoveredCopy(Path out) throws IOException {
         Path copy = out.getParent().resolveSibling(out.getParent().getFileName() + "-recovered").resolve("out");
-        copyTree(out.getParent(), copy.getParent());
+        TestFiles.copyTree(out.getParent(), copy.getParent());
         StagedFolder.open(copy, line -> { }).close();
-        assertEquals(Files.exists(copy) ? BESIDE : List.of(".out.mrt2-lock"), names(copy.getParent()),
+        assertEquals(Files.exists(copy) ? BESIDE : List.of(".out.mrt2-lock"), TestFiles.names(copy.getParent()),
                 "recovery leaves no staging folder");
         return FolderSnapshot.of(copy).entries();
     }
@@ -208,7 +208,7 @@ class ConvertCrashTest {
         assertEquals(0, next.code(), what + ": " + next);
         assertEquals(stateB, FolderSnapshot.of(out).entries(), what + ": the next run's bytes are a clean run's");
         assertTrue(ChecksumManifest.verify(out.resolve("SHA256SUMS"), out).passed(), what);
-        assertEquals(BESIDE, names(out.getParent()), what + ": no staging folder left beside the folder");
+        assertEquals(BESIDE, TestFiles.names(out.getParent()), what + ": no staging folder left beside the folder");
     }
 
     private static void run(int code, String... args) {
@@ -216,27 +216,7 @@ class ConvertCrashTest {
         assertEquals(code, r.code(), r.toString());
     }
 
-    private static List<String> names(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
 
     private static String quoted(String arg) {
         return "'" + arg.replace("'", "'\\''") + "'";

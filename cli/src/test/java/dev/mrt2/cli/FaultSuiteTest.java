@@ -347,7 +347,7 @@ class FaultSuiteTest {
         Path dir = caseDir("package");
         Path pkg = dir.resolve("models/MRT2DepthBody.mlpackage");
         return DynamicTest.dynamicTest("package (" + command + "): " + c.name(), () -> {
-            copyTree(depthPackage, pkg);
+            TestFiles.copyTree(depthPackage, pkg);
             c.apply().apply(pkg);
             Path outputs = dir.resolve("outputs");
             Files.createDirectories(outputs);
@@ -613,10 +613,10 @@ class FaultSuiteTest {
         Path dir = caseDir("fixtures");
         return DynamicTest.dynamicTest("fixtures: " + name, () -> {
             Path f = dir.resolve("fixtures");
-            copyTree(fixtures, f);
+            TestFiles.copyTree(fixtures, f);
             corrupt.apply(f);
             Path models = dir.resolve("models");
-            copyTree(depthPackage, models.resolve(depthPackage.getFileName()));
+            TestFiles.copyTree(depthPackage, models.resolve(depthPackage.getFileName()));
             Path receipts = dir.resolve("receipts");
             FolderSnapshot before = FolderSnapshot.of(receipts);
             // -q: validate announces where its reference comes from before it reads it
@@ -692,17 +692,4 @@ class FaultSuiteTest {
         dev.mrt2.io.FileTrees.delete(p);
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
 }

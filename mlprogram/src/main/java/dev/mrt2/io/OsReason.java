@@ -12,7 +12,9 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The operating system's reason for a failed file operation, as a user reads it: "permission denied", "is a
@@ -23,34 +25,27 @@ import java.util.Locale;
 public final class OsReason {
     private OsReason() {}
 
+    /** Exceptions whose class is the whole reason (AccessDeniedException carries no text), most specific first. */
+    private static final Map<Class<? extends IOException>, String> BY_CLASS = new LinkedHashMap<>();
+
+    static {
+        BY_CLASS.put(AccessDeniedException.class, "permission denied");
+        BY_CLASS.put(NoSuchFileException.class, "no such file or directory");
+        BY_CLASS.put(FileAlreadyExistsException.class, "already exists");
+        BY_CLASS.put(DirectoryNotEmptyException.class, "directory not empty");
+        BY_CLASS.put(NotDirectoryException.class, "not a directory");
+        BY_CLASS.put(NotLinkException.class, "not a symbolic link");
+        BY_CLASS.put(FileSystemLoopException.class, "symbolic link loop");
+        BY_CLASS.put(AtomicMoveNotSupportedException.class, "cannot be moved in one step (another file system?)");
+        BY_CLASS.put(ClosedByInterruptException.class, "interrupted");
+    }
+
     /** The reason alone, e.g. {@code "no space left on device"}. */
     public static String of(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "no such file or directory";
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return "already exists";
-        }
-        if (e instanceof DirectoryNotEmptyException) {
-            return "directory not empty";
-        }
-        if (e instanceof NotDirectoryException) {
-            return "not a directory";
-        }
-        if (e instanceof NotLinkException) {
-            return "not a symbolic link";
-        }
-        if (e instanceof FileSystemLoopException) {
-            return "symbolic link loop";
-        }
-        if (e instanceof AtomicMoveNotSupportedException) {
-            return "cannot be moved in one step (another file system?)";
-        }
-        if (e instanceof ClosedByInterruptException) {
-            return "interrupted";
+        for (Map.Entry<Class<? extends IOException>, String> known : BY_CLASS.entrySet()) {
+            if (known.getKey().isInstance(e)) {
+                return known.getValue();
+            }
         }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return phrase(f.getReason());
