@@ -104,17 +104,55 @@ public final class ConvertService {
         }
     }
 
-    /** Pieces side by side (the full-size temporal body beside the rest); results in the order given. */
+    /**
+     * Pieces side by side (the full-size temporal body beside the rest); results in the order given. The bar moves
+     * as each piece reads its weights: a piece runs on one thread, so a thread-local tells whose read it was, and each
+     * piece counts up to the bytes it was found to read (topped up when it ends).
+     */
     private static List<ConversionPiece.Result> convertPieces(List<ConversionPiece> pieces, ConvertContext ctx,
                                                               Map<ConversionPiece, Long> weightBytes,
                                                               Progress progress) {
         long total = weightBytes.values().stream().mapToLong(Long::longValue).sum();
+        ThreadLocal<PieceBytes> reading = new ThreadLocal<>();
         try (Progress.Task task = progress.start("convert", megabytes(total), "MB")) {
             Megabytes done = new Megabytes(task);
-            return PieceRunner.runAll(pieces, ctx, PieceRunner.defaultThreads(pieces.size()), piece -> {
-                done.accept(weightBytes.get(piece));
-                task.note(piece.name());
+            ctx.checkpoint().onRead(bytes -> {
+                PieceBytes piece = reading.get();
+                if (piece != null) {
+                    done.accept(piece.add(bytes));
+                }
             });
+            return PieceRunner.runAll(pieces, ctx, PieceRunner.defaultThreads(pieces.size()),
+                    piece -> reading.set(new PieceBytes(weightBytes.get(piece))),
+                    piece -> {
+                        done.accept(reading.get().rest());
+                        reading.remove();
+                        task.note(piece.name());
+                    });
+        } finally {
+            ctx.checkpoint().onRead(bytes -> { });
+        }
+    }
+
+    /** One piece's share of the bar: what it has read so far, never more than it was found to read. */
+    private static final class PieceBytes {
+        private final long budget;
+        private long counted;
+
+        PieceBytes(long budget) {
+            this.budget = budget;
+        }
+
+        /** Counts {@code bytes}; returns how far that moves the bar. */
+        long add(long bytes) {
+            long step = Math.min(bytes, budget - counted);
+            counted += step;
+            return step;
+        }
+
+        /** What is left when the piece ends (a piece may read a tensor twice, or read through another path). */
+        long rest() {
+            return add(budget - counted);
         }
     }
 

@@ -33,16 +33,19 @@ final class PieceRunner {
     }
 
     static List<ConversionPiece.Result> runAll(List<ConversionPiece> pieces, ConvertContext ctx, int threads) {
-        return runAll(pieces, ctx, threads, piece -> {});
+        return runAll(pieces, ctx, threads, piece -> { }, piece -> { });
     }
 
-    /** {@code finished} hears of each piece as it completes (from the piece's thread), for a progress bar. */
+    /**
+     * {@code started} and {@code finished} hear of each piece on the thread that converts it, just before and after
+     * (for a progress bar).
+     */
     static List<ConversionPiece.Result> runAll(List<ConversionPiece> pieces, ConvertContext ctx, int threads,
-                                               Consumer<ConversionPiece> finished) {
+                                               Consumer<ConversionPiece> started, Consumer<ConversionPiece> finished) {
         if (threads <= 1 || pieces.size() <= 1) {
             List<ConversionPiece.Result> results = new ArrayList<>();
             for (ConversionPiece piece : pieces) {
-                results.add(run(piece, ctx, finished));
+                results.add(run(piece, ctx, started, finished));
             }
             return results;
         }
@@ -54,7 +57,7 @@ final class PieceRunner {
         try {
             List<Future<ConversionPiece.Result>> futures = new ArrayList<>();
             for (ConversionPiece piece : pieces) {
-                futures.add(pool.submit(() -> run(piece, ctx, finished)));
+                futures.add(pool.submit(() -> run(piece, ctx, started, finished)));
             }
             List<ConversionPiece.Result> results = new ArrayList<>();
             RuntimeException first = null;
@@ -80,8 +83,9 @@ final class PieceRunner {
     }
 
     private static ConversionPiece.Result run(ConversionPiece piece, ConvertContext ctx,
-                                              Consumer<ConversionPiece> finished) {
+                                              Consumer<ConversionPiece> started, Consumer<ConversionPiece> finished) {
         ctx.log("convert: " + piece.name());
+        started.accept(piece);
         ConversionPiece.Result result = piece.convert(ctx);
         finished.accept(piece);
         FaultPoint.reach("convert.piece." + piece.name());
