@@ -1,6 +1,9 @@
 package dev.mrt2.cli;
 
 import dev.mrt2.convert.checksum.ChecksumManifest;
+import dev.mrt2.io.BadInputException;
+import dev.mrt2.io.Outputs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +20,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "checksum", mixinStandardHelpOptions = true,
         header = "Write or verify a sha256 manifest of every file under a directory.",
         description = {
-            "mrt2 checksum DIR [--manifest FILE]   writes DIR/SHA256SUMS (sorted relative paths, sha256sum -c format)",
-            "mrt2 checksum --verify MANIFEST [DIR]  checks DIR (default: the manifest's folder); exit 1 names every "
-                    + "missing, extra and changed file"})
+            "mrt2 checksum DIR [--manifest FILE|-]  writes DIR/SHA256SUMS (sorted relative paths, sha256sum -c "
+                    + "format); --manifest - prints it on stdout",
+            "mrt2 checksum --verify MANIFEST [DIR]   checks DIR (default: the manifest's folder); exit 1 names every "
+                    + "missing, extra and changed file. Lines may name files as sha256sum does ('./a.txt').",
+            "A symbolic link to a file inside DIR is read as that file; a link that leads outside DIR is refused "
+                    + "(exit 3), so a manifest never vouches for a file outside the folder it describes."})
 final class Checksum implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,7 +36,8 @@ final class Checksum implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "DIR", description = "The directory to list (or to verify).")
     Path dir;
 
-    @Option(names = "--manifest", paramLabel = "FILE", description = "Where to write the manifest. Default: DIR/SHA256SUMS.")
+    @Option(names = "--manifest", paramLabel = "FILE",
+            description = "Where to write the manifest ('-': stdout). Default: DIR/SHA256SUMS.")
     Path manifest;
 
     @Option(names = "--verify", paramLabel = "MANIFEST", description = "Verify DIR against this manifest instead of writing one.")
@@ -48,7 +55,21 @@ final class Checksum implements Callable<Integer> {
         if (dir == null) {
             throw new ParameterException(spec.commandLine(), "missing DIR (or --verify MANIFEST)");
         }
+        if (!Files.isDirectory(dir)) {
+            throw new BadInputException(dir + (Files.exists(dir) ? ": not a directory" : ": no such directory"));
+        }
+        if (manifest != null && manifest.toString().equals("-")) {
+            if (output.json) {
+                throw new ParameterException(spec.commandLine(), "--manifest - and --json both want stdout; pick one");
+            }
+            String text = ChecksumManifest.text(ChecksumManifest.scan(dir, null));
+            if (!text.isEmpty()) {
+                console.result(text.stripTrailing());
+            }
+            return ExitCodes.OK;
+        }
         Path target = manifest != null ? manifest : dir.resolve(ChecksumManifest.DEFAULT_NAME);
+        Outputs.requireWritableFile(target);
         List<ChecksumManifest.Entry> entries = ChecksumManifest.write(dir, target);
         if (output.json) {
             Map<String, Object> m = new TreeMap<>();

@@ -3,11 +3,19 @@ package dev.mrt2.cli;
 import dev.mrt2.convert.ConversionPiece;
 import dev.mrt2.convert.ConversionPieces;
 import dev.mrt2.convert.ConvertService;
+import dev.mrt2.convert.DecoderBlockProfiler;
+import dev.mrt2.convert.UnlistedEntries;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,8 +26,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "convert", mixinStandardHelpOptions = true,
         header = "Convert a checkpoint into the Core ML artifacts, then write their SHA256SUMS.",
-        description = "Dimensions come from the checkpoint's shapes. Each output file is written to a temp sibling and "
-                + "renamed when complete, so a failed run leaves no half-written package.")
+        description = {
+            "Dimensions come from the checkpoint's shapes. Before writing anything, every key the requested pieces "
+                    + "read is checked (shape, a float dtype, every value finite).",
+            "A run is one transaction: the artifacts are written into a staging folder beside --out and moved in only "
+                    + "when every piece succeeded, so a failure, a full disk or a kill leaves --out as it was (a run "
+                    + "killed while moving in is finished by the next one). MODELS.md and SHA256SUMS list exactly "
+                    + "this run's artifacts; anything else in --out stays and is reported. A second convert into the "
+                    + "same --out stops with the first one's pid."})
 final class Convert implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -74,16 +88,53 @@ final class Convert implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--decoder-frames: " + decoderFrames
                     + " leaves no output (the first token frame is lookahead only); use 2 or more");
         }
-        ConvertService.Report report = ConvertService.run(checkpoint, out, pieces, decoderFrames, console::progress);
+        ConvertService.Report report = ConvertService.run(checkpoint, out, pieces, decoderFrames,
+                new DecoderBlockProfiler(), console::progress, console.tasks());
+        warnUnlisted(console, report);
         if (output.json) {
             console.json(json(report));
         } else {
-            for (ConversionPiece.Result r : report.pieces()) {
-                console.result(r.piece() + ": " + r.files().stream().map(f -> out.resolve(f).toString()).toList());
-            }
-            console.result("manifest: " + report.manifest() + " (" + report.manifestEntries() + " files)");
+            summary(report).forEach(console::result);
         }
         return ExitCodes.OK;
+    }
+
+    /** What --out holds besides this run's artifacts: kept, not listed, said once. */
+    static void warnUnlisted(Console console, ConvertService.Report report) {
+        List<UnlistedEntries.Entry> unlisted = report.unlisted();
+        if (!unlisted.isEmpty()) {
+            console.warn(report.outDir() + " also holds " + unlisted.stream().map(UnlistedEntries.Entry::describe)
+                    .collect(Collectors.joining(", ")) + "; not written by this run, not listed in "
+                    + report.manifest().getFileName());
+        }
+    }
+
+    /**
+     * One line per piece with its artifacts and their sizes, then the manifest:
+     * {@code depth        MRT2DepthBody.mlpackage (271392 bytes), MRT2DepthBody_export_metadata.json (2030 bytes)}.
+     */
+    static List<String> summary(ConvertService.Report report) {
+        int width = report.pieces().stream().mapToInt(r -> r.piece().length()).max().orElse(0);
+        List<String> lines = new ArrayList<>();
+        for (ConversionPiece.Result r : report.pieces()) {
+            Map<String, Long> artifacts = new LinkedHashMap<>();
+            for (Path f : r.files()) {
+                artifacts.merge(f.getName(0).toString(), size(report.outDir().resolve(f)), Long::sum);
+            }
+            lines.add(String.format(Locale.ROOT, "%-" + width + "s  %s", r.piece(), artifacts.entrySet().stream()
+                    .map(a -> a.getKey() + " (" + a.getValue() + " bytes)").collect(Collectors.joining(", "))));
+        }
+        lines.add(report.outDir() + ": " + report.pieces().size() + " piece(s); " + report.manifest().getFileName()
+                + " and MODELS.md list " + report.manifestEntries() + " files");
+        return lines;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Map<String, Object> json(ConvertService.Report report) {
@@ -99,6 +150,16 @@ final class Convert implements Callable<Integer> {
         m.put("pieces", pieces);
         m.put("manifest", report.manifest().toString());
         m.put("manifest_entries", report.manifestEntries());
+        m.put("checkpoint_sha256", report.checkpointSha256());
+        List<Map<String, Object>> unlisted = new ArrayList<>();
+        for (UnlistedEntries.Entry e : report.unlisted()) {
+            Map<String, Object> u = new TreeMap<>();
+            u.put("name", e.name());
+            u.put("checkpoint_sha256", e.checkpointSha256());
+            u.put("same_checkpoint", e.checkpointSha256() != null && e.sameCheckpoint());
+            unlisted.add(u);
+        }
+        m.put("unlisted", unlisted);
         return m;
     }
 }

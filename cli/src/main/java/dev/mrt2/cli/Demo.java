@@ -3,8 +3,10 @@ package dev.mrt2.cli;
 import dev.mrt2.convert.ConversionPiece;
 import dev.mrt2.convert.ConversionPieces;
 import dev.mrt2.convert.ConvertService;
+import dev.mrt2.convert.DecoderBlockProfiler;
 import dev.mrt2.convert.DecoderConverter;
 import dev.mrt2.convert.checksum.ChecksumManifest;
+import dev.mrt2.io.Outputs;
 import dev.mrt2.validate.ArtifactReport;
 import dev.mrt2.validate.ValidationOptions;
 import dev.mrt2.validate.Validator;
@@ -50,18 +52,21 @@ final class Demo implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = Console.of(spec);
+        Outputs.requireWritableDirectory(out);
         Path checkpoint = out.resolve("mrt2_" + preset + "_seed" + seed + ".safetensors");
         Path artifacts = out.resolve("artifacts");
 
         console.progress(step(1, "synth " + preset + " checkpoint, seed " + seed + " -> " + checkpoint));
-        Synth.Result synth = Synth.write(checkpoint, preset, seed, Runtime.getRuntime().availableProcessors());
+        Synth.Result synth = Synth.write(checkpoint, preset, seed, Runtime.getRuntime().availableProcessors(),
+                console.tasks());
 
         // what `mrt2 convert` writes by default (both shipped generations), so the golden manifest applies
         List<ConversionPiece> pieces = ConversionPieces.generation(ConversionPieces.ALL_GENERATIONS);
         console.progress(step(2, "convert " + String.join(",", pieces.stream().map(ConversionPiece::name).toList())
                 + " -> " + artifacts));
         ConvertService.Report report = ConvertService.run(checkpoint, artifacts, pieces,
-                DecoderConverter.DEFAULT_FRAMES, console::detail);
+                DecoderConverter.DEFAULT_FRAMES, new DecoderBlockProfiler(), console::detail, console.tasks());
+        Convert.warnUnlisted(console, report);
 
         Path receipts = out.resolve("validation");
         console.progress(step(3, "validate " + artifacts + " against " + checkpoint.getFileName() + " -> " + receipts));

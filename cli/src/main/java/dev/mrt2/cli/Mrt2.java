@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -57,8 +56,20 @@ public final class Mrt2 implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "No progress on stderr, errors only.")
     boolean quiet;
 
+    /** Set by {@link #main} only: in-process runs (tests) never draw bars. */
+    private boolean mayDrawBars;
+    private Boolean stderrTerminal;
+
     boolean stacktrace() {
         return stacktrace;
+    }
+
+    /** Asked only when a command starts long work: the answer costs a shell call on POSIX. */
+    synchronized boolean stderrIsTerminal() {
+        if (stderrTerminal == null) {
+            stderrTerminal = mayDrawBars && StderrTerminal.detect();
+        }
+        return stderrTerminal;
     }
 
     Verbosity verbosity() {
@@ -77,9 +88,16 @@ public final class Mrt2 implements Callable<Integer> {
 
     /** The configured command line, printing to the given writers; tests call {@code execute} on it. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        Failures failures = new Failures();
-        return new CommandLine(new Mrt2())
-                .setOut(out)
+        return commandLine(out, err, false);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean mayDrawBars) {
+        StdoutTracker stdout = new StdoutTracker(out);
+        Failures failures = new Failures(stdout);
+        Mrt2 root = new Mrt2();
+        root.mayDrawBars = mayDrawBars;
+        return new CommandLine(root)
+                .setOut(stdout)
                 .setErr(err)
                 .setExecutionExceptionHandler(failures)
                 .setParameterExceptionHandler(failures);
@@ -88,6 +106,14 @@ public final class Mrt2 implements Callable<Integer> {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(commandLine(out, err).execute(args));
+        int code;
+        try {
+            code = commandLine(out, err, true).execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to Failures; this Error is the one a user can act on
+            err.println("mrt2: out of memory (give Java more heap, e.g. JAVA_TOOL_OPTIONS=-Xmx8g)");
+            code = ExitCodes.FAILURE;
+        }
+        System.exit(code);
     }
 }

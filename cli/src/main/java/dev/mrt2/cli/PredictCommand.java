@@ -1,5 +1,6 @@
 package dev.mrt2.cli;
 
+import dev.mrt2.io.Outputs;
 import dev.mrt2.mil.MilException;
 import dev.mrt2.mil.exec.ExecutorBackend;
 import dev.mrt2.mil.exec.ExecutorException;
@@ -59,6 +60,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         Console console = Console.of(spec);
         ExecutorBackend chosen = backend();
+        Outputs.requireWritableFile(out);   // before loading and running anything
         Map<String, NdArray> in;
         try {
             in = Npz.read(inputs);

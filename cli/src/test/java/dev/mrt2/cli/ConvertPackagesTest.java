@@ -58,7 +58,7 @@ class ConvertPackagesTest {
         CliRun inspect = CliRun.of("inspect", "--json", out.resolve("MRT2TemporalBody.mlpackage").toString());
         assertEquals(ExitCodes.OK, inspect.code(), inspect.toString());
         JsonNode summary = new ObjectMapper().readTree(inspect.out());
-        assertEquals(9, summary.get("specificationVersion").asInt());
+        assertEquals(9, summary.get("specification_version").asInt());
         assertEquals("CoreML8", summary.get("opset").asText());
         assertEquals(List.of("temporal_inputs", "source_encoded", "cache_valid_bias"), names(summary.get("inputs")));
         assertEquals("fp16", summary.get("inputs").get(2).get("dtype").asText());

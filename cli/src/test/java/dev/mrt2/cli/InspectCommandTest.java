@@ -60,7 +60,7 @@ class InspectCommandTest {
         CliRun r = CliRun.of("inspect", pkg.toString(), "--json", "--program");
         assertEquals(ExitCodes.OK, r.code(), r.toString());
         JsonNode j = new ObjectMapper().readTree(r.out());
-        assertEquals(9, j.get("specificationVersion").asInt());
+        assertEquals(9, j.get("specification_version").asInt());
         assertEquals("acc", j.get("states").get(0).get("name").asText());
         assertEquals(2, j.get("operations").get("read_state").asInt());
         assertEquals("Apache-2.0", j.get("metadata").get("license").asText());

@@ -185,27 +185,6 @@ class Mrt2Test {
     }
 
     @Test
-    void demoRunsEveryStepAndVerifies() throws IOException {
-        CliRun r = CliRun.of("demo", "--out", dir.toString(), "--json");
-        assertEquals(0, r.code(), r.toString());
-        List<String> steps = r.errLines().stream().filter(l -> l.startsWith("[")).toList();
-        assertEquals(6, steps.size(), r.toString());
-        assertTrue(steps.get(0).startsWith("[1/6] synth tiny"), r.toString());
-        assertTrue(steps.get(2).startsWith("[3/6] validate"), r.toString());
-        assertTrue(steps.get(4).startsWith("[5/6] verify"), r.toString());
-        assertTrue(steps.get(5).startsWith("[6/6] compare"), r.toString());
-        JsonNode j = json(r.out());
-        assertTrue(j.get("validate").get("passed").asBoolean(), r.toString());
-        assertTrue(Files.exists(dir.resolve("validation")), "receipts go beside the artifacts, not into them");
-        assertTrue(j.get("verify").get("ok").asBoolean());
-        // the self-test: this JVM converts the tiny seed-0 checkpoint into the pinned bytes, every file of them
-        assertTrue(j.get("golden").get("ok").asBoolean(), r.toString());
-        assertEquals(Files.readAllLines(GoldenBytesTest.goldenFile("tiny")).size(), j.get("golden").get("matched").asInt());
-        assertEquals(Sha256.of(dir.resolve("mrt2_tiny_seed0.safetensors")), j.get("synth").get("sha256").asText());
-        assertTrue(Files.exists(dir.resolve("artifacts/SHA256SUMS")));
-    }
-
-    @Test
     void quietAndVerboseExcludeEachOther() {
         CliRun r = CliRun.of("checksum", "-q", "-v", dir.toString());
         assertEquals(ExitCodes.USAGE, r.code());
@@ -224,7 +203,9 @@ class Mrt2Test {
     void failuresMapToTheirExitCodes() {
         assertEquals(ExitCodes.INTERNAL, Failures.code(new NullPointerException()));
         assertEquals(ExitCodes.FAILURE, Failures.code(new UncheckedIOException(new IOException("disk full"))));
-        assertEquals(ExitCodes.BAD_INPUT, Failures.code(new IllegalArgumentException("bad key")));
+        assertEquals(ExitCodes.INTERNAL, Failures.code(new IllegalArgumentException("an internal invariant")),
+                "only BadInputException and the readers' exceptions are bad input");
+        assertEquals(ExitCodes.BAD_INPUT, Failures.code(new dev.mrt2.io.BadInputException("x.npz: bad member")));
         assertEquals(7, Failures.code(new ExitException(7, "x")));
     }
 }

@@ -1,8 +1,11 @@
 package dev.mrt2.convert;
 
+import dev.mrt2.safetensors.DType;
 import dev.mrt2.safetensors.SafetensorsFile;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A checkpoint tensor whose key and shape have been checked, read on demand. Converters collect these in their
@@ -14,11 +17,34 @@ import java.util.List;
  * @param shape the checked shape
  */
 public record CheckpointTensor(SafetensorsFile file, String key, List<Long> shape) {
+    /** The dtypes a weight may have: float types widen to float32 on read; an integer or bool key is a broken file. */
+    public static final Set<DType> FLOAT_DTYPES = EnumSet.of(DType.F32, DType.F16, DType.BF16, DType.F64);
+
+    /** Collects every tensor {@link #require}d on this thread while {@link #recording} runs (see there). */
+    private static final ThreadLocal<List<CheckpointTensor>> RECORDING = new ThreadLocal<>();
+
     public CheckpointTensor {
         shape = List.copyOf(shape);
     }
 
-    /** Looks up {@code key} and checks its shape; fails naming the file and the key. */
+    /**
+     * Every tensor {@code loads} requires, in order. A converter's {@code load} is the one place that knows its keys
+     * and shapes; recording it lets {@code convert} check what every requested piece reads before it writes anything,
+     * without a second list of keys that could drift from the first.
+     */
+    public static List<CheckpointTensor> recording(Runnable loads) {
+        List<CheckpointTensor> outer = RECORDING.get();
+        List<CheckpointTensor> seen = new ArrayList<>();
+        RECORDING.set(seen);
+        try {
+            loads.run();
+        } finally {
+            RECORDING.set(outer);
+        }
+        return seen;
+    }
+
+    /** Looks up {@code key} and checks its shape and dtype; fails naming the file and the key. */
     public static CheckpointTensor require(SafetensorsFile file, String key, long... expected) {
         List<Long> want = new ArrayList<>(expected.length);
         for (long d : expected) {
@@ -31,7 +57,16 @@ public record CheckpointTensor(SafetensorsFile file, String key, List<Long> shap
         if (!actual.equals(want)) {
             throw CheckpointException.wrongShape(file.path(), key, actual, want);
         }
-        return new CheckpointTensor(file, key, want);
+        DType dtype = file.info(key).dtype();
+        if (!FLOAT_DTYPES.contains(dtype)) {
+            throw CheckpointException.wrongDtype(file.path(), key, dtype);
+        }
+        CheckpointTensor t = new CheckpointTensor(file, key, want);
+        List<CheckpointTensor> recording = RECORDING.get();
+        if (recording != null) {
+            recording.add(t);
+        }
+        return t;
     }
 
     /** The values as float32 in C order (a new array). */

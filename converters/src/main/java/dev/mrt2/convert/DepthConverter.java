@@ -10,6 +10,7 @@ import dev.mrt2.model.Mrt2Keys;
 import dev.mrt2.safetensors.SafetensorsFile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -87,7 +88,7 @@ public final class DepthConverter implements PackageConverter<DepthConverter.Wei
                 causalMask(positions()));
         for (int l = 0; l < w.layers().size(); l++) {
             Layer layer = w.layers().get(l);
-            String p = String.format("l%02d_", l);
+            String p = String.format(Locale.ROOT, "l%02d_", l);
             // §3.6: y += RMS(OutProj(CausalAttn(RMS(y; pre))); post)
             Var ya = ops.rmsNorm(p + "self_pre_norm", y, layer.attention().preNorm());
             Var attn = attention(mb, ops, p + "self", ya, layer.attention(), mask);

@@ -10,6 +10,7 @@ import dev.mrt2.model.Mrt2Keys;
 import dev.mrt2.safetensors.SafetensorsFile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -96,7 +97,7 @@ public final class DepthRolloutConverter implements PackageConverter<DepthRollou
         Var adapter = kernel(ops, "adapter_weight", depth.adapter());
         List<LayerConstants> layers = new ArrayList<>();
         for (int l = 0; l < depth.layers().size(); l++) {
-            layers.add(layerConstants(ops, String.format("l%02d_", l), depth.layers().get(l)));
+            layers.add(layerConstants(ops, String.format(Locale.ROOT, "l%02d_", l), depth.layers().get(l)));
         }
         Var lnScale = ops.constants().of("final_ln_scale", depth.finalScale());
         Var lnBias = ops.constants().of("final_ln_bias", depth.finalBias());
@@ -116,11 +117,11 @@ public final class DepthRolloutConverter implements PackageConverter<DepthRollou
         List<Var> codes = new ArrayList<>();
         List<Var> embeddings = new ArrayList<>();
         for (int level = 0; level < levels; level++) {
-            String p = String.format("lv%02d_", level);
+            String p = String.format(Locale.ROOT, "lv%02d_", level);
             // §3.8 step 1: y = current·A, then the depth layers for this one position.
             Var y = mb.linear(p + "adapter", current, adapter, null);
             for (int l = 0; l < layers.size(); l++) {
-                y = layer(mb, ops, p + String.format("l%02d_", l), y, layers.get(l), keys.get(l), values.get(l));
+                y = layer(mb, ops, p + String.format(Locale.ROOT, "l%02d_", l), y, layers.get(l), keys.get(l), values.get(l));
             }
             // §3.8 step 2: LN, then only this level's C logits (per-level slices of W and b), soft-capped.
             Var normed = mb.layerNorm(p + "final_ln", y, new int[] {-1}, lnScale, lnBias, Mrt2Constants.NORM_EPSILON);

@@ -1,8 +1,11 @@
 package dev.mrt2.convert;
 
+import dev.mrt2.convert.codebooks.CodebookExporter;
 import dev.mrt2.mil.pkg.PackageLayout;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -15,11 +18,20 @@ public final class PackagePiece implements ConversionPiece {
     private final String name;
     private final String description;
     private final Function<ConvertContext, PackageConverter<?>> converter;
+    private final Function<ConvertContext, List<CheckpointTensor>> reads;
 
     private PackagePiece(String name, String description, Function<ConvertContext, PackageConverter<?>> converter) {
+        this(name, description, converter,
+                ctx -> CheckpointTensor.recording(() -> converter.apply(ctx).load(ctx.checkpoint())));
+    }
+
+    /** {@code reads}: for a converter whose {@code load} does more than look keys up (the FP16 decoder profiles). */
+    private PackagePiece(String name, String description, Function<ConvertContext, PackageConverter<?>> converter,
+                         Function<ConvertContext, List<CheckpointTensor>> reads) {
         this.name = name;
         this.description = description;
         this.converter = converter;
+        this.reads = reads;
     }
 
     /** {@code temporal}: MRT2TemporalBody.mlpackage. */
@@ -44,7 +56,14 @@ public final class PackagePiece implements ConversionPiece {
     public static PackagePiece decoderF16() {
         return new PackagePiece("decoder-f16", DecoderF16Converter.PACKAGE_NAME
                 + " (FP16 SpectroStream decoder with the measured FP16-safe rescale)",
-                ctx -> DecoderF16Converter.profiled(ctx.dims(), ctx.decoderFrames(), ctx.decoderProfiler()));
+                ctx -> DecoderF16Converter.profiled(ctx.dims(), ctx.decoderFrames(), ctx.decoderProfiler()),
+                // its load runs the FP32 decoder on the calibration input: the decoder's keys plus the codebooks
+                ctx -> {
+                    List<CheckpointTensor> keys = new ArrayList<>(CheckpointTensor.recording(() ->
+                            new DecoderConverter(ctx.dims(), ctx.decoderFrames()).load(ctx.checkpoint())));
+                    keys.add(CodebookExporter.table(ctx.checkpoint(), ctx.dims()));
+                    return keys;
+                });
     }
 
     /** {@code temporal-carry}: MRT2TemporalBodyCarry.mlpackage (corrected generation). */
@@ -83,12 +102,23 @@ public final class PackagePiece implements ConversionPiece {
     }
 
     @Override
+    public List<CheckpointTensor> reads(ConvertContext ctx) {
+        return reads.apply(ctx);
+    }
+
+    @Override
+    public List<String> outputs(ConvertContext ctx) {
+        String pkg = converter.apply(ctx).packageName();
+        return List.of(pkg, ExportMetadata.sidecarName(pkg));
+    }
+
+    @Override
     public Result convert(ConvertContext ctx) {
         PackageConverter<?> c = converter.apply(ctx);
         PackageExporter exporter = new PackageExporter(ctx.checkpoint(), ctx::checkpointSha256, ctx.outDir());
         PackageExporter.Exported e = exporter.export(c);
         e.digests().forEach(ctx::recordDigest);
-        ctx.log(String.format("%s: %s, %d bytes in %.2f s", name, e.name(), e.bytes(), e.seconds()));
+        ctx.log(String.format(Locale.ROOT, "%s: %s, %d bytes in %.2f s", name, e.name(), e.bytes(), e.seconds()));
         SortedMap<String, Object> facts = new TreeMap<>();
         facts.put("package", e.name());
         facts.put("bytes", e.bytes());

@@ -1,11 +1,13 @@
 package dev.mrt2.convert;
 
+import dev.mrt2.io.FaultPoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Runs conversion pieces on a few threads at once. Pieces write disjoint files and each file's bytes depend only on
@@ -31,10 +33,19 @@ final class PieceRunner {
     }
 
     static List<ConversionPiece.Result> runAll(List<ConversionPiece> pieces, ConvertContext ctx, int threads) {
+        return runAll(pieces, ctx, threads, piece -> { }, piece -> { });
+    }
+
+    /**
+     * {@code started} and {@code finished} hear of each piece on the thread that converts it, just before and after
+     * (for a progress bar).
+     */
+    static List<ConversionPiece.Result> runAll(List<ConversionPiece> pieces, ConvertContext ctx, int threads,
+                                               Consumer<ConversionPiece> started, Consumer<ConversionPiece> finished) {
         if (threads <= 1 || pieces.size() <= 1) {
             List<ConversionPiece.Result> results = new ArrayList<>();
             for (ConversionPiece piece : pieces) {
-                results.add(run(piece, ctx));
+                results.add(run(piece, ctx, started, finished));
             }
             return results;
         }
@@ -46,7 +57,7 @@ final class PieceRunner {
         try {
             List<Future<ConversionPiece.Result>> futures = new ArrayList<>();
             for (ConversionPiece piece : pieces) {
-                futures.add(pool.submit(() -> run(piece, ctx)));
+                futures.add(pool.submit(() -> run(piece, ctx, started, finished)));
             }
             List<ConversionPiece.Result> results = new ArrayList<>();
             RuntimeException first = null;
@@ -71,9 +82,14 @@ final class PieceRunner {
         }
     }
 
-    private static ConversionPiece.Result run(ConversionPiece piece, ConvertContext ctx) {
+    private static ConversionPiece.Result run(ConversionPiece piece, ConvertContext ctx,
+                                              Consumer<ConversionPiece> started, Consumer<ConversionPiece> finished) {
         ctx.log("convert: " + piece.name());
-        return piece.convert(ctx);
+        started.accept(piece);
+        ConversionPiece.Result result = piece.convert(ctx);
+        finished.accept(piece);
+        FaultPoint.reach("convert.piece." + piece.name());
+        return result;
     }
 
     private static RuntimeException asRuntime(Throwable t) {

@@ -2,6 +2,7 @@ package dev.mrt2.convert;
 
 import dev.mrt2.mil.MilBuilder;
 import dev.mrt2.mil.Var;
+import java.util.Locale;
 
 /**
  * The temporal transformer's math for one frame (mrt2-model.md §3.2-3.5), shared by the stateful step
@@ -39,7 +40,7 @@ final class TemporalStack {
     Var frame(TemporalConverter.Weights w, Var x, Var src, Var bias) {
         for (int l = 0; l < w.layers().size(); l++) {
             TemporalConverter.Layer layer = w.layers().get(l);
-            String p = String.format("l%02d_", l);
+            String p = String.format(Locale.ROOT, "l%02d_", l);
             int cache = 4 * l;   // self key, self value, cross key, cross value
             // §3.2 step 1: x += RMS(OutProj(SelfAttn(RMS(x; pre))); post); K/V from the normed stream.
             Var xs = ops.rmsNormWithHeadroom(p + "self_pre_norm", x, layer.self().preNorm());

@@ -1,5 +1,6 @@
 package dev.mrt2.model;
 
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.safetensors.SafetensorsFile;
 import java.util.List;
 
@@ -76,8 +77,23 @@ public record Mrt2Dims(int vocab, int temporalDim, int temporalLayers, int tempo
         return codecTopWidth / 8;
     }
 
-    /** Reads every dimension from the checkpoint's shapes; a missing key or inconsistent shape fails naming it. */
+    /**
+     * Reads every dimension from the checkpoint's shapes; a missing key or inconsistent shape fails with a
+     * {@link BadInputException} naming the file and the key (the shapes are the user's input, not our invariant).
+     */
     public static Mrt2Dims fromCheckpoint(SafetensorsFile file) {
+        try {
+            return read(file);
+        } catch (BadInputException e) {
+            throw e;
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            String name = file.path().getFileName().toString();
+            String msg = e.getMessage() == null ? "inconsistent tensor shapes" : e.getMessage();
+            throw new BadInputException(msg.startsWith(name) ? msg : name + ": " + msg, e);
+        }
+    }
+
+    private static Mrt2Dims read(SafetensorsFile file) {
         ShapeReader s = new ShapeReader(file);
         List<Long> emb = s.shape(Mrt2Keys.EMBEDDING, 2);
         List<Long> q = s.shape(Mrt2Keys.temporal(0, Mrt2Keys.query(Mrt2Keys.SELF)), 3);
@@ -95,7 +111,7 @@ public record Mrt2Dims(int vocab, int temporalDim, int temporalLayers, int tempo
         int topWidth = toInt(res.get(2));
         long projection = first.get(3);
         if (projection % topWidth != 0) {
-            throw new IllegalArgumentException(file.path().getFileName() + ": codec input projection width " + projection
+            throw new BadInputException(file.path().getFileName() + ": codec input projection width " + projection
                     + " is not a multiple of the top width " + topWidth);
         }
         Mrt2Dims dims = new Mrt2Dims(toInt(emb.get(0)), toInt(emb.get(1)),
@@ -131,11 +147,11 @@ public record Mrt2Dims(int vocab, int temporalDim, int temporalLayers, int tempo
 
         List<Long> shape(String key, int rank) {
             if (!file.contains(key)) {
-                throw new IllegalArgumentException(file.path().getFileName() + ": missing key '" + key + "'");
+                throw new BadInputException(file.path().getFileName() + ": missing key '" + key + "'");
             }
             List<Long> shape = file.info(key).shape();
             if (shape.size() != rank) {
-                throw new IllegalArgumentException(file.path().getFileName() + ": key '" + key + "' has shape "
+                throw new BadInputException(file.path().getFileName() + ": key '" + key + "' has shape "
                         + shape + ", expected rank " + rank);
             }
             return shape;
@@ -144,12 +160,12 @@ public record Mrt2Dims(int vocab, int temporalDim, int temporalLayers, int tempo
         void checkAll(Mrt2Dims dims) {
             for (Mrt2Layout.KeySpec spec : Mrt2Layout.keys(dims)) {
                 if (!file.contains(spec.key())) {
-                    throw new IllegalArgumentException(file.path().getFileName() + ": missing key '" + spec.key()
+                    throw new BadInputException(file.path().getFileName() + ": missing key '" + spec.key()
                             + "' (expected " + spec.shape() + " F32)");
                 }
                 List<Long> actual = file.info(spec.key()).shape();
                 if (!actual.equals(spec.shape())) {
-                    throw new IllegalArgumentException(file.path().getFileName() + ": key '" + spec.key()
+                    throw new BadInputException(file.path().getFileName() + ": key '" + spec.key()
                             + "' has shape " + actual + ", expected " + spec.shape());
                 }
             }

@@ -1,5 +1,7 @@
 package dev.mrt2.model;
 
+import java.util.Locale;
+
 /**
  * Checkpoint key names (mrt2-model.md §2, Appendix A). Every key of the real {@code mrt2_small.safetensors} is built
  * here and nowhere else; layer indices are decimal without padding ({@code x_layers_3}).
@@ -66,7 +68,7 @@ public final class Mrt2Keys {
         for (int l = 0; l < layers; l++) {
             for (String kind : new String[] {"self", "cross"}) {
                 for (String role : new String[] {"key", "value"}) {
-                    names.add(String.format("temporal_layer_%02d_%s_%s_cache", l, kind, role));
+                    names.add(String.format(Locale.ROOT, "temporal_layer_%02d_%s_%s_cache", l, kind, role));
                 }
             }
         }

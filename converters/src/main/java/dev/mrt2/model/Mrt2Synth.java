@@ -4,6 +4,7 @@ import dev.mrt2.safetensors.DType;
 import dev.mrt2.safetensors.SafetensorsWriter;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Writes a synthetic MRT2 checkpoint: every key and shape of {@link Mrt2Layout#keys(Mrt2Dims)}, all F32, filled
@@ -30,8 +31,13 @@ public final class Mrt2Synth {
 
     /** Writes with up to {@code threads} threads (the bytes do not depend on it); returns the file size. */
     public static long write(Path out, Mrt2Dims dims, long seed, int threads) {
+        return write(out, dims, seed, threads, bytes -> {});
+    }
+
+    /** Same, telling {@code filled} the bytes of each tensor as it is written (from the filling thread). */
+    public static long write(Path out, Mrt2Dims dims, long seed, int threads, LongConsumer filled) {
         SynthInit init = new SynthInit(dims);
-        SafetensorsWriter w = new SafetensorsWriter().threads(threads)
+        SafetensorsWriter w = new SafetensorsWriter().threads(threads).onFilled(filled)
                 .metadata("generator", "mrt2 synth")
                 .metadata("seed", Long.toString(seed));
         for (Mrt2Layout.KeySpec spec : Mrt2Layout.keys(dims)) {
@@ -41,6 +47,20 @@ public final class Mrt2Synth {
                     SynthRandom.forKey(seed, spec.key())));
         }
         return w.write(out);
+    }
+
+    /** The tensor bytes {@link #write} fills for {@code dims} (what it reports through its progress hook). */
+    public static long dataBytes(Mrt2Dims dims) {
+        long data = 0;
+        for (Mrt2Layout.KeySpec spec : Mrt2Layout.keys(dims)) {
+            data += spec.elementCount() * Float.BYTES;
+        }
+        return data;
+    }
+
+    /** An upper bound of the file's size: the data plus its JSON header (374 keys: well under 256 KiB). */
+    public static long fileSize(Mrt2Dims dims) {
+        return dataBytes(dims) + 256 * 1024;
     }
 
     private static void fill(FloatBuffer dst, long n, SynthInit.Gaussian g, SynthRandom random) {

@@ -2,8 +2,8 @@ package dev.mrt2.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a file through a temp sibling renamed over the target only when complete, so a reader (or a crash) never
- * sees a half-written output and a failed write leaves the previous file untouched.
+ * sees a half-written output and a failed write leaves the previous file untouched. Temp siblings left by a killed
+ * process ({@code .<name>.tmp-<pid>-<n>} with a pid no longer running) are removed by the next write of that file.
  */
 public final class AtomicFile {
     /** Writes the whole content to the stream it is given. */
@@ -30,6 +31,7 @@ public final class AtomicFile {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
+            removeStaleTemps(dir, target.getFileName().toString());
             // Not Files.createTempFile: that makes the file owner-only, and the rename would keep those permissions.
             tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
                     + TEMP_COUNTER.incrementAndGet());
@@ -43,7 +45,7 @@ public final class AtomicFile {
             }
             tmp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
+            throw OutputException.cannotWrite(target, e);
         } finally {
             if (tmp != null) {
                 try {
@@ -57,5 +59,23 @@ public final class AtomicFile {
 
     public static void write(Path target, byte[] bytes) {
         write(target, out -> out.write(bytes));
+    }
+
+    /** Deletes {@code .<name>.tmp-<pid>-<n>} siblings whose process has ended (a kill skips the finally above). */
+    static void removeStaleTemps(Path dir, String name) {
+        String prefix = "." + name + ".tmp-";
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path t : temps) {
+                String rest = t.getFileName().toString().substring(prefix.length());
+                int dash = rest.indexOf('-');
+                if (dash > 0 && rest.substring(0, dash).chars().allMatch(Character::isDigit)
+                        && rest.substring(dash + 1).chars().allMatch(Character::isDigit)
+                        && ProcessHandle.of(Long.parseLong(rest.substring(0, dash))).isEmpty()) {
+                    Files.deleteIfExists(t);
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // best effort: a leftover temp file is litter, not a reason to fail this write
+        }
     }
 }

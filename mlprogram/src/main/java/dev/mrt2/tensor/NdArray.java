@@ -2,6 +2,7 @@ package dev.mrt2.tensor;
 
 import dev.mrt2.safetensors.Float16;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * A dense row-major tensor as the executor, the reference, the metrics and the npz I/O exchange it.
@@ -136,6 +137,6 @@ public final class NdArray {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase() + Arrays.toString(shape);
+        return kind.name().toLowerCase(Locale.ROOT) + Arrays.toString(shape);
     }
 }

@@ -1,6 +1,7 @@
 package dev.mrt2.tensor;
 
 import dev.mrt2.io.AtomicFile;
+import dev.mrt2.io.OsReason;
 import dev.mrt2.tensor.NdArray;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.Enumeration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -35,6 +37,9 @@ public final class Npz {
 
     /** Every member, keyed by its name without {@code .npy}, sorted by name. */
     public static SortedMap<String, NdArray> read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw TensorFileException.of(file.toString(), "is a directory, not an .npz file");
+        }
         if (!Files.isRegularFile(file)) {
             throw TensorFileException.of(file.toString(), "no such file");
         }
@@ -61,6 +66,7 @@ public final class Npz {
                     throw TensorFileException.of(source, "has " + bytes.length + " bytes, the zip directory says "
                             + e.getSize());
                 }
+                checkCrc(source, e, bytes);
                 String name = member.substring(0, member.length() - ".npy".length());
                 if (out.put(name, Npy.parse(source, bytes)) != null) {
                     throw TensorFileException.of(source, "appears twice");
@@ -69,12 +75,29 @@ public final class Npz {
         } catch (ZipException e) {
             throw TensorFileException.of(file.toString(), "not a readable zip/npz archive (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw TensorFileException.of(file.toString(), "cannot read: " + e, e);
+            throw TensorFileException.of(file.toString(), "cannot read: " + OsReason.of(e), e);
         }
         if (out.isEmpty()) {
             throw TensorFileException.of(file.toString(), "npz archive has no members");
         }
         return out;
+    }
+
+    /**
+     * java.util.zip.ZipFile does not check a member's CRC-32 (ZipInputStream would), while NumPy's zipfile does; a
+     * member whose bytes changed after writing is corrupt, not data.
+     */
+    private static void checkCrc(String source, ZipEntry e, byte[] bytes) {
+        if (e.getCrc() < 0) {
+            return;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        if (crc.getValue() != e.getCrc()) {
+            throw TensorFileException.of(source, String.format(Locale.ROOT,
+                    "CRC-32 mismatch (the zip says %08x, the bytes give %08x): the archive is corrupt",
+                    e.getCrc(), crc.getValue()));
+        }
     }
 
     /** Reads one member, failing with the member names present when it is absent. */

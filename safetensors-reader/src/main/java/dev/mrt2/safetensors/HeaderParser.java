@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -55,7 +56,7 @@ final class HeaderParser {
     private Header parse(ByteBuffer header, long dataSize) {
         JsonNode root = readJson(decodeUtf8(header));
         if (!root.isObject()) {
-            throw SafetensorsException.of(INVALID_JSON, file, "header is a JSON " + root.getNodeType().name().toLowerCase()
+            throw SafetensorsException.of(INVALID_JSON, file, "header is a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT)
                     + ", expected an object of tensor entries");
         }
         SortedMap<String, String> metadata = new TreeMap<>();

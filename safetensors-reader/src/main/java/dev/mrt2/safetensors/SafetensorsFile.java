@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.Map;
 
 /**
@@ -32,6 +33,7 @@ public final class SafetensorsFile implements AutoCloseable {
     private final HeaderParser.Header header;
     private final List<TensorInfo> tensors;
     private volatile boolean closed;
+    private volatile LongConsumer readListener = bytes -> { };
 
     private SafetensorsFile(Path path, ByteBuffer mapping, long dataStart, HeaderParser.Header header) {
         this.path = path;
@@ -140,6 +142,15 @@ public final class SafetensorsFile implements AutoCloseable {
                     + dst.length + " floats from offset " + dstOffset);
         }
         FloatDecoder.decode(t.dtype(), data(name), dst, dstOffset, (int) n);
+        readListener.accept(t.byteCount());
+    }
+
+    /**
+     * Hears the stored byte count of every tensor {@link #readFloats} converts, on the reading thread: how a long
+     * conversion tells how far it has got.
+     */
+    public void onRead(LongConsumer listener) {
+        this.readListener = listener;
     }
 
     /** Marks the file closed. The channel was closed right after mapping; the garbage collector unmaps. */

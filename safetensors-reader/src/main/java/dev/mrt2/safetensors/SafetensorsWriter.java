@@ -10,13 +10,17 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -25,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Writes a safetensors file deterministically: the same tensors and metadata give the same bytes, whatever the
@@ -55,9 +60,16 @@ public final class SafetensorsWriter {
     private final SortedMap<String, String> metadata = new TreeMap<>();
     private final SortedMap<String, Entry> entries = new TreeMap<>();
     private int threads = 1;
+    private LongConsumer filled = bytes -> {};
 
     public SafetensorsWriter metadata(String key, String value) {
         metadata.put(key, value);
+        return this;
+    }
+
+    /** Hears the byte count of each tensor once it is filled (from the filling thread): a progress hook. */
+    public SafetensorsWriter onFilled(LongConsumer filled) {
+        this.filled = filled;
         return this;
     }
 
@@ -138,7 +150,7 @@ public final class SafetensorsWriter {
             tmp = null;
             return total;
         } catch (IOException e) {
-            throw new UncheckedIOException(out + ": cannot write: " + e.getMessage(), e);
+            throw new UncheckedIOException(out + ": cannot write: " + reason(e), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -148,6 +160,15 @@ public final class SafetensorsWriter {
                 }
             }
         }
+    }
+
+    /** The OS reason ("no space left on device", "permission denied"), not Java's "path: Reason" text. */
+    private static String reason(IOException e) {
+        String r = e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof NoSuchFileException ? "no such file or directory"
+                : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                : String.valueOf(e.getMessage());
+        return r.isEmpty() ? r : r.substring(0, 1).toLowerCase(Locale.ROOT) + r.substring(1);
     }
 
     private void fillAll(FileChannel ch, List<Entry> order, Map<String, long[]> offsets, long dataStart)
@@ -190,9 +211,10 @@ public final class SafetensorsWriter {
         }
     }
 
-    private static void fillOne(Entry e, MappedByteBuffer region) {
+    private void fillOne(Entry e, MappedByteBuffer region) {
         region.order(ByteOrder.LITTLE_ENDIAN);
         e.fill().write(region);
+        filled.accept(e.byteCount());
         // A fill that bypassed the position (absolute puts, views) is trusted; a partial relative write is a bug.
         if (region.position() != 0 && region.position() != region.limit()) {
             throw new IllegalStateException("tensor '" + e.name() + "': fill wrote " + region.position() + " of "

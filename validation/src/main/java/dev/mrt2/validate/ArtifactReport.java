@@ -2,6 +2,7 @@ package dev.mrt2.validate;
 
 import dev.mrt2.validate.headroom.HeadroomReport;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -79,12 +80,12 @@ public record ArtifactReport(PackageInfo info, ReferenceInfo reference, Map<Stri
         Map<String, Object> m = new TreeMap<>();
         m.put("schema", SCHEMA);
         m.put("artifact", info.artifact());
-        m.put("kind", info.kind().name().toLowerCase());
+        m.put("kind", info.kind().name().toLowerCase(Locale.ROOT));
         m.put("precision", info.precision());
         m.put("package_files_sha256", info.files());
         m.put("package_source_checkpoint_sha256", info.sourceSha256());
         m.put("reference", reference);
-        m.put("status", status().name().toLowerCase());
+        m.put("status", status().name().toLowerCase(java.util.Locale.ROOT));
         m.put("passed", passed());
         m.put("results", results);
         m.put("gates", gates);

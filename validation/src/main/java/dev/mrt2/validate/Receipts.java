@@ -58,8 +58,8 @@ public final class Receipts {
     static String markdown(ArtifactReport r) {
         StringBuilder s = new StringBuilder();
         s.append("# ").append(r.info().artifact()).append(" validation\n\n");
-        s.append("- Result: **").append(r.status().name().toLowerCase().replace('_', ' ')).append("**\n");
-        s.append("- Kind: ").append(r.info().kind().name().toLowerCase()).append(", precision ")
+        s.append("- Result: **").append(r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).append("**\n");
+        s.append("- Kind: ").append(r.info().kind().name().toLowerCase(java.util.Locale.ROOT)).append(", precision ")
                 .append(r.info().precision()).append('\n');
         s.append("- Reference: ").append(r.reference().source()).append("; checkpoint ").append(identity(r.reference()))
                 .append('\n');

@@ -2,6 +2,7 @@ package dev.mrt2.validate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.io.BadInputException;
 import dev.mrt2.validate.metrics.Comparison;

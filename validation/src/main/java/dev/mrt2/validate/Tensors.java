@@ -82,7 +82,7 @@ final class Tensors {
             ok = dims[i] < 0 || a.dim(i) == dims[i];
         }
         if (!ok || a.size() == 0) {
-            throw TensorFileException.of(where, "is " + a + ", expected " + kind.name().toLowerCase() + " "
+            throw TensorFileException.of(where, "is " + a + ", expected " + kind.name().toLowerCase(java.util.Locale.ROOT) + " "
                     + Arrays.toString(dims).replace("-1", "*"));
         }
         return a;

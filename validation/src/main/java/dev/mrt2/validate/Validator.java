@@ -90,7 +90,7 @@ public final class Validator {
                 artifacts.put(r.info().artifact(), r.json());
                 Map<String, Object> line = new TreeMap<>();
                 line.put("artifact", r.info().artifact());
-                line.put("status", r.status().name().toLowerCase());
+                line.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
                 line.put("line", r.line());
                 line.put("gates", r.gates().size());
                 line.put("not_covered", r.uncovered());
@@ -131,7 +131,7 @@ public final class Validator {
         List<ArtifactReport> reports = new ArrayList<>();
         List<Path> receipts = new ArrayList<>();
         for (PackageInfo a : artifacts) {
-            log.accept("validate: " + a.artifact() + " (" + a.kind().name().toLowerCase() + ", " + a.precision() + ")");
+            log.accept("validate: " + a.artifact() + " (" + a.kind().name().toLowerCase(java.util.Locale.ROOT) + ", " + a.precision() + ")");
             ArtifactReport report = validate(a, ref, info, temporal, request.options(), progress);
             reports.add(report);
             receipts.addAll(Receipts.write(request.receipts(), report));

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 
 /**
  * Read throughput of {@link SafetensorsFile}: every tensor converted to float32, next to a plain sequential read
@@ -29,7 +30,7 @@ public final class ReadBench {
         Path file = Path.of(args[0]);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long size = Files.size(file);
-        System.out.printf("file: %s (%d bytes)%n", file, size);
+        System.out.printf(Locale.ROOT, "file: %s (%d bytes)%n", file, size);
         sequential(file);   // warm-up: page cache and JIT
 
         double bestTensors = 0;
@@ -45,12 +46,12 @@ public final class ReadBench {
             double plain = mbPerSecond(size, t2 - t1);
             bestTensors = Math.max(bestTensors, tensors);
             bestSequential = Math.max(bestSequential, plain);
-            System.out.printf("round %d: readFloats every tensor %8.1f MB/s   sequential FileChannel read %8.1f MB/s%n",
+            System.out.printf(Locale.ROOT, "round %d: readFloats every tensor %8.1f MB/s   sequential FileChannel read %8.1f MB/s%n",
                     r, tensors, plain);
         }
-        System.out.printf("best:    readFloats every tensor %8.1f MB/s   sequential FileChannel read %8.1f MB/s"
+        System.out.printf(Locale.ROOT, "best:    readFloats every tensor %8.1f MB/s   sequential FileChannel read %8.1f MB/s"
                 + "   ratio %.2f%n", bestTensors, bestSequential, bestTensors / bestSequential);
-        System.out.printf("(MB = 10^6 bytes; checksum %.3f)%n", sink);
+        System.out.printf(Locale.ROOT, "(MB = 10^6 bytes; checksum %.3f)%n", sink);
     }
 
     /** Opens (maps and validates) the file and converts every tensor to float32 into one reused array. */

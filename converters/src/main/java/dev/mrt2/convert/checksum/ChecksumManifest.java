@@ -2,14 +2,17 @@ package dev.mrt2.convert.checksum;
 
 import dev.mrt2.io.BadInputException;
 import dev.mrt2.io.AtomicFile;
+import dev.mrt2.io.OsReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -58,12 +61,17 @@ public final class ChecksumManifest {
     /** {@link #write(Path, Path)} with digests the caller already knows (see {@link #scan(Path, Path, Map)}). */
     public static List<Entry> write(Path dir, Path manifest, Map<String, String> known) {
         List<Entry> entries = scan(dir, manifest, known);
+        AtomicFile.write(manifest, text(entries).getBytes(StandardCharsets.UTF_8));
+        return entries;
+    }
+
+    /** The manifest's text: one {@code <sha256>  <path>} line per entry. */
+    public static String text(List<Entry> entries) {
         StringBuilder text = new StringBuilder();
         for (Entry e : entries) {
             text.append(e.sha256()).append("  ").append(e.path()).append('\n');
         }
-        AtomicFile.write(manifest, text.toString().getBytes(StandardCharsets.UTF_8));
-        return entries;
+        return text.toString();
     }
 
     /** Parses a manifest; a malformed line, an unsafe path or a repeated path is a {@link BadInputException}. */
@@ -73,8 +81,10 @@ public final class ChecksumManifest {
             lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new BadInputException(manifest + ": no such file", e);
+        } catch (CharacterCodingException e) {
+            throw new BadInputException(manifest + ": not UTF-8 text (a manifest is lines of '<sha256>  <path>')", e);
         } catch (IOException e) {
-            throw new BadInputException(manifest + ": cannot read: " + e.getMessage(), e);
+            throw new BadInputException(manifest + ": cannot read: " + OsReason.of(e), e);
         }
         return parse(manifest, lines);
     }
@@ -91,16 +101,31 @@ public final class ChecksumManifest {
             if (!m.matches()) {
                 throw new BadInputException(manifest + ": line " + (i + 1) + ": expected '<64 hex digits>  <path>'");
             }
-            String path = m.group(2);
-            if (path.startsWith("/") || List.of(path.split("/")).contains("..")) {
-                throw new BadInputException(manifest + ": line " + (i + 1) + ": path '" + path
+            String written = m.group(2);
+            if (written.startsWith("/") || List.of(written.split("/")).contains("..")) {
+                throw new BadInputException(manifest + ": line " + (i + 1) + ": path '" + written
                         + "' leaves the directory");
             }
-            if (byPath.put(path, new Entry(path, m.group(1).toLowerCase())) != null) {
+            String path = canonical(written);   // "./a.txt" and "a//b" name what "a.txt" and "a/b" do, as for sha256sum
+            if (path.isEmpty()) {
+                throw new BadInputException(manifest + ": line " + (i + 1) + ": path '" + written + "' names no file");
+            }
+            if (byPath.put(path, new Entry(path, m.group(1).toLowerCase(Locale.ROOT))) != null) {
                 throw new BadInputException(manifest + ": line " + (i + 1) + ": '" + path + "' listed twice");
             }
         }
         return List.copyOf(byPath.values());
+    }
+
+    /** The path without "." and empty segments, '/'-separated. */
+    private static String canonical(String path) {
+        List<String> parts = new ArrayList<>();
+        for (String part : path.split("/")) {
+            if (!part.isEmpty() && !part.equals(".")) {
+                parts.add(part);
+            }
+        }
+        return String.join("/", parts);
     }
 
     /** Compares {@code dir} against {@code manifest}: every missing, extra and changed file, each list sorted. */
@@ -150,7 +175,13 @@ public final class ChecksumManifest {
         }
     }
 
-    /** Regular files under {@code dir} keyed by '/'-separated relative path (sorted), without {@code exclude}. */
+    /**
+     * Regular files under {@code dir} keyed by '/'-separated relative path (sorted), without {@code exclude}. A
+     * symbolic link to a file inside {@code dir} counts as that file's content under the link's name (as sha256sum
+     * reads it); a link that leaves {@code dir} is refused, so a manifest never vouches for a file outside the
+     * folder it describes (a link to /etc/passwd verified OK before). Links to folders are not walked: the files they
+     * lead to are listed under their real path.
+     */
     private static TreeMap<String, Path> files(Path dir, Path exclude) {
         if (!Files.isDirectory(dir)) {
             throw new BadInputException(dir + ": no such directory");
@@ -158,15 +189,31 @@ public final class ChecksumManifest {
         Path skip = exclude == null ? null : exclude.toAbsolutePath().normalize();
         TreeMap<String, Path> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(Files::isRegularFile)
-                    .filter(p -> !p.toAbsolutePath().normalize().equals(skip))
+            Path root = dir.toRealPath();
+            walk.filter(p -> !p.toAbsolutePath().normalize().equals(skip))
+                    .filter(p -> Files.isSymbolicLink(p) ? linkInside(dir, root, p) : Files.isRegularFile(p))
                     .forEach(p -> out.put(relative(dir, p), p));
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot list: " + OsReason.of(e), e);
         } catch (UncheckedIOException e) {
-            throw new UncheckedIOException(dir + ": cannot list: " + e.getCause().getMessage(), e.getCause());
+            throw new UncheckedIOException(dir + ": cannot list: " + OsReason.of(e.getCause()), e.getCause());
         }
         return out;
+    }
+
+    /** True for a link to a regular file inside {@code root}; false for a link to a folder; refuses the rest. */
+    private static boolean linkInside(Path dir, Path root, Path link) {
+        Path target;
+        try {
+            target = link.toRealPath();
+        } catch (IOException e) {
+            throw new BadInputException(link + ": broken symbolic link (" + OsReason.of(e) + ")");
+        }
+        if (!target.startsWith(root)) {
+            throw new BadInputException(link + ": symbolic link to " + target + ", outside " + dir
+                    + "; refusing to follow it");
+        }
+        return Files.isRegularFile(target);
     }
 
     private static String relative(Path dir, Path file) {

@@ -1,6 +1,7 @@
 package dev.mrt2.convert.codebooks;
 
 import dev.mrt2.io.BadInputException;
+import dev.mrt2.convert.CheckpointTensor;
 import dev.mrt2.convert.SortedJson;
 import dev.mrt2.io.AtomicFile;
 import dev.mrt2.convert.checksum.Sha256;
@@ -37,13 +38,19 @@ public final class CodebookExporter {
 
     private CodebookExporter() {}
 
+    /** The codebook tensor {@code [stored levels, C, E]}, key, shape and dtype checked (values not read). */
+    public static CheckpointTensor table(SafetensorsFile checkpoint, Mrt2Dims dims) {
+        return CheckpointTensor.require(checkpoint, Mrt2Keys.QUANTIZER, dims.storedLevels(), dims.codebookSize(),
+                dims.codebookDim());
+    }
+
     public static Export export(SafetensorsFile checkpoint, Mrt2Dims dims, String checkpointSha256, Path outDir) {
+        table(checkpoint, dims);
         TensorInfo q = checkpoint.info(Mrt2Keys.QUANTIZER);
         int levels = dims.rvqLevels();
-        List<Long> expected = List.of((long) dims.storedLevels(), (long) dims.codebookSize(), (long) dims.codebookDim());
-        if (!q.shape().equals(expected) || q.shape().get(0) < levels) {
-            throw new BadInputException(checkpoint.path() + ": tensor '" + q.name() + "': shape " + q.shape()
-                    + ", expected " + expected + " with at least " + levels + " levels");
+        if (q.shape().get(0) < levels) {
+            throw new BadInputException(checkpoint.path().getFileName() + ": key '" + q.name() + "' has shape "
+                    + q.shape() + ", expected at least " + levels + " levels");
         }
         List<Long> shape = List.of((long) levels, q.shape().get(1), q.shape().get(2));
         ByteBuffer table = firstLevels(checkpoint, q, levels);

@@ -1,5 +1,6 @@
 package dev.mrt2.convert.codebooks;
 
+import dev.mrt2.convert.CheckpointTensor;
 import dev.mrt2.convert.ConversionPiece;
 import dev.mrt2.convert.ConvertContext;
 import java.nio.file.Path;
@@ -17,6 +18,16 @@ public final class CodebookPiece implements ConversionPiece {
     @Override
     public String description() {
         return "RVQ codebooks for the host lookup (" + CodebookExporter.BIN + " + .json)";
+    }
+
+    @Override
+    public List<CheckpointTensor> reads(ConvertContext ctx) {
+        return List.of(CodebookExporter.table(ctx.checkpoint(), ctx.dims()));
+    }
+
+    @Override
+    public List<String> outputs(ConvertContext ctx) {
+        return List.of(CodebookExporter.BIN, CodebookExporter.SIDECAR);
     }
 
     @Override

@@ -71,7 +71,7 @@ public final class GoldenWriter implements WindowedDecoder.Listener {
     /** One frame's tensors. */
     public void frame(int index, float[] source, float[] input, float[] bias, float[] output, float[] noise,
                       int levels, float inverseTemperature, RolloutFrame frame) {
-        Path dir = staging.resolve("frames").resolve(String.format("%06d", index));
+        Path dir = staging.resolve("frames").resolve(String.format(java.util.Locale.ROOT, "%06d", index));
         write(dir, "source_encoded", NdArray.f32(new int[] {1, 1, source.length}, source));
         write(dir, "temporal_inputs", NdArray.f32(new int[] {1, 1, input.length}, input));
         if (bias != null) {
@@ -86,7 +86,7 @@ public final class GoldenWriter implements WindowedDecoder.Listener {
 
     @Override
     public void window(int index, WindowPlan.Window window, float[][] embeddings, float[] stft, float[][] pcm) {
-        Path dir = staging.resolve("windows").resolve(String.format("%04d", index));
+        Path dir = staging.resolve("windows").resolve(String.format(java.util.Locale.ROOT, "%04d", index));
         int t = embeddings.length;
         int e = embeddings[0].length;
         float[] flat = new float[t * e];

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Constant values between our records and MIL.proto {@code Value}s. Immediates use the TensorValue member that
@@ -148,8 +149,8 @@ final class ValueCodec {
         DataType dt = t.dataType();
         TensorValue.ValueCase expected = memberFor(dt);
         if (tv.getValueCase() != expected) {
-            throw new MilException(where + ": " + t + " immediate stored in '" + tv.getValueCase().name().toLowerCase()
-                    + "', expected '" + expected.name().toLowerCase() + "' (Table 5-1)");
+            throw new MilException(where + ": " + t + " immediate stored in '" + tv.getValueCase().name().toLowerCase(Locale.ROOT)
+                    + "', expected '" + expected.name().toLowerCase(Locale.ROOT) + "' (Table 5-1)");
         }
         if (dt == DataType.STRING) {
             List<String> strings = tv.getStrings().getValuesList();

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -310,7 +311,7 @@ public final class MlProgramExecutor implements AutoCloseable {
             NdArray.Kind want = kindOf(f.type().dataType());
             if (v.kind() != want || !Arrays.equals(v.shape(), f.type().intDims())) {
                 throw new ExecutorException(label + ": input '" + f.name() + "': expected " + f.type() + ", got "
-                        + v.kind().name().toLowerCase() + Arrays.toString(v.shape()));
+                        + v.kind().name().toLowerCase(Locale.ROOT) + Arrays.toString(v.shape()));
             }
             // a rank-0 MIL input is described as [1] (coreml-mlpackage.md §5.4)
             env.put(f.name(), v.reshape(functionInputs.get(f.name()).tensorType().intDims()));
@@ -373,7 +374,7 @@ public final class MlProgramExecutor implements AutoCloseable {
             return NdArray.f32(shape, r.floats());     // every binary16 value is a float32 value
         }
         throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): computed "
-                + r.kind().name().toLowerCase() + " values but the op declares " + declared);
+                + r.kind().name().toLowerCase(Locale.ROOT) + " values but the op declares " + declared);
     }
 
     /** Whether a kernel handed back an input's own array (pass-through ops), which must not be rounded in place. */
@@ -401,7 +402,7 @@ public final class MlProgramExecutor implements AutoCloseable {
             return NdArray.f16(shaped.shape(), shaped.floats());
         }
         throw new ExecutorException(label + ": output '" + f.name() + "' is " + f.type() + " in the description but main computes "
-                + v.kind().name().toLowerCase());
+                + v.kind().name().toLowerCase(Locale.ROOT));
     }
 
     static boolean hasNonFinite(float[] values) {

@@ -1,5 +1,6 @@
 package dev.mrt2.mil.pkg;
 
+import dev.mrt2.io.OsReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -23,7 +24,7 @@ public final class Digests {
                 buf.clear();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": " + OsReason.of(e), e);
         }
         return HexFormat.of().formatHex(md.digest());
     }

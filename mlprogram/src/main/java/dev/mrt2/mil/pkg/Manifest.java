@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mrt2.mil.MilException;
+import dev.mrt2.io.OsReason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -133,7 +135,7 @@ public final class Manifest {
                 case '\f' -> out.append("\\f");
                 default -> {
                     if (c < 0x20 || c > 0x7e) {
-                        out.append(String.format("\\u%04x", (int) c));
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         out.append(c);
                     }
@@ -152,7 +154,7 @@ public final class Manifest {
         } catch (JsonProcessingException e) {
             throw new MilException(PackageLayout.MANIFEST + ": not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new MilException(PackageLayout.MANIFEST + ": cannot read: " + e.getMessage(), e);
+            throw new MilException(PackageLayout.MANIFEST + ": cannot read: " + OsReason.of(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new MilException(PackageLayout.MANIFEST + ": top level is not a JSON object");

@@ -7,6 +7,7 @@ import dev.mrt2.mil.TensorType;
 import dev.mrt2.mil.codec.BlobResolver;
 import dev.mrt2.mil.codec.ProgramReader;
 import dev.mrt2.mil.weights.WeightFileReader;
+import dev.mrt2.io.OsReason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -34,6 +35,9 @@ public final class MlPackageReader {
     }
 
     private static MlPackage readChecked(Path pkg) {
+        if (!Files.exists(pkg)) {
+            throw new MilException(pkg + ": no such file or directory");
+        }
         if (!Files.isDirectory(pkg)) {
             throw new MilException(pkg + ": not a directory (a .mlpackage is a directory)");
         }
@@ -109,7 +113,7 @@ public final class MlPackageReader {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new MilException(pkg + ": " + pkg.relativize(file) + ": cannot read: " + e.getMessage(), e);
+            throw new MilException(pkg + ": " + pkg.relativize(file) + ": cannot read: " + OsReason.of(e), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.mrt2.mil.pkg;
 
+import dev.mrt2.io.OsReason;
+import dev.mrt2.io.OutputException;
 import dev.mrt2.mil.Model;
 import dev.mrt2.mil.codec.ProgramWriter;
 import dev.mrt2.mil.weights.WeightFileWriter;
@@ -19,7 +21,7 @@ final class PackageFiles {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+            throw OutputException.cannotWrite(dir, e);
         }
         return WeightFileWriter.create(dir.resolve(PackageLayout.WEIGHT_FILE));
     }
@@ -45,7 +47,7 @@ final class PackageFiles {
         try {
             Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw OutputException.cannotWrite(file, e);
         }
     }
 
@@ -53,7 +55,7 @@ final class PackageFiles {
         try {
             return Files.size(file);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": " + OsReason.of(e), e);
         }
     }
 }

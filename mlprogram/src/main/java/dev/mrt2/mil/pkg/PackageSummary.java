@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mrt2.mil.Binding;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -166,17 +168,24 @@ public record PackageSummary(String path, int specificationVersion, String deplo
     }
 
     private static void line(StringBuilder out, String label, String value) {
-        out.append(String.format("%-12s%s", label, value)).append('\n');
+        out.append(String.format(Locale.ROOT, "%-12s%s", label, value)).append('\n');
     }
 
-    /** The summary as a sorted map of plain values (maps, lists, strings, numbers), e.g. for a CLI's JSON writer. */
+    /**
+     * The summary as a sorted map of plain values (maps, lists, strings, numbers), e.g. for a CLI's JSON writer. Field
+     * names are snake_case ({@code specification_version}, {@code immediate_bytes}) like every mrt2 JSON document.
+     */
     public SortedMap<String, Object> toMap() {
-        return new ObjectMapper().convertValue(this, new TypeReference<TreeMap<String, Object>>() {});
+        return snakeCase().build().convertValue(this, new TypeReference<TreeMap<String, Object>>() {});
+    }
+
+    private static JsonMapper.Builder snakeCase() {
+        return JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     }
 
     /** One JSON document, keys sorted at every level, two-space indent, trailing newline. */
     public String toJson() {
-        ObjectMapper mapper = JsonMapper.builder()
+        ObjectMapper mapper = snakeCase()
                 .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .enable(SerializationFeature.INDENT_OUTPUT)

@@ -1,8 +1,9 @@
 package dev.mrt2.mil.pkg;
 
-import dev.mrt2.mil.MilException;
+import dev.mrt2.io.FileTrees;
+import dev.mrt2.io.OsReason;
+import dev.mrt2.io.OutputException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ final class StagingDirectory implements AutoCloseable {
         Path abs = target.toAbsolutePath().normalize();
         Path parent = abs.getParent();
         if (parent == null || abs.getFileName() == null) {
-            throw new MilException(target + ": not a usable package path");
+            throw OutputException.of(target, "not a usable package path");
         }
         try {
             Files.createDirectories(parent);
@@ -40,7 +41,7 @@ final class StagingDirectory implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot create a staging directory: " + e.getMessage(), e);
+            throw OutputException.cannotWrite(target, e);
         }
     }
 
@@ -59,7 +60,8 @@ final class StagingDirectory implements AutoCloseable {
             Path old = null;
             if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
                 if (!isReplaceable(abs)) {
-                    throw new MilException(target + ": exists and is not a .mlpackage; refusing to replace it");
+                    // an output problem (exit 1), not a graph we failed to build
+                    throw OutputException.of(target, "exists and is not a .mlpackage; refusing to replace it");
                 }
                 old = abs.resolveSibling(path.getFileName() + ".old");   // unique: our staging name is
                 Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
@@ -70,7 +72,7 @@ final class StagingDirectory implements AutoCloseable {
                 deleteTree(old);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot move the package into place: " + e.getMessage(), e);
+            throw new OutputException(target + ": cannot move the package into place: " + OsReason.of(e), e);
         }
     }
 
@@ -92,22 +94,12 @@ final class StagingDirectory implements AutoCloseable {
             try {
                 deleteTree(path);
             } catch (IOException e) {
-                throw new UncheckedIOException(path + ": cannot delete the staging directory: " + e.getMessage(), e);
+                throw new OutputException(path + ": cannot delete the staging directory: " + OsReason.of(e), e);
             }
         }
     }
 
     static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-                for (Path p : entries) {
-                    deleteTree(p);
-                }
-            }
-        }
-        Files.delete(root);
+        FileTrees.delete(root);
     }
 }

@@ -3,10 +3,12 @@ package dev.mrt2.mil.weights;
 import dev.mrt2.mil.DataType;
 import dev.mrt2.mil.MilException;
 import dev.mrt2.mil.TensorType;
+import dev.mrt2.io.OsReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Locale;
 
 /** The checks a blob lookup makes (coreml-mlpackage.md §4.8, §8.4 item 7), shared by the reader and the writer. */
 final class BlobChecks {
@@ -25,7 +27,7 @@ final class BlobChecks {
         BlobRecord r = BlobRecord.decode(m, bytes);
         if (r.sentinel() != BlobFormat.SENTINEL) {
             throw new MilException(label + ": blob at offset " + m + ": invalid sentinel 0x"
-                    + String.format("%08X", r.sentinel()) + " (expected 0xDEADBEEF)");
+                    + String.format(Locale.ROOT, "%08X", r.sentinel()) + " (expected 0xDEADBEEF)");
         }
         if (r.dataOffset() != m + BlobFormat.METADATA_SIZE) {
             throw new MilException(label + ": blob at offset " + m + ": data offset " + r.dataOffset()
@@ -72,7 +74,7 @@ final class BlobChecks {
             }
             into.flip();
         } catch (IOException e) {
-            throw new UncheckedIOException(label + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(label + ": " + OsReason.of(e), e);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.mrt2.mil.weights;
 import dev.mrt2.mil.ConstValue;
 import dev.mrt2.mil.MilException;
 import dev.mrt2.mil.TensorType;
+import dev.mrt2.io.OsReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -39,7 +40,7 @@ public final class WeightFileReader implements ConstValue.BlobStorage, AutoClose
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
-            throw new MilException(label + ": cannot open: " + e.getMessage(), e);
+            throw new MilException(label + ": cannot open: " + OsReason.of(e), e);
         }
         try {
             long size = ch.size();
@@ -108,7 +109,7 @@ public final class WeightFileReader implements ConstValue.BlobStorage, AutoClose
         try {
             return channel.map(FileChannel.MapMode.READ_ONLY, r.dataOffset(), r.sizeInBytes()).order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
-            throw new UncheckedIOException(label + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(label + ": " + OsReason.of(e), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.mrt2.mil.weights;
 
+import dev.mrt2.io.OsReason;
+import dev.mrt2.io.OutputException;
 import dev.mrt2.mil.EncodingChunkWriter;
 import dev.mrt2.mil.MilException;
 import dev.mrt2.mil.TensorType;
@@ -43,7 +45,7 @@ public final class WeightFileWriter implements WeightSink, AutoCloseable {
             w.end = BlobFormat.HEADER_SIZE;
             return w;
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot create weight file: " + e.getMessage(), e);
+            throw OutputException.cannotWrite(file, e);
         }
     }
 
@@ -99,7 +101,7 @@ public final class WeightFileWriter implements WeightSink, AutoCloseable {
         } catch (RuntimeException | IOException e) {
             rollBackTo(start);
             if (e instanceof IOException io) {
-                throw new UncheckedIOException(file + ": " + io.getMessage(), io);
+                throw OutputException.cannotWrite(file, io);
             }
             throw (RuntimeException) e;
         }
@@ -117,7 +119,7 @@ public final class WeightFileWriter implements WeightSink, AutoCloseable {
         try (FileChannel published = FileChannel.open(file, StandardOpenOption.READ)) {
             return map(published, offset, type);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read the written weight file: " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": cannot read the written weight file: " + OsReason.of(e), e);
         }
     }
 
@@ -129,7 +131,7 @@ public final class WeightFileWriter implements WeightSink, AutoCloseable {
             return ch.map(FileChannel.MapMode.READ_ONLY, r.dataOffset(), r.sizeInBytes())
                     .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": " + OsReason.of(e), e);
         }
     }
 
@@ -151,7 +153,7 @@ public final class WeightFileWriter implements WeightSink, AutoCloseable {
         try {
             channel.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(file + ": " + OsReason.of(e), e);
         }
     }
 
@@ -185,7 +187,7 @@ public final class WeightFileWriter implements WeightSink, AutoCloseable {
                 pos += channel.write(bytes, pos);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw OutputException.cannotWrite(file, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.mrt2.validate.reference;
 
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.safetensors.SafetensorsFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +16,11 @@ final class CheckpointReader {
     float[] read(String key, long... shape) {
         String name = file.path().getFileName().toString();
         if (!file.contains(key)) {
-            throw new IllegalArgumentException(name + ": missing key '" + key + "' (expected " + list(shape) + ")");
+            throw new BadInputException(name + ": missing key '" + key + "' (expected " + list(shape) + ")");
         }
         List<Long> actual = file.info(key).shape();
         if (!actual.equals(list(shape))) {
-            throw new IllegalArgumentException(name + ": key '" + key + "' has shape " + actual + ", expected "
+            throw new BadInputException(name + ": key '" + key + "' has shape " + actual + ", expected "
                     + list(shape));
         }
         return file.readFloats(key);
