@@ -72,7 +72,7 @@ final class Demo implements Callable<Integer> {
         console.progress(step(3, "validate " + artifacts + " against " + checkpoint.getFileName() + " -> " + receipts));
         Validator.Run validation = Validator.run(new Validator.Request(artifacts, checkpoint, null, false, receipts,
                 SeedFixtures.dirIfPresent(), ValidationOptions.defaults()), console::detail,
-                ValidateCommand.progress(console));
+                console.tasks());
 
         console.progress(step(4, "checksum: " + report.manifest() + " lists " + report.manifestEntries() + " files"));
 

@@ -1,5 +1,6 @@
 package dev.mrt2.cli;
 
+import dev.mrt2.io.Outputs;
 import dev.mrt2.validate.CheckpointReference;
 import dev.mrt2.validate.Demand;
 import dev.mrt2.validate.FixtureWriter;
@@ -80,9 +81,9 @@ final class FixturesCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--format seed writes the published 64-step "
                         + "streaming fixture; drop --steps " + options.steps());
             }
-            requireWritable(out);
+            Outputs.requireWritableDirectory(out);   // before computing the reference
             CheckpointReference reference = new CheckpointReference(checkpoint, inputs.seedFixturesDir(), options,
-                    console::progress, ValidateCommand.progress(console));
+                    console::progress, console.tasks());
             ReferenceSet ref = reference.compute(f == FixtureWriter.Format.SEED ? Demand.published()
                     : Demand.all(decoderFrames));
             List<Path> files = FixtureWriter.write(ref, out, f);
@@ -108,18 +109,6 @@ final class FixturesCommand implements Callable<Integer> {
                 default -> throw new ParameterException(spec.commandLine(), "--format '" + name
                         + "': expected mrt2 or seed");
             };
-        }
-
-        /** Fails before minutes of reference computation, not after: create the folder and write a probe in it. */
-        static void requireWritable(Path dir) {
-            try {
-                Files.createDirectories(dir);
-                Path probe = Files.createTempFile(dir, ".mrt2-write-probe", ".tmp");
-                Files.delete(probe);
-            } catch (IOException | SecurityException e) {
-                throw new UncheckedIOException(dir + ": cannot write the fixtures here (" + e.getMessage() + ")",
-                        e instanceof IOException io ? io : new IOException(e));
-            }
         }
     }
 }

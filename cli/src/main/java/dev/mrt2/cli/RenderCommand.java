@@ -104,7 +104,7 @@ final class RenderCommand implements Callable<Integer> {
                     + "(windows of %d, hop %d); loaded in %.1f s", seconds, frames, seed, temperature, generatorName,
                     decoderName, decoder.frames(), hop, loadSeconds));
             Renderer.Request request = new Renderer.Request(rows, frames, seed, temperature, hop, audio.window());
-            result = Renderer.run(generator, decoder, request, new LineProgress(console::progress), goldenWriter);
+            result = Renderer.run(generator, decoder, request, console.tasks(), goldenWriter);
             if (goldenWriter != null) {
                 goldenWriter.finish(goldenSettings(request, result, generatorName, decoderName, rows.length));
             }

@@ -1,6 +1,6 @@
 package dev.mrt2.cli;
 
-import dev.mrt2.io.Progress;
+import dev.mrt2.io.Outputs;
 import dev.mrt2.mil.MilException;
 import dev.mrt2.mil.exec.ExecutorException;
 import dev.mrt2.validate.ArtifactReport;
@@ -94,10 +94,11 @@ final class ValidateCommand implements Callable<Integer> {
         ValidationOptions options = inputs.options(ValidationOptions.defaults().decoderFrames(),
                 minTemporalCorrelation, maxTemporalAbsError, minDecoderSnrDb);
         Path receipts = out != null ? out : defaultReceipts(models);
+        Outputs.requireWritableDirectory(receipts);   // before running anything
         Validator.Run run;
         try {
             run = Validator.run(new Validator.Request(models, checkpoint, fixtures, skipReference, receipts,
-                    inputs.seedFixturesDir(), options), console::progress, progress(console));
+                    inputs.seedFixturesDir(), options), console::progress, console.tasks());
         } catch (MilException | ExecutorException e) {
             throw new ExitException(ExitCodes.BAD_INPUT, e.getMessage());
         }
@@ -129,13 +130,5 @@ final class ValidateCommand implements Callable<Integer> {
         Path parent = abs.getParent() == null ? abs : abs.getParent();
         Path name = abs.getFileName();
         return parent.resolve("validation").resolve(name == null ? "root" : name.toString());
-    }
-
-    /** Until the CLI draws bars (issue 13), a long task announces itself with one detail line. */
-    static Progress progress(Console console) {
-        return (name, total, unit) -> {
-            console.detail(name + ": " + total + " " + unit);
-            return Progress.Task.NONE;
-        };
     }
 }

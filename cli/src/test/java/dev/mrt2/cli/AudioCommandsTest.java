@@ -154,7 +154,6 @@ class AudioCommandsTest {
         for (String stage : new String[] {"temporal", "rollout", "gather", "decoder", "istft"}) {
             assertTrue(report.at("/stage_seconds/" + stage).isNumber(), stage);
         }
-        assertTrue(r.err().contains("render: 51/51 frames (2.00 s audio, x"), r.toString());
 
         try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile())) {
             AudioFormat f = in.getFormat();

@@ -191,7 +191,7 @@ class ValidateCommandTest {
                 file.resolve("fx").toString());
         assertEquals(1, run.code(), run::toString);
         assertEquals(1, run.errLines().size(), "no reference progress before the error: " + run.err());
-        assertTrue(run.errLines().get(0).startsWith("mrt2: " + file.resolve("fx") + ": cannot write the fixtures here"),
+        assertTrue(run.errLines().get(0).startsWith("mrt2: " + file.resolve("fx") + ": cannot write: " + file + " is not a directory"),
                 run::toString);
     }
 
