@@ -9,7 +9,7 @@ import dev.mrt2.validate.reference.FrameLoop;
 import dev.mrt2.validate.reference.Sampler;
 import dev.mrt2.validate.reference.TemporalReference;
 import dev.mrt2.validate.reference.TokenEmbedding;
-import dev.mrt2.validate.reference.TorchConv2d;
+import dev.mrt2.validate.reference.FastConv2d;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -98,7 +98,7 @@ final class ReferenceComputer {
         log.accept("reference: decoder, " + frames + " token frames");
         InputFactory.Codes codes = inputs.decoderCodes(frames);
         float[][] embeddings = Codebooks.load(checkpoint, dims).embeddingsFromCodes(codes.codes());
-        try (TorchConv2d torch = new TorchConv2d()) {
+        try (FastConv2d torch = FastConv2d.fastest()) {
             return new ReferenceSet.DecoderCase(codes.codes(), embeddings,
                     DecoderReference.load(checkpoint, dims, torch).decode(embeddings), codes.provenance());
         }

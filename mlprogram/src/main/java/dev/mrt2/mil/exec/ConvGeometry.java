@@ -10,32 +10,32 @@ import java.util.Arrays;
  * {@code conv_transpose}, the full output {@code (D_in − 1)·s + (K − 1)·d + 1} is computed first and the result is
  * the window starting {@code before} into it, {@code outSpatial} long (positions past the full output are zero).
  */
-record ConvGeometry(boolean transpose, int batch, int inChannels, int outChannels, int groups,
+public record ConvGeometry(boolean transpose, int batch, int inChannels, int outChannels, int groups,
                     int[] inSpatial, int[] kernel, int[] strides, int[] dilations,
                     int[] before, int[] after, int[] outSpatial) {
 
-    int spatialRank() {
+    public int spatialRank() {
         return inSpatial.length;
     }
 
-    int inSize() {
+    public int inSize() {
         return Shapes.size(inSpatial);
     }
 
-    int outSize() {
+    public int outSize() {
         return Shapes.size(outSpatial);
     }
 
-    int kernelSize() {
+    public int kernelSize() {
         return Shapes.size(kernel);
     }
 
     /** The full transposed-convolution length on spatial axis {@code i}, before cropping. */
-    int fullLength(int i) {
+    public int fullLength(int i) {
         return (inSpatial[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1;
     }
 
-    int[] outShape() {
+    public int[] outShape() {
         int[] s = new int[2 + outSpatial.length];
         s[0] = batch;
         s[1] = outChannels;
@@ -44,7 +44,7 @@ record ConvGeometry(boolean transpose, int batch, int inChannels, int outChannel
     }
 
     /** Spatial arrays padded to three axes with leading unit axes, so the plain loops handle 1-D to 3-D alike. */
-    ConvGeometry as3d() {
+    public ConvGeometry as3d() {
         if (spatialRank() == 3) {
             return this;
         }

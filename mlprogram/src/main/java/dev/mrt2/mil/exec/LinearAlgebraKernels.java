@@ -10,13 +10,6 @@ import java.util.Map;
  * batch dims included; a constant operand's copy is made once and cached.
  */
 final class LinearAlgebraKernels {
-    /**
-     * With a single row (a streaming step) a linear layer only streams its weight from memory and the Java GEMM keeps
-     * up; from a few rows on (the depth body's 12 positions) it is compute bound and MKL's vector kernels win.
-     */
-    private static final int DJL_MIN_ROWS = 4;
-    private static final long DJL_MIN_MACS = 1L << 20;
-
     private LinearAlgebraKernels() {}
 
     static void register(Map<String, Kernel> table) {
@@ -31,8 +24,8 @@ final class LinearAlgebraKernels {
     private static NdArray linear(OpArgs a) {
         NdArray x = floats(a, "x");
         NdArray bias = a.optTensor("bias");
-        ConstantTable.HalfConstant half = a.context().backend() == ExecutorBackend.SCALAR ? null : a.halfConstant("weight");
-        int[] ws = half != null ? half.shape() : floats(a, "weight").shape();
+        dev.mrt2.mil.ConstValue constant = a.constantValue("weight");
+        int[] ws = constant != null ? constant.type().intDims() : floats(a, "weight").shape();
         if (ws.length != 2 || x.rank() < 1 || x.dim(-1) != ws[1]) {
             throw a.fail("x " + x + " last dim must equal weight " + java.util.Arrays.toString(ws) + " dim 1");
         }
@@ -40,15 +33,15 @@ final class LinearAlgebraKernels {
         int k = ws[1];
         int m = k == 0 ? 0 : x.size() / k;
         float[] c;
-        DjlKernels djl = a.context().djl();
-        if (djl != null && m >= DJL_MIN_ROWS && (long) m * n * k >= DJL_MIN_MACS) {
-            c = djl.linear(x.floats(), m, k, floats(a, "weight"), a.isConstant("weight"));
-        } else if (half != null) {
+        Accelerator.Kernels fast = a.context().accelerated();
+        if (a.context().scalar()) {
             c = new float[m * n];
-            Gemm.blockedHalf(x.floats(), 0, half.bits(), 0, c, 0, m, n, k);
+            Gemm.scalar(x.floats(), 0, floats(a, "weight").floats(), 0, c, 0, m, n, k);
+        } else if (fast != null && m >= fast.minLinearRows()) {
+            c = fast.linear(x.floats(), m, k, floats(a, "weight"), a.isConstant("weight"));
         } else {
             c = new float[m * n];
-            a.context().gemm(x.floats(), 0, floats(a, "weight").floats(), 0, c, 0, m, n, k);
+            PanelGemm.multiply(x.floats(), 0, m, weightPanels(a, constant, n, k), c, 0);
         }
         if (bias != null) {
             if (bias.size() != n) throw a.fail("bias " + bias + " != [" + n + "]");
@@ -62,6 +55,22 @@ final class LinearAlgebraKernels {
         int[] shape = x.shape();
         shape[shape.length - 1] = n;
         return NdArray.f32(shape, c);
+    }
+
+    /**
+     * A linear weight {@code [n, k]} as panels of its transpose. A constant is laid out once, straight from its
+     * payload (an fp16 weight is never expanded twice), and kept for the executor's lifetime.
+     */
+    private static Panels weightPanels(OpArgs a, dev.mrt2.mil.ConstValue constant, int n, int k) {
+        if (constant == null) {
+            return Panels.fromTransposed(floats(a, "weight").floats(), 0, n, k);
+        }
+        return a.context().prepared(a.constantName("weight"), "panels", () -> {
+            if (constant.type().dataType() == dev.mrt2.mil.DataType.FLOAT16) {
+                return Panels.fromTransposedHalf(ConstantDecoder.halfBits(constant), n, k);
+            }
+            return Panels.fromTransposed(floats(a, "weight").floats(), 0, n, k);
+        });
     }
 
     private static NdArray floats(OpArgs a, String param) {
@@ -97,13 +106,19 @@ final class LinearAlgebraKernels {
         }
         int batches = Shapes.size(batch);
         float[] left = operand(x.floats(), xs, batch, tx, m, k);
-        String key = "bt" + ty + Arrays.toString(batch);
-        float[] right = yConstant
-                ? a.context().derived(y, key, () -> operand(y.floats(), ys, batch, !ty, n, k))
-                : operand(y.floats(), ys, batch, !ty, n, k);
         float[] c = new float[batches * m * n];
-        for (int b = 0; b < batches; b++) {
-            a.context().gemm(left, b * m * k, right, b * n * k, c, b * m * n, m, n, k);
+        if (a.context().scalar()) {
+            float[] right = operand(y.floats(), ys, batch, !ty, n, k);
+            for (int b = 0; b < batches; b++) {
+                Gemm.scalar(left, b * m * k, right, b * n * k, c, b * m * n, m, n, k);
+            }
+        } else {
+            Panels[] right = yConstant
+                    ? a.context().derived(y, "panels" + ty + Arrays.toString(batch), () -> panels(y, ys, batch, ty, k, n))
+                    : panels(y, ys, batch, ty, k, n);
+            for (int b = 0; b < batches; b++) {
+                PanelGemm.multiply(left, b * m * k, m, right[b], c, b * m * n);
+            }
         }
         int[] out = Arrays.copyOf(batch, batch.length + 2);
         out[batch.length] = m;
@@ -117,6 +132,16 @@ final class LinearAlgebraKernels {
             out = dropped;
         }
         return NdArray.f32(out, c);
+    }
+
+    /** The right operand of every batch as panels of {@code [k, n]}. */
+    private static Panels[] panels(NdArray y, int[] ys, int[] batch, boolean ty, int k, int n) {
+        float[] rows = operand(y.floats(), ys, batch, ty, k, n);
+        Panels[] out = new Panels[Shapes.size(batch)];
+        for (int b = 0; b < out.length; b++) {
+            out[b] = Panels.fromRows(rows, b * k * n, k, n);
+        }
+        return out;
     }
 
     /**

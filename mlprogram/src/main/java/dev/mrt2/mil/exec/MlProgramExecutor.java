@@ -458,8 +458,8 @@ public final class MlProgramExecutor implements AutoCloseable {
         }
 
         @Override
-        public ConstantTable.HalfConstant halfConstant(String name) {
-            return constants.half(name);
+        public dev.mrt2.mil.ConstValue constantValue(String name) {
+            return constants.value(name);
         }
 
         @Override

@@ -17,11 +17,16 @@ final class Parallel {
     }
 
     static void range(int n, Range body) {
-        if (n < 2 * CHUNK) {
+        range(n, CHUNK, body);
+    }
+
+    /** {@code [0, n)} in chunks of {@code grain} indices, on all cores when there is more than one chunk. */
+    static void range(int n, int grain, Range body) {
+        if (n <= grain) {
             body.run(0, n);
             return;
         }
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+        int chunks = (n + grain - 1) / grain;
+        IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * grain, Math.min(n, (c + 1) * grain)));
     }
 }

@@ -1,0 +1,34 @@
+package dev.mrt2.mil.exec;
+
+import dev.mrt2.tensor.NdArray;
+
+/**
+ * A native library that runs the heavy ops (convolutions, multi-row linear layers) faster than the pure-JVM kernels,
+ * found at run time with {@link java.util.ServiceLoader}, so the executor and everything above it work without it.
+ * The DJL PyTorch module provides one for linux-x86_64; on other systems none loads and the JVM kernels run.
+ */
+public interface Accelerator {
+    /** For logs and benchmark reports, e.g. {@code djl-pytorch}. */
+    String name();
+
+    /**
+     * Null when the native library loads on this machine, else the reason it does not (probed once; the probe must not
+     * print anything).
+     */
+    String unavailableReason();
+
+    /** Opens kernels for one executor; {@code fallback} runs whatever the library cannot. */
+    Kernels open(ConvBackend fallback);
+
+    /** One executor's native kernels; copies of constant weights live until {@link #close()}. */
+    interface Kernels extends ConvBackend {
+        /** Below this many rows a linear layer stays on the JVM (it is memory bound there). */
+        int minLinearRows();
+
+        /**
+         * {@code x [m, k] · weightᵀ} for {@code weight [n, k]}, no bias; {@code weightIsConstant}: the same array
+         * comes back every call, so a copy may be cached.
+         */
+        float[] linear(float[] x, int m, int k, NdArray weight, boolean weightIsConstant);
+    }
+}

@@ -1,0 +1,403 @@
+package dev.mrt2.mil.exec;
+
+import dev.mrt2.tensor.NdArray;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Convolutions on the JVM, fast and bit-identical to {@link ScalarConv}.
+ *
+ * <p>A stride-1 convolution is computed on the zero-padded input laid out flat: output position {@code q} then reads
+ * tap {@code t} at {@code q + shift(t)}, the same shift for every position, so one tap over a run of positions is a
+ * contiguous slice of the input ("extended" positions past a row's end are computed and thrown away). Slices are
+ * copied into rows of their own and summed with the loop shape C2 vectorizes (see {@link Panels}). A transposed
+ * convolution is split by output phase, {@code o ≡ r (mod s)}: each phase is a stride-1 convolution with the sub-kernel
+ * of taps {@code k ≡ r}, flipped, and writes its own outputs.
+ *
+ * <p>Every output adds its taps in the oracle's order (input channel, then kernel position ascending; for a transposed
+ * convolution kernel position ascending means input position ascending), one float rounding per product and per sum.
+ * Padding taps add {@code w · 0 = ±0}, which leaves any sum unchanged, so the result equals the oracle's bit for bit
+ * whenever the weights are finite; non-finite weights go to the oracle. Each output is computed whole by one thread.
+ * Strided convolutions (never emitted by our converters) go to {@link JavaConv}, whose GEMM sums in the same order;
+ * dilated transposed ones to the oracle.
+ */
+final class DirectConv implements ConvBackend {
+    /** Extended positions per work item: one row of sums is 2 KB. */
+    private static final int WIDTH = 512;
+    /** Output channels per work item. */
+    private static final int OUTPUTS = 64;
+    /** Taps whose input rows are gathered at once. */
+    private static final int TAPS = 64;
+
+    private static final ThreadLocal<float[][]> SUMS = ThreadLocal.withInitial(() -> new float[OUTPUTS][WIDTH]);
+    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[TAPS][WIDTH]);
+
+    private final JavaConv general = new JavaConv();
+    private final ScalarConv oracle = new ScalarConv();
+    private final Map<NdArray, Boolean> finiteWeights = new IdentityHashMap<>();
+    private final Map<NdArray, Map<String, float[]>> phaseWeights = new IdentityHashMap<>();
+
+    @Override
+    public String name() {
+        return "java";
+    }
+
+    @Override
+    public float[] conv(NdArray x, NdArray weight, boolean weightIsConstant, ConvGeometry geometry) {
+        for (int s : geometry.strides()) {
+            if (s != 1) {
+                return general.conv(x, weight, weightIsConstant, geometry);
+            }
+        }
+        if (!finite(weight, weightIsConstant)) {
+            return oracle.conv(x, weight, weightIsConstant, geometry);
+        }
+        ConvGeometry g = geometry.as3d();
+        int[] pad = g.before();
+        int[] padded = new int[3];
+        int[] out = g.outSpatial();
+        for (int i = 0; i < 3; i++) {
+            padded[i] = g.inSpatial()[i] + g.before()[i] + g.after()[i];
+        }
+        float[] xp = pad(x.floats(), g.batch() * g.inChannels(), g.inSpatial(), padded, pad);
+        int plane = padded[0] * padded[1] * padded[2];
+        int cinG = g.inChannels() / g.groups();
+        int coutG = g.outChannels() / g.groups();
+        int[] k = g.kernel();
+        int[] d = g.dilations();
+        int kk = g.kernelSize();
+        int[] shifts = new int[cinG * kk];
+        for (int c = 0; c < cinG; c++) {
+            for (int k0 = 0; k0 < k[0]; k0++) {
+                for (int k1 = 0; k1 < k[1]; k1++) {
+                    for (int k2 = 0; k2 < k[2]; k2++) {
+                        shifts[((c * k[0] + k0) * k[1] + k1) * k[2] + k2] =
+                                c * plane + (k0 * d[0] * padded[1] + k1 * d[1]) * padded[2] + k2 * d[2];
+                    }
+                }
+            }
+        }
+        int ext = ((out[0] - 1) * padded[1] + out[1] - 1) * padded[2] + out[2];
+        int[] scatter = new int[ext];
+        for (int e = 0; e < ext; e++) {
+            int q2 = e % padded[2];
+            int q1 = (e / padded[2]) % padded[1];
+            int q0 = e / (padded[2] * padded[1]);
+            scatter[e] = q1 < out[1] && q2 < out[2] ? (q0 * out[1] + q1) * out[2] + q2 : -1;
+        }
+        int outPlane = g.outSize();
+        float[] result = new float[g.batch() * g.outChannels() * outPlane];
+        float[] w = weight.floats();
+        List<Job> jobs = new ArrayList<>();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int grp = 0; grp < g.groups(); grp++) {
+                jobs.add(new Job(xp, (n * g.inChannels() + grp * cinG) * plane, shifts, w, grp * coutG * shifts.length,
+                        coutG, ext, scatter, result, (n * g.outChannels() + grp * coutG) * outPlane, outPlane));
+            }
+        }
+        run(jobs);
+        return result;
+    }
+
+    @Override
+    public float[] convTranspose(NdArray x, NdArray weight, boolean weightIsConstant, ConvGeometry geometry) {
+        for (int d : geometry.dilations()) {
+            if (d != 1) {
+                return oracle.convTranspose(x, weight, weightIsConstant, geometry);
+            }
+        }
+        if (!finite(weight, weightIsConstant)) {
+            return oracle.convTranspose(x, weight, weightIsConstant, geometry);
+        }
+        ConvGeometry g = geometry.as3d();
+        int[] s = g.strides();
+        int[] k = g.kernel();
+        int[] in = g.inSpatial();
+        int[] out = g.outSpatial();
+        // one padded copy serves every phase: each phase starts at its own origin inside the widest padding
+        int[] margin = new int[3];
+        int[] padded = new int[3];
+        for (int i = 0; i < 3; i++) {
+            margin[i] = (k[i] + s[i] - 1) / s[i] - 1;
+            padded[i] = in[i] + 2 * margin[i];
+        }
+        float[] xp = pad(x.floats(), g.batch() * g.inChannels(), in, padded, margin);
+        int plane = padded[0] * padded[1] * padded[2];
+        int cinG = g.inChannels() / g.groups();
+        int coutG = g.outChannels() / g.groups();
+        int outPlane = g.outSize();
+        float[] result = new float[g.batch() * g.outChannels() * outPlane];
+        List<Job> jobs = new ArrayList<>();
+        int[] r = new int[3];
+        for (r[0] = 0; r[0] < s[0]; r[0]++) {
+            for (r[1] = 0; r[1] < s[1]; r[1]++) {
+                for (r[2] = 0; r[2] < s[2]; r[2]++) {
+                    int[] kr = new int[3];
+                    boolean empty = false;
+                    for (int i = 0; i < 3; i++) {
+                        kr[i] = r[i] < k[i] ? (k[i] - r[i] + s[i] - 1) / s[i] : 0;
+                        empty |= kr[i] == 0;
+                    }
+                    if (empty) {
+                        continue;                 // no tap reaches this phase: its outputs stay zero
+                    }
+                    phaseJobs(jobs, g, weight, weightIsConstant, r.clone(), kr, margin, padded, plane, xp, result,
+                            cinG, coutG, outPlane, out);
+                }
+            }
+        }
+        run(jobs);
+        return result;
+    }
+
+    private void phaseJobs(List<Job> jobs, ConvGeometry g, NdArray weight, boolean cache, int[] r, int[] kr,
+                           int[] margin, int[] padded, int plane, float[] xp, float[] result, int cinG, int coutG,
+                           int outPlane, int[] out) {
+        int[] s = g.strides();
+        int[] q = new int[3];
+        int origin = 0;
+        for (int i = 0; i < 3; i++) {
+            q[i] = g.inSpatial()[i] + kr[i] - 1;
+            origin = origin * padded[i] + margin[i] - (kr[i] - 1);
+        }
+        int krSize = kr[0] * kr[1] * kr[2];
+        int[] shifts = new int[cinG * krSize];
+        for (int c = 0; c < cinG; c++) {
+            for (int j0 = 0; j0 < kr[0]; j0++) {
+                for (int j1 = 0; j1 < kr[1]; j1++) {
+                    for (int j2 = 0; j2 < kr[2]; j2++) {
+                        shifts[((c * kr[0] + j0) * kr[1] + j1) * kr[2] + j2] =
+                                c * plane + origin + (j0 * padded[1] + j1) * padded[2] + j2;
+                    }
+                }
+            }
+        }
+        int ext = ((q[0] - 1) * padded[1] + q[1] - 1) * padded[2] + q[2];
+        int[] scatter = new int[ext];
+        for (int e = 0; e < ext; e++) {
+            int q2 = e % padded[2];
+            int q1 = (e / padded[2]) % padded[1];
+            int q0 = e / (padded[2] * padded[1]);
+            int o0 = q0 * s[0] + r[0] - g.before()[0];
+            int o1 = q1 * s[1] + r[1] - g.before()[1];
+            int o2 = q2 * s[2] + r[2] - g.before()[2];
+            boolean inside = q1 < q[1] && q2 < q[2] && o0 >= 0 && o0 < out[0] && o1 >= 0 && o1 < out[1]
+                    && o2 >= 0 && o2 < out[2];
+            scatter[e] = inside ? (o0 * out[1] + o1) * out[2] + o2 : -1;
+        }
+        float[] w = phaseWeight(weight, cache, g, r, kr);
+        for (int n = 0; n < g.batch(); n++) {
+            for (int grp = 0; grp < g.groups(); grp++) {
+                jobs.add(new Job(xp, (n * g.inChannels() + grp * cinG) * plane, shifts, w, grp * coutG * shifts.length,
+                        coutG, ext, scatter, result, (n * g.outChannels() + grp * coutG) * outPlane, outPlane));
+            }
+        }
+    }
+
+    /**
+     * The stride-1 kernel of one phase, per group {@code [C_out/g, C_in/g · K_r]}:
+     * {@code w'[o, c, j] = w[g·C_in/g + c, o, (K_r − 1 − j)·s + r]} on every spatial axis.
+     */
+    private float[] phaseWeight(NdArray weight, boolean cache, ConvGeometry g, int[] r, int[] kr) {
+        if (!cache) {
+            return flipPhase(weight.floats(), g, r, kr);
+        }
+        Map<String, float[]> byPhase = phaseWeights.computeIfAbsent(weight, w -> new java.util.TreeMap<>());
+        return byPhase.computeIfAbsent(Arrays.toString(r), key -> flipPhase(weight.floats(), g, r, kr));
+    }
+
+    private static float[] flipPhase(float[] w, ConvGeometry g, int[] r, int[] kr) {
+        int cinG = g.inChannels() / g.groups();
+        int coutG = g.outChannels() / g.groups();
+        int[] k = g.kernel();
+        int[] s = g.strides();
+        int krSize = kr[0] * kr[1] * kr[2];
+        float[] out = new float[g.outChannels() * cinG * krSize];
+        int pos = 0;
+        for (int o = 0; o < g.outChannels(); o++) {
+            int grp = o / coutG;
+            int ol = o % coutG;
+            for (int c = 0; c < cinG; c++) {
+                int src = ((grp * cinG + c) * coutG + ol) * k[0] * k[1] * k[2];
+                for (int j0 = 0; j0 < kr[0]; j0++) {
+                    int k0 = (kr[0] - 1 - j0) * s[0] + r[0];
+                    for (int j1 = 0; j1 < kr[1]; j1++) {
+                        int k1 = (kr[1] - 1 - j1) * s[1] + r[1];
+                        for (int j2 = 0; j2 < kr[2]; j2++) {
+                            int k2 = (kr[2] - 1 - j2) * s[2] + r[2];
+                            out[pos++] = w[src + (k0 * k[1] + k1) * k[2] + k2];
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private boolean finite(NdArray weight, boolean cache) {
+        if (cache) {
+            return finiteWeights.computeIfAbsent(weight, w -> allFinite(w.floats()));
+        }
+        return allFinite(weight.floats());
+    }
+
+    private static boolean allFinite(float[] v) {
+        for (float f : v) {
+            if (!Float.isFinite(f)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code planes} planes of {@code in} dims, each copied into a zeroed plane of {@code padded} dims at {@code at}. */
+    static float[] pad(float[] x, int planes, int[] in, int[] padded, int[] at) {
+        int inPlane = in[0] * in[1] * in[2];
+        int outPlane = padded[0] * padded[1] * padded[2];
+        float[] xp = new float[planes * outPlane];
+        Parallel.range(planes, Math.max(1, (1 << 16) / Math.max(1, inPlane)), (from, to) -> {
+            for (int p = from; p < to; p++) {
+                for (int i0 = 0; i0 < in[0]; i0++) {
+                    for (int i1 = 0; i1 < in[1]; i1++) {
+                        System.arraycopy(x, p * inPlane + (i0 * in[1] + i1) * in[2], xp,
+                                p * outPlane + ((i0 + at[0]) * padded[1] + i1 + at[1]) * padded[2] + at[2], in[2]);
+                    }
+                }
+            }
+        });
+        return xp;
+    }
+
+    /**
+     * One stride-1 correlation: {@code outputs} channels, output row {@code o} reading weights
+     * {@code w[wOff + o·taps .. + taps)}, tap {@code t} at {@code x[xBase + shifts[t] + e]} for extended position e,
+     * and extended position e landing at {@code out[outBase + o·outPlane + scatter[e]]} (or nowhere when -1).
+     */
+    private record Job(float[] x, int xBase, int[] shifts, float[] w, int wOff, int outputs, int ext, int[] scatter,
+                       float[] out, int outBase, int outPlane) {
+        int outputBlocks() {
+            return (outputs + OUTPUTS - 1) / OUTPUTS;
+        }
+
+        int positionBlocks() {
+            return (ext + WIDTH - 1) / WIDTH;
+        }
+    }
+
+    /** Every (job, output block, position block) on all cores; the blocks are fixed, so the split never shows. */
+    private static void run(List<Job> jobs) {
+        int[] first = new int[jobs.size() + 1];
+        for (int i = 0; i < jobs.size(); i++) {
+            first[i + 1] = first[i] + jobs.get(i).outputBlocks() * jobs.get(i).positionBlocks();
+        }
+        Parallel.range(first[jobs.size()], 1, (from, to) -> {
+            int j = 0;
+            for (int item = from; item < to; item++) {
+                while (item >= first[j + 1]) {
+                    j++;
+                }
+                Job job = jobs.get(j);
+                int local = item - first[j];
+                block(job, local / job.positionBlocks(), local % job.positionBlocks());
+            }
+        });
+    }
+
+    private static void block(Job job, int outputBlock, int positionBlock) {
+        float[][] sums = SUMS.get();
+        float[][] rows = ROWS.get();
+        int o0 = outputBlock * OUTPUTS;
+        int outputs = Math.min(OUTPUTS, job.outputs - o0);
+        int e0 = positionBlock * WIDTH;
+        int width = Math.min(WIDTH, job.ext - e0);
+        int taps = job.shifts.length;
+        for (int o = 0; o < outputs; o++) {
+            Arrays.fill(sums[o], 0, width, 0f);
+        }
+        for (int t0 = 0; t0 < taps; t0 += TAPS) {
+            int count = Math.min(TAPS, taps - t0);
+            for (int t = 0; t < count; t++) {
+                System.arraycopy(job.x, job.xBase + job.shifts[t0 + t] + e0, rows[t], 0, width);
+            }
+            accumulate(sums, outputs, rows, count, job.w, job.wOff + o0 * taps + t0, taps, width);
+        }
+        for (int o = 0; o < outputs; o++) {
+            float[] sum = sums[o];
+            int base = job.outBase + (o0 + o) * job.outPlane;
+            for (int e = 0; e < width; e++) {
+                int at = job.scatter[e0 + e];
+                if (at >= 0) {
+                    job.out[base + at] = sum[e];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code sums[o][e] += Σ_t w[wOff + o·stride + t] · rows[t][e]}, t ascending: four outputs by four taps per pass
+     * over the positions, then the leftovers one by one (any grouping keeps each sum's order).
+     */
+    static void accumulate(float[][] sums, int outputs, float[][] rows, int taps, float[] w, int wOff, int stride,
+                           int width) {
+        int o = 0;
+        for (; o + 4 <= outputs; o += 4) {
+            float[] s0 = sums[o], s1 = sums[o + 1], s2 = sums[o + 2], s3 = sums[o + 3];
+            int w0 = wOff + o * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+            int t = 0;
+            for (; t + 4 <= taps; t += 4) {
+                float[] r0 = rows[t], r1 = rows[t + 1], r2 = rows[t + 2], r3 = rows[t + 3];
+                float a00 = w[w0 + t], a01 = w[w0 + t + 1], a02 = w[w0 + t + 2], a03 = w[w0 + t + 3];
+                float a10 = w[w1 + t], a11 = w[w1 + t + 1], a12 = w[w1 + t + 2], a13 = w[w1 + t + 3];
+                float a20 = w[w2 + t], a21 = w[w2 + t + 1], a22 = w[w2 + t + 2], a23 = w[w2 + t + 3];
+                float a30 = w[w3 + t], a31 = w[w3 + t + 1], a32 = w[w3 + t + 2], a33 = w[w3 + t + 3];
+                for (int e = 0; e < width; e++) {
+                    float v0 = r0[e], v1 = r1[e], v2 = r2[e], v3 = r3[e];
+                    s0[e] = s0[e] + a00 * v0 + a01 * v1 + a02 * v2 + a03 * v3;
+                    s1[e] = s1[e] + a10 * v0 + a11 * v1 + a12 * v2 + a13 * v3;
+                    s2[e] = s2[e] + a20 * v0 + a21 * v1 + a22 * v2 + a23 * v3;
+                    s3[e] = s3[e] + a30 * v0 + a31 * v1 + a32 * v2 + a33 * v3;
+                }
+            }
+            for (; t < taps; t++) {
+                float[] r0 = rows[t];
+                float a0 = w[w0 + t], a1 = w[w1 + t], a2 = w[w2 + t], a3 = w[w3 + t];
+                for (int e = 0; e < width; e++) {
+                    float v = r0[e];
+                    s0[e] = s0[e] + a0 * v;
+                    s1[e] = s1[e] + a1 * v;
+                    s2[e] = s2[e] + a2 * v;
+                    s3[e] = s3[e] + a3 * v;
+                }
+            }
+        }
+        for (; o < outputs; o++) {
+            float[] s0 = sums[o];
+            int w0 = wOff + o * stride;
+            int t = 0;
+            for (; t + 4 <= taps; t += 4) {
+                float[] r0 = rows[t], r1 = rows[t + 1], r2 = rows[t + 2], r3 = rows[t + 3];
+                float a0 = w[w0 + t], a1 = w[w0 + t + 1], a2 = w[w0 + t + 2], a3 = w[w0 + t + 3];
+                for (int e = 0; e < width; e++) {
+                    s0[e] = s0[e] + a0 * r0[e] + a1 * r1[e] + a2 * r2[e] + a3 * r3[e];
+                }
+            }
+            for (; t < taps; t++) {
+                float[] r0 = rows[t];
+                float a0 = w[w0 + t];
+                for (int e = 0; e < width; e++) {
+                    s0[e] = s0[e] + a0 * r0[e];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        finiteWeights.clear();
+        phaseWeights.clear();
+        general.close();
+    }
+}
