@@ -337,59 +337,23 @@ final class DirectConv implements ConvBackend {
     }
 
     /**
-     * {@code sums[o][e] += Σ_t w[wOff + o·stride + t] · rows[t][e]}, t ascending: four outputs by four taps per pass
-     * over the positions, then the leftovers one by one (any grouping keeps each sum's order).
+     * {@code sums[o][e] += Σ_t w[wOff + o·stride + t] · rows[t][e]}, t ascending: four taps per pass over the positions
+     * for each output in turn (the four rows stay in L1 across the outputs), leftover taps one by one; any grouping
+     * keeps each sum's order.
      */
     static void accumulate(float[][] sums, int outputs, float[][] rows, int taps, float[] w, int wOff, int stride,
                            int width) {
-        int o = 0;
-        for (; o + 4 <= outputs; o += 4) {
-            float[] s0 = sums[o], s1 = sums[o + 1], s2 = sums[o + 2], s3 = sums[o + 3];
-            int w0 = wOff + o * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
-            int t = 0;
-            for (; t + 4 <= taps; t += 4) {
-                float[] r0 = rows[t], r1 = rows[t + 1], r2 = rows[t + 2], r3 = rows[t + 3];
-                float a00 = w[w0 + t], a01 = w[w0 + t + 1], a02 = w[w0 + t + 2], a03 = w[w0 + t + 3];
-                float a10 = w[w1 + t], a11 = w[w1 + t + 1], a12 = w[w1 + t + 2], a13 = w[w1 + t + 3];
-                float a20 = w[w2 + t], a21 = w[w2 + t + 1], a22 = w[w2 + t + 2], a23 = w[w2 + t + 3];
-                float a30 = w[w3 + t], a31 = w[w3 + t + 1], a32 = w[w3 + t + 2], a33 = w[w3 + t + 3];
-                for (int e = 0; e < width; e++) {
-                    float v0 = r0[e], v1 = r1[e], v2 = r2[e], v3 = r3[e];
-                    s0[e] = s0[e] + a00 * v0 + a01 * v1 + a02 * v2 + a03 * v3;
-                    s1[e] = s1[e] + a10 * v0 + a11 * v1 + a12 * v2 + a13 * v3;
-                    s2[e] = s2[e] + a20 * v0 + a21 * v1 + a22 * v2 + a23 * v3;
-                    s3[e] = s3[e] + a30 * v0 + a31 * v1 + a32 * v2 + a33 * v3;
-                }
-            }
-            for (; t < taps; t++) {
-                float[] r0 = rows[t];
-                float a0 = w[w0 + t], a1 = w[w1 + t], a2 = w[w2 + t], a3 = w[w3 + t];
-                for (int e = 0; e < width; e++) {
-                    float v = r0[e];
-                    s0[e] = s0[e] + a0 * v;
-                    s1[e] = s1[e] + a1 * v;
-                    s2[e] = s2[e] + a2 * v;
-                    s3[e] = s3[e] + a3 * v;
-                }
+        int t = 0;
+        for (; t + 4 <= taps; t += 4) {
+            float[] r0 = rows[t], r1 = rows[t + 1], r2 = rows[t + 2], r3 = rows[t + 3];
+            for (int o = 0; o < outputs; o++) {
+                int at = wOff + o * stride + t;
+                Axpy.four(sums[o], w[at], r0, w[at + 1], r1, w[at + 2], r2, w[at + 3], r3, width);
             }
         }
-        for (; o < outputs; o++) {
-            float[] s0 = sums[o];
-            int w0 = wOff + o * stride;
-            int t = 0;
-            for (; t + 4 <= taps; t += 4) {
-                float[] r0 = rows[t], r1 = rows[t + 1], r2 = rows[t + 2], r3 = rows[t + 3];
-                float a0 = w[w0 + t], a1 = w[w0 + t + 1], a2 = w[w0 + t + 2], a3 = w[w0 + t + 3];
-                for (int e = 0; e < width; e++) {
-                    s0[e] = s0[e] + a0 * r0[e] + a1 * r1[e] + a2 * r2[e] + a3 * r3[e];
-                }
-            }
-            for (; t < taps; t++) {
-                float[] r0 = rows[t];
-                float a0 = w[w0 + t];
-                for (int e = 0; e < width; e++) {
-                    s0[e] = s0[e] + a0 * r0[e];
-                }
+        for (; t < taps; t++) {
+            for (int o = 0; o < outputs; o++) {
+                Axpy.one(sums[o], w[wOff + o * stride + t], rows[t], width);
             }
         }
     }

@@ -46,14 +46,7 @@ public final class Kernels {
                 y[j] = (float) (acc[j] + (bias == null ? 0 : bias[j]));
             }
         } else {
-            // Row-wise axpy: the inner loop runs over contiguous memory, so the JIT vectorises it.
-            for (int i = 0; i < in; i++) {
-                float xi = x[i];
-                int row = i * out;
-                for (int j = 0; j < out; j++) {
-                    y[j] += xi * kernel[row + j];
-                }
-            }
+            RowSums.accumulate(x, kernel, in, out, y);
             if (bias != null) {
                 for (int j = 0; j < out; j++) {
                     y[j] += bias[j];
@@ -63,10 +56,19 @@ public final class Kernels {
         return y;
     }
 
-    /** {@code y[rows] = M[rows, cols] . x[cols]}: the attention output kernel {@code [D, H, h]} read as {@code [D, H*h]}. */
+    /**
+     * {@code y[rows] = M[rows, cols] . x[cols]}: the attention output kernel {@code [D, H, h]} read as {@code [D, H*h]}.
+     * In float32 each row's dot product runs in ascending column order through a transposed copy of M made once per
+     * matrix (the same sums as a plain dot loop, in vectorizable form).
+     */
     public float[] matVec(float[] matrix, int rows, int cols, float[] x) {
         requireLength("x", x, cols);
         requireLength("matrix", matrix, (long) rows * cols);
+        if (!wide) {
+            float[] y = new float[rows];
+            RowSums.accumulate(x, RowSums.transposed(matrix, rows, cols), cols, rows, y);
+            return y;
+        }
         float[] y = new float[rows];
         for (int r = 0; r < rows; r++) {
             y[r] = dot(matrix, r * cols, x, 0, cols);
