@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Convolutions, and linear layers over several rows, on DJL's PyTorch engine (oneDNN / MKL kernels). Constant weights
+ * Convolutions on DJL's PyTorch engine (oneDNN kernels). Constant weights
  * are copied to native memory once per executor. Uneven conv padding (the decoder's causal time padding) is applied
  * to a Java copy of the input; conv_transpose runs as one ordinary convolution per output phase.
  *
@@ -25,8 +25,6 @@ import java.util.TreeMap;
 final class DjlKernels implements Accelerator.Kernels {
     /** PyTorch sends a batch-1 input of at most this many values with a kernel of at most 3×3 to its own conv path. */
     private static final long ONEDNN_MIN_VALUES = 20480;
-    /** Below this many rows a linear layer only streams its weight; the JVM kernel keeps up there. */
-    private static final int MIN_LINEAR_ROWS = 4;
 
     private final NDManager manager;
     private final ConvBackend fallback;
@@ -41,21 +39,6 @@ final class DjlKernels implements Accelerator.Kernels {
     @Override
     public String name() {
         return "djl-pytorch";
-    }
-
-    @Override
-    public int minLinearRows() {
-        return MIN_LINEAR_ROWS;
-    }
-
-    /** Sums in MKL's order, not the oracle's, so results differ from the JVM kernels in the last bits. */
-    @Override
-    public float[] linear(float[] x, int m, int k, NdArray weight, boolean weightIsConstant) {
-        try (NDManager call = manager.newSubManager()) {
-            NDArray in = call.create(x, new Shape(m, k));
-            NDArray w = weight(call, weight, weightIsConstant);
-            return in.getNDArrayInternal().linear(in, w, null).singletonOrThrow().toFloatArray();
-        }
     }
 
     /**

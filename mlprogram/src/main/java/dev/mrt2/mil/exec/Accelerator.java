@@ -1,7 +1,5 @@
 package dev.mrt2.mil.exec;
 
-import dev.mrt2.tensor.NdArray;
-
 /**
  * A native library that runs the heavy ops (convolutions, multi-row linear layers) faster than the pure-JVM kernels,
  * found at run time with {@link java.util.ServiceLoader}, so the executor and everything above it work without it.
@@ -20,15 +18,11 @@ public interface Accelerator {
     /** Opens kernels for one executor; {@code fallback} runs whatever the library cannot. */
     Kernels open(ConvBackend fallback);
 
-    /** One executor's native kernels; copies of constant weights live until {@link #close()}. */
+    /**
+     * One executor's native convolution kernels; copies of constant weights live until {@link #close()}. Linear layers
+     * always run on the JVM kernels: measured here, they match or beat the native ones (memory bound at one row,
+     * and PyTorch's idle worker threads compete with the JVM's at twelve).
+     */
     interface Kernels extends ConvBackend {
-        /** Below this many rows a linear layer stays on the JVM (it is memory bound there). */
-        int minLinearRows();
-
-        /**
-         * {@code x [m, k] · weightᵀ} for {@code weight [n, k]}, no bias; {@code weightIsConstant}: the same array
-         * comes back every call, so a copy may be cached.
-         */
-        float[] linear(float[] x, int m, int k, NdArray weight, boolean weightIsConstant);
     }
 }

@@ -14,25 +14,15 @@ import java.util.function.Supplier;
 final class KernelContext implements AutoCloseable {
     private final ExecutorBackend backend;
     private final ConvBackend conv;
-    private final Accelerator.Kernels accelerated;
     private final Map<NdArray, Map<String, Object>> derived = new IdentityHashMap<>();
     private final Map<String, Map<String, Object>> prepared = new HashMap<>();
 
     KernelContext(ExecutorBackend backend) {
         this.backend = backend;
         switch (backend) {
-            case SCALAR -> {
-                this.accelerated = null;
-                this.conv = new ScalarConv();
-            }
-            case JAVA -> {
-                this.accelerated = null;
-                this.conv = new DirectConv();
-            }
-            default -> {
-                this.accelerated = Accelerators.open(new DirectConv());
-                this.conv = accelerated;
-            }
+            case SCALAR -> this.conv = new ScalarConv();
+            case JAVA -> this.conv = new DirectConv();
+            default -> this.conv = Accelerators.open(new DirectConv());
         }
     }
 
@@ -47,11 +37,6 @@ final class KernelContext implements AutoCloseable {
 
     ConvBackend conv() {
         return conv;
-    }
-
-    /** The native kernels when the backend is accelerated, else null. */
-    Accelerator.Kernels accelerated() {
-        return accelerated;
     }
 
     /** A value derived from constant array {@code source}, computed once per {@code kind}. */

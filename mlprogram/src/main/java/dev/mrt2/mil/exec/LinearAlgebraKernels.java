@@ -32,15 +32,10 @@ final class LinearAlgebraKernels {
         int n = ws[0];
         int k = ws[1];
         int m = k == 0 ? 0 : x.size() / k;
-        float[] c;
-        Accelerator.Kernels fast = a.context().accelerated();
+        float[] c = new float[m * n];
         if (a.context().scalar()) {
-            c = new float[m * n];
             Gemm.scalar(x.floats(), 0, floats(a, "weight").floats(), 0, c, 0, m, n, k);
-        } else if (fast != null && m >= fast.minLinearRows()) {
-            c = fast.linear(x.floats(), m, k, floats(a, "weight"), a.isConstant("weight"));
         } else {
-            c = new float[m * n];
             PanelGemm.multiply(x.floats(), 0, m, weightPanels(a, constant, n, k), c, 0);
         }
         if (bias != null) {
