@@ -13,8 +13,8 @@ import dev.mrt2.mil.Var;
 import dev.mrt2.mil.pkg.MlPackage;
 import dev.mrt2.mil.pkg.MlPackageReader;
 import dev.mrt2.tensor.NdArray;
-import java.util.ArrayList;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -134,7 +134,7 @@ public final class MlProgramExecutor implements AutoCloseable {
                 }
                 continue;
             }
-            Kernel kernel = Kernels.forType(op.type());
+            Kernel kernel = OpCatalog.kernel(op.type());
             if (kernel == null) {
                 throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type()
                         + "): op type not supported by the executor");

@@ -1,23 +1,32 @@
 package dev.mrt2.mil.exec;
 
+import static dev.mrt2.mil.exec.TypeRules.fail;
+
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.Opset;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
 import dev.mrt2.tensor.NdArray;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
- * {@code matmul}, {@code linear} (coreml-mlpackage.md §6.6) and iOS18's {@code scaled_dot_product_attention}. Both
- * operands are brought into the GEMM layout (A {@code [M, K]}, Bt {@code [N, K]}) with one strided copy, broadcast
- * batch dims included; a constant operand's copy is made once and cached.
+ * {@code matmul}, {@code linear} (coreml-mlpackage.md §6.6), {@code einsum} and iOS18's
+ * {@code scaled_dot_product_attention}. The right operand is cut into {@link Panels} (made once for a constant) and
+ * multiplied by {@link PanelGemm}; the plain loops of {@link Gemm#scalar} are the oracle (SCALAR backend).
+ *Each op is defined once here ({@code define}: parameters, opset, kernel) with its output-type rule for
+ * {@link dev.mrt2.mil.MilBuilder} at the end of the class.
  */
-final class LinearAlgebraKernels {
-    private LinearAlgebraKernels() {}
+public final class LinearAlgebraOps {
+    private LinearAlgebraOps() {}
 
-    static void register(Map<String, Kernel> table) {
-        table.put("matmul", Kernel.single(a -> matmul(a, a.tensor("x"), a.tensor("y"),
-                a.boolValue("transpose_x", false), a.boolValue("transpose_y", false), a.isConstant("y"))));
-        table.put("linear", Kernel.single(LinearAlgebraKernels::linear));
-        table.put("scaled_dot_product_attention", Kernel.single(LinearAlgebraKernels::attention));
-        table.put("einsum", Kernel.single(LinearAlgebraKernels::einsum));
+    static void define(OpTable t) {
+        t.op("matmul", Kernel.single(a -> matmul(a, a.tensor("x"), a.tensor("y"),
+                a.boolValue("transpose_x", false), a.boolValue("transpose_y", false), a.isConstant("y"))),
+                "x", "y", "transpose_x", "transpose_y");
+        t.op("linear", Kernel.single(LinearAlgebraOps::linear), "x", "weight", "bias");
+        t.op(Opset.IOS18, "scaled_dot_product_attention", Kernel.single(LinearAlgebraOps::attention), "query", "key",
+                "value", "attn_mask");
+        t.op("einsum", Kernel.single(LinearAlgebraOps::einsum), "values*", "equation");
     }
 
     /** {@code x · weightᵀ + bias}: x {@code [*D, D_in]}, weight {@code [D_out, D_in]}, bias {@code [D_out]} (default 0). */
@@ -278,7 +287,89 @@ final class LinearAlgebraKernels {
                 }
             }
         }
-        NdArray p = NdArray.f32(shape, ReductionKernels.softmax(s, shape, shape.length - 1));
+        NdArray p = NdArray.f32(shape, ReductionOps.softmax(s, shape, shape.length - 1));
         return matmul(a, p, v, false, false, false);
+    }
+
+    // ---------------------------------------------------------------- output types (MilBuilder)
+
+    /** {@code x · weightᵀ + bias}: x rank 1..3 ending in D_in, weight {@code [D_out, D_in]}, bias {@code [D_out]} or null. */
+    public static TensorType linearType(Var x, Var weight, Var bias) {
+        TensorType tx = x.tensorType();
+        TensorType tw = weight.tensorType();
+        if (tx.rank() < 1 || tx.rank() > 3) throw fail("x rank " + tx.rank() + " not in 1..3");
+        if (tw.rank() != 2) throw fail("weight must be [D_out, D_in], got " + tw);
+        if (tx.dim(-1) != tw.dim(1)) {
+            throw fail("x last dim " + tx.dim(-1) + " != weight dim 1 (" + tw.dim(1) + ")");
+        }
+        TypeRules.requireSameDtype(x, weight);
+        if (bias != null) {
+            TypeRules.requireSameDtype(x, bias);
+            if (bias.tensorType().rank() != 1 || bias.tensorType().dim(0) != tw.dim(0)) {
+                throw fail("bias " + bias.tensorType() + " != [" + tw.dim(0) + "]");
+            }
+        }
+        java.util.List<Long> shape = new java.util.ArrayList<>(tx.shape());
+        shape.set(shape.size() - 1, tw.dim(0));
+        return new TensorType(tx.dataType(), shape);
+    }
+
+    /** NumPy matmul of rank >= 2 operands with optional transposes of the last two axes; batch dims broadcast. */
+    public static TensorType matmulType(Var x, Var y, boolean transposeX, boolean transposeY) {
+        TensorType tx = x.tensorType();
+        TensorType ty = y.tensorType();
+        TypeRules.requireSameDtype(x, y);
+        if (tx.rank() < 2 || ty.rank() < 2) {
+            throw fail("operands need rank >= 2, got " + tx + " and " + ty);
+        }
+        long m = transposeX ? tx.dim(-1) : tx.dim(-2);
+        long kx = transposeX ? tx.dim(-2) : tx.dim(-1);
+        long ky = transposeY ? ty.dim(-1) : ty.dim(-2);
+        long n = transposeY ? ty.dim(-2) : ty.dim(-1);
+        if (kx != ky) {
+            throw fail("inner dims differ: x " + tx + " (k=" + kx + ") vs y " + ty + " (k=" + ky + ")");
+        }
+        java.util.List<Long> shape = new java.util.ArrayList<>(TypeRules.broadcast(tx.shape().subList(0, tx.rank() - 2),
+                ty.shape().subList(0, ty.rank() - 2)));
+        shape.add(m);
+        shape.add(n);
+        return new TensorType(tx.dataType(), shape);
+    }
+
+    /**
+     * iOS 18 fused attention: q {@code [*B, L, E]}, k {@code [*B, S, E]}, v {@code [*B, S, E_v]}, mask (bool or q's
+     * dtype, broadcastable to {@code [*B, L, S]}) or null; output {@code [*B, L, E_v]}.
+     */
+    public static TensorType attentionType(Var query, Var key, Var value, Var mask) {
+        TypeRules.requireFloat(query);
+        TypeRules.requireSameDtype(query, key);
+        TypeRules.requireSameDtype(query, value);
+        TensorType q = query.tensorType();
+        TensorType k = key.tensorType();
+        TensorType v = value.tensorType();
+        if (q.rank() < 3 || k.rank() != q.rank() || v.rank() != q.rank()) {
+            throw fail("query/key/value need the same rank >= 3, got " + q + ", " + k + ", " + v);
+        }
+        if (q.dim(-1) != k.dim(-1) || k.dim(-2) != v.dim(-2)) {
+            throw fail("query " + q + ", key " + k + ", value " + v + " disagree on E or S");
+        }
+        java.util.List<Long> batch = TypeRules.broadcast(q.shape().subList(0, q.rank() - 2), k.shape().subList(0, k.rank() - 2));
+        batch = TypeRules.broadcast(batch, v.shape().subList(0, v.rank() - 2));
+        if (mask != null) {
+            DataType md = mask.tensorType().dataType();
+            if (md != DataType.BOOL && md != q.dataType()) {
+                throw fail("attn_mask " + mask.tensorType() + " must be bool or " + q.dataType().milName);
+            }
+            java.util.List<Long> scores = new java.util.ArrayList<>(batch);
+            scores.add(q.dim(-2));
+            scores.add(k.dim(-2));
+            if (!TypeRules.broadcast(mask.tensorType().shape(), scores).equals(scores)) {
+                throw fail("attn_mask " + mask.tensorType() + " does not broadcast to scores " + scores);
+            }
+        }
+        java.util.List<Long> shape = new java.util.ArrayList<>(batch);
+        shape.add(q.dim(-2));
+        shape.add(v.dim(-1));
+        return new TensorType(q.dataType(), shape);
     }
 }
