@@ -5,7 +5,7 @@ package dev.mrt2.mil.exec;
  *
  * <p>Every element is summed exactly as the oracle sums it: start at zero, add {@code A[i][p] · B[p][j]} for ascending
  * p, each product rounded to float and each sum rounded to float (Java never fuses a multiply and an add). Only the
- * work is arranged differently: a loop over the panel's columns updates up to {@code WIDTH} independent sums at once
+ * work is arranged differently: a loop over the panel's columns updates up to {@code MAX_WIDTH} independent sums at once
  * ({@link Axpy}, which C2 turns into vector instructions), four steps of p per pass so each sum is loaded and stored
  * once per four products, and panels are spread over the cores. Each element is computed whole by one thread, so the result
  * does not depend on how many threads there are or which one ran what.
@@ -57,7 +57,7 @@ final class PanelGemm {
                 Axpy.one(sums[i], a[aOff + i * k + p], rows[p], w);
             }
         }
-        int j0 = panel * Panels.WIDTH;
+        int j0 = b.start(panel);
         for (int i = 0; i < m; i++) {
             System.arraycopy(sums[i], 0, c, cOff + i * b.n + j0, w);
         }

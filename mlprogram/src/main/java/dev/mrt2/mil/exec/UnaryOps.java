@@ -76,10 +76,13 @@ public final class UnaryOps {
         return x;
     }
 
+    /** Values per task of a mapped function: a transcendental costs tens of nanoseconds, so small tensors split too. */
+    private static final int MAP_GRAIN = 8192;
+
     static NdArray map(OpArgs a, NdArray x, DoubleUnaryOperator f) {
         float[] in = x.floats();
         float[] out = new float[in.length];
-        Parallel.range(out.length, (from, to) -> {
+        Parallel.range(out.length, MAP_GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
                 out[i] = (float) f.applyAsDouble(in[i]);
             }

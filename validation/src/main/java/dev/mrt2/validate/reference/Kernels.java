@@ -56,19 +56,10 @@ public final class Kernels {
         return y;
     }
 
-    /**
-     * {@code y[rows] = M[rows, cols] . x[cols]}: the attention output kernel {@code [D, H, h]} read as {@code [D, H*h]}.
-     * In float32 each row's dot product runs in ascending column order through a transposed copy of M made once per
-     * matrix (the same sums as a plain dot loop, in vectorizable form).
-     */
+    /** {@code y[rows] = M[rows, cols] . x[cols]}, one dot product per row. */
     public float[] matVec(float[] matrix, int rows, int cols, float[] x) {
         requireLength("x", x, cols);
         requireLength("matrix", matrix, (long) rows * cols);
-        if (!wide) {
-            float[] y = new float[rows];
-            RowSums.accumulate(x, RowSums.transposed(matrix, rows, cols), cols, rows, y);
-            return y;
-        }
         float[] y = new float[rows];
         for (int r = 0; r < rows; r++) {
             y[r] = dot(matrix, r * cols, x, 0, cols);

@@ -1,8 +1,5 @@
 package dev.mrt2.validate.reference;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.stream.IntStream;
 
 /**
@@ -12,19 +9,22 @@ import java.util.stream.IntStream;
  * loop is the shape Java 17's C2 vectorizes (it does not when the kernel is indexed with a per-row offset).
  */
 final class RowSums {
-    /** Columns per chunk: four row copies and the sums stay in L1. */
+    /** Most columns per chunk: four row copies and the sums stay in L1. */
     private static final int CHUNK = 1024;
-    /** Transposed copies of matrices read by {@link Kernels#matVec}, made once per matrix. */
-    private static final Map<float[], float[]> TRANSPOSED = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Fewest columns per chunk, so a row stays long enough for the vector loop to pay. */
+    private static final int MIN_CHUNK = 256;
 
     private RowSums() {}
 
     /** Adds {@code x · K} for {@code K [in, out]} row-major into {@code y [out]} (normally zero). */
     static void accumulate(float[] x, float[] kernel, int in, int out, float[] y) {
-        int chunks = (out + CHUNK - 1) / CHUNK;
+        // at least two chunks per core when the columns allow it; chunking never changes a sum's order
+        int cores = Runtime.getRuntime().availableProcessors();
+        int width = Math.max(MIN_CHUNK, Math.min(CHUNK, (out + 2 * cores - 1) / (2 * cores)));
+        int chunks = (out + width - 1) / width;
         IntStream range = IntStream.range(0, chunks);
         ((long) in * out >= 1 << 16 && chunks > 1 ? range.parallel() : range)
-                .forEach(c -> chunk(x, kernel, in, out, y, c * CHUNK, Math.min(out, (c + 1) * CHUNK)));
+                .forEach(c -> chunk(x, kernel, in, out, y, c * width, Math.min(out, (c + 1) * width)));
     }
 
     private static void chunk(float[] x, float[] kernel, int in, int out, float[] y, int j0, int j1) {
@@ -56,18 +56,4 @@ final class RowSums {
         System.arraycopy(s, 0, y, j0, w);
     }
 
-    /** {@code M [rows, cols]} as {@code [cols, rows]}, cached per matrix array. */
-    static float[] transposed(float[] matrix, int rows, int cols) {
-        float[] t = TRANSPOSED.get(matrix);
-        if (t == null) {
-            t = new float[matrix.length];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    t[c * rows + r] = matrix[r * cols + c];
-                }
-            }
-            TRANSPOSED.put(matrix, t);
-        }
-        return t;
-    }
 }
