@@ -66,7 +66,7 @@ public final class DjlAccelerator implements Accelerator {
     }
 
     /** Says where the native library is about to be unpacked, and how big it is, when it is not there yet. */
-    private static void announceFirstUnpack(URL props) throws IOException {
+    static void announceFirstUnpack(URL props) throws IOException {
         Properties p = new Properties();
         try (InputStream in = props.openStream()) {
             p.load(in);

@@ -26,8 +26,8 @@ import java.util.Map;
 public final class SafetensorsFile implements AutoCloseable {
     /** huggingface/safetensors' cap on the header length (100 MB); real headers are tens of kilobytes. */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
-    /** Bytes per read of {@link #readFloats}. */
-    private static final int READ_CHUNK = 1 << 20;
+    /** Bytes per read of {@link #readFloats}: small enough to stay out of the JVM's large-object regions. */
+    private static final int READ_CHUNK = 1 << 18;
 
     private final Path path;
     private final ByteBuffer mapping;
