@@ -94,13 +94,12 @@ final class DjlKernels implements Accelerator.Kernels {
         int rank = geometry.spatialRank();
         ConvGeometry g = geometry.as3d();
         int[] s = g.strides();
-        int[] k = g.kernel();
         int[] od = g.outSpatial();
         int[] r = new int[3];
         for (r[0] = 0; r[0] < s[0]; r[0]++) {
             for (r[1] = 0; r[1] < s[1]; r[1]++) {
                 for (r[2] = 0; r[2] < s[2]; r[2]++) {
-                    int[] kr = phaseKernel(k, s, r);
+                    int[] kr = g.phaseKernel(r);
                     if (kr != null && !onednn(g.batch(), x.size(), g.groups(), Arrays.copyOfRange(kr, 3 - rank, 3))) {
                         return fallback.convTranspose(x, weight, weightIsConstant, geometry);
                     }
@@ -114,7 +113,7 @@ final class DjlKernels implements Accelerator.Kernels {
             for (r[0] = 0; r[0] < s[0]; r[0]++) {
                 for (r[1] = 0; r[1] < s[1]; r[1]++) {
                     for (r[2] = 0; r[2] < s[2]; r[2]++) {
-                        int[] kr = phaseKernel(k, s, r);
+                        int[] kr = g.phaseKernel(r);
                         if (kr == null) {
                             continue;                 // no tap reaches this phase: its outputs stay zero
                         }
@@ -132,18 +131,6 @@ final class DjlKernels implements Accelerator.Kernels {
             }
         }
         return out;
-    }
-
-    /** The sub-kernel size of phase {@code r} on each axis, or null when no tap reaches the phase. */
-    private static int[] phaseKernel(int[] k, int[] s, int[] r) {
-        int[] kr = new int[3];
-        for (int i = 0; i < 3; i++) {
-            kr[i] = r[i] < k[i] ? (k[i] - r[i] + s[i] - 1) / s[i] : 0;
-            if (kr[i] == 0) {
-                return null;
-            }
-        }
-        return kr;
     }
 
     /** Writes phase outputs {@code q} to {@code o = q·s + r}, shifted by the window start and clipped to it. */
@@ -174,7 +161,7 @@ final class DjlKernels implements Accelerator.Kernels {
         }
     }
 
-    /** The conv weight {@code [C_out, C_in/g, *K_r]} of one phase: {@code w'[o, c, j] = w[g·C_in/g + c, o mod C_out/g, (K_r − 1 − j)·s + r]}. */
+    /** The conv weight {@code [C_out, C_in/g, *K_r]} of one phase ({@link ConvGeometry#phaseWeight}) in native memory. */
     private NDArray phaseWeight(NDManager call, NdArray weight, boolean cache, ConvGeometry g, int[] r, int[] kr, int rank) {
         String key = Arrays.toString(r);
         if (cache) {
@@ -185,36 +172,11 @@ final class DjlKernels implements Accelerator.Kernels {
     }
 
     private static NDArray createPhaseWeight(NDManager m, NdArray weight, ConvGeometry g, int[] r, int[] kr, int rank) {
-        float[] w = weight.floats();
-        int cinG = g.inChannels() / g.groups();
-        int coutG = g.outChannels() / g.groups();
-        int[] k = g.kernel();
-        int[] s = g.strides();
-        int krSize = kr[0] * kr[1] * kr[2];
-        float[] wp = new float[g.outChannels() * cinG * krSize];
-        int pos = 0;
-        for (int o = 0; o < g.outChannels(); o++) {
-            int grp = o / coutG;
-            int ol = o % coutG;
-            for (int c = 0; c < cinG; c++) {
-                int srcBase = ((grp * cinG + c) * coutG + ol) * k[0] * k[1] * k[2];
-                for (int j0 = 0; j0 < kr[0]; j0++) {
-                    int k0 = (kr[0] - 1 - j0) * s[0] + r[0];
-                    for (int j1 = 0; j1 < kr[1]; j1++) {
-                        int k1 = (kr[1] - 1 - j1) * s[1] + r[1];
-                        for (int j2 = 0; j2 < kr[2]; j2++) {
-                            int k2 = (kr[2] - 1 - j2) * s[2] + r[2];
-                            wp[pos++] = w[srcBase + (k0 * k[1] + k1) * k[2] + k2];
-                        }
-                    }
-                }
-            }
-        }
         long[] shape = new long[2 + rank];
         shape[0] = g.outChannels();
-        shape[1] = cinG;
+        shape[1] = g.inChannels() / g.groups();
         for (int i = 0; i < rank; i++) shape[2 + i] = kr[3 - rank + i];
-        return m.create(wp, new Shape(shape));
+        return m.create(g.phaseWeight(weight.floats(), r, kr), new Shape(shape));
     }
 
     private NDArray weight(NDManager call, NdArray weight, boolean cache) {

@@ -135,13 +135,8 @@ final class DirectConv implements ConvBackend {
         for (r[0] = 0; r[0] < s[0]; r[0]++) {
             for (r[1] = 0; r[1] < s[1]; r[1]++) {
                 for (r[2] = 0; r[2] < s[2]; r[2]++) {
-                    int[] kr = new int[3];
-                    boolean empty = false;
-                    for (int i = 0; i < 3; i++) {
-                        kr[i] = r[i] < k[i] ? (k[i] - r[i] + s[i] - 1) / s[i] : 0;
-                        empty |= kr[i] == 0;
-                    }
-                    if (empty) {
+                    int[] kr = g.phaseKernel(r);
+                    if (kr == null) {
                         continue;                 // no tap reaches this phase: its outputs stay zero
                     }
                     phaseJobs(jobs, g, weight, weightIsConstant, r.clone(), kr, margin, padded, plane, xp, result,
@@ -197,44 +192,13 @@ final class DirectConv implements ConvBackend {
         }
     }
 
-    /**
-     * The stride-1 kernel of one phase, per group {@code [C_out/g, C_in/g · K_r]}:
-     * {@code w'[o, c, j] = w[g·C_in/g + c, o, (K_r − 1 − j)·s + r]} on every spatial axis.
-     */
+    /** The stride-1 kernel of one phase ({@link ConvGeometry#phaseWeight}), made once for a constant weight. */
     private float[] phaseWeight(NdArray weight, boolean cache, ConvGeometry g, int[] r, int[] kr) {
         if (!cache) {
-            return flipPhase(weight.floats(), g, r, kr);
+            return g.phaseWeight(weight.floats(), r, kr);
         }
         Map<String, float[]> byPhase = phaseWeights.computeIfAbsent(weight, w -> new java.util.TreeMap<>());
-        return byPhase.computeIfAbsent(Arrays.toString(r), key -> flipPhase(weight.floats(), g, r, kr));
-    }
-
-    private static float[] flipPhase(float[] w, ConvGeometry g, int[] r, int[] kr) {
-        int cinG = g.inChannels() / g.groups();
-        int coutG = g.outChannels() / g.groups();
-        int[] k = g.kernel();
-        int[] s = g.strides();
-        int krSize = kr[0] * kr[1] * kr[2];
-        float[] out = new float[g.outChannels() * cinG * krSize];
-        int pos = 0;
-        for (int o = 0; o < g.outChannels(); o++) {
-            int grp = o / coutG;
-            int ol = o % coutG;
-            for (int c = 0; c < cinG; c++) {
-                int src = ((grp * cinG + c) * coutG + ol) * k[0] * k[1] * k[2];
-                for (int j0 = 0; j0 < kr[0]; j0++) {
-                    int k0 = (kr[0] - 1 - j0) * s[0] + r[0];
-                    for (int j1 = 0; j1 < kr[1]; j1++) {
-                        int k1 = (kr[1] - 1 - j1) * s[1] + r[1];
-                        for (int j2 = 0; j2 < kr[2]; j2++) {
-                            int k2 = (kr[2] - 1 - j2) * s[2] + r[2];
-                            out[pos++] = w[src + (k0 * k[1] + k1) * k[2] + k2];
-                        }
-                    }
-                }
-            }
-        }
-        return out;
+        return byPhase.computeIfAbsent(Arrays.toString(r), key -> g.phaseWeight(weight.floats(), r, kr));
     }
 
     private boolean finite(NdArray weight, boolean cache) {

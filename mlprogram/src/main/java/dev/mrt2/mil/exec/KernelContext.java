@@ -40,21 +40,18 @@ final class KernelContext implements AutoCloseable {
     }
 
     /** A value derived from constant array {@code source}, computed once per {@code kind}. */
-    @SuppressWarnings("unchecked")
     <T> T derived(NdArray source, String kind, Supplier<T> compute) {
-        Map<String, Object> byKind = derived.computeIfAbsent(source, s -> new TreeMap<>());
-        Object v = byKind.get(kind);
-        if (v == null) {
-            v = compute.get();
-            byKind.put(kind, v);
-        }
-        return (T) v;
+        return cached(derived, source, kind, compute);
     }
 
     /** A kernel-ready form of the constant named {@code constant}, computed once per {@code kind}. */
-    @SuppressWarnings("unchecked")
     <T> T prepared(String constant, String kind, Supplier<T> compute) {
-        Map<String, Object> byKind = prepared.computeIfAbsent(constant, s -> new TreeMap<>());
+        return cached(prepared, constant, kind, compute);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, T> T cached(Map<K, Map<String, Object>> cache, K key, String kind, Supplier<T> compute) {
+        Map<String, Object> byKind = cache.computeIfAbsent(key, s -> new TreeMap<>());
         Object v = byKind.get(kind);
         if (v == null) {
             v = compute.get();
