@@ -31,6 +31,9 @@ final class DirectConv implements ConvBackend {
     private static final int OUTPUTS = 64;
     /** Taps whose input rows are gathered at once. */
     private static final int TAPS = 64;
+    /** Below this many extended positions, with at least {@link #CHANNEL_PATH_OUTPUTS} outputs, sum along channels. */
+    private static final int CHANNEL_PATH_POSITIONS = 512;
+    private static final int CHANNEL_PATH_OUTPUTS = 64;
 
     private static final ThreadLocal<float[][]> SUMS = ThreadLocal.withInitial(() -> new float[OUTPUTS][WIDTH]);
     private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[TAPS][WIDTH]);
@@ -39,6 +42,8 @@ final class DirectConv implements ConvBackend {
     private final ScalarConv oracle = new ScalarConv();
     private final Map<NdArray, Boolean> finiteWeights = new IdentityHashMap<>();
     private final Map<NdArray, Map<String, float[]>> phaseWeights = new IdentityHashMap<>();
+    /** Constant weights laid out for {@link #alongChannels}, by weight array and group offset. */
+    private final Map<float[], Map<Integer, Panels>> channelPanels = new IdentityHashMap<>();
 
     @Override
     public String name() {
@@ -95,7 +100,8 @@ final class DirectConv implements ConvBackend {
         for (int n = 0; n < g.batch(); n++) {
             for (int grp = 0; grp < g.groups(); grp++) {
                 jobs.add(new Job(xp, (n * g.inChannels() + grp * cinG) * plane, shifts, w, grp * coutG * shifts.length,
-                        coutG, ext, scatter, result, (n * g.outChannels() + grp * coutG) * outPlane, outPlane));
+                        coutG, ext, scatter, result, (n * g.outChannels() + grp * coutG) * outPlane, outPlane,
+                        weightIsConstant));
             }
         }
         run(jobs);
@@ -187,7 +193,7 @@ final class DirectConv implements ConvBackend {
         for (int n = 0; n < g.batch(); n++) {
             for (int grp = 0; grp < g.groups(); grp++) {
                 jobs.add(new Job(xp, (n * g.inChannels() + grp * cinG) * plane, shifts, w, grp * coutG * shifts.length,
-                        coutG, ext, scatter, result, (n * g.outChannels() + grp * coutG) * outPlane, outPlane));
+                        coutG, ext, scatter, result, (n * g.outChannels() + grp * coutG) * outPlane, outPlane, cache));
             }
         }
     }
@@ -241,7 +247,15 @@ final class DirectConv implements ConvBackend {
      * and extended position e landing at {@code out[outBase + o·outPlane + scatter[e]]} (or nowhere when -1).
      */
     private record Job(float[] x, int xBase, int[] shifts, float[] w, int wOff, int outputs, int ext, int[] scatter,
-                       float[] out, int outBase, int outPlane) {
+                       float[] out, int outBase, int outPlane, boolean constantWeights) {
+        /**
+         * Few positions and many output channels (the decoder's first blocks, 1×1 convolutions over a few frames): a
+         * row of positions is too short for the vector loop, so the sums run along the output channels instead.
+         */
+        boolean alongChannels() {
+            return ext < CHANNEL_PATH_POSITIONS && outputs >= CHANNEL_PATH_OUTPUTS;
+        }
+
         int outputBlocks() {
             return (outputs + OUTPUTS - 1) / OUTPUTS;
         }
@@ -251,8 +265,19 @@ final class DirectConv implements ConvBackend {
         }
     }
 
-    /** Every (job, output block, position block) on all cores; the blocks are fixed, so the split never shows. */
-    private static void run(List<Job> jobs) {
+    /**
+     * Every (job, output block, position block) on all cores; the blocks are fixed, so the split never shows. Jobs
+     * with few positions run along the output channels instead, one after the other, each on all cores.
+     */
+    private void run(List<Job> all) {
+        List<Job> jobs = new ArrayList<>();
+        for (Job job : all) {
+            if (job.alongChannels()) {
+                alongChannels(job);
+            } else {
+                jobs.add(job);
+            }
+        }
         int[] first = new int[jobs.size() + 1];
         for (int i = 0; i < jobs.size(); i++) {
             first[i + 1] = first[i] + jobs.get(i).outputBlocks() * jobs.get(i).positionBlocks();
@@ -268,6 +293,40 @@ final class DirectConv implements ConvBackend {
                 block(job, local / job.positionBlocks(), local % job.positionBlocks());
             }
         });
+    }
+
+    /**
+     * One job as a product: the patches {@code [positions, taps]} (tap t of position e is {@code x[xBase + shifts[t] +
+     * e]}) times the weights as panels {@code [taps, outputs]} ({@link PanelGemm}, which also sums each output over t
+     * ascending), then scattered to the outputs.
+     */
+    private void alongChannels(Job job) {
+        int taps = job.shifts.length;
+        int positions = job.ext;
+        float[] patches = new float[positions * taps];
+        for (int e = 0; e < positions; e++) {
+            int at = job.xBase + e;
+            int row = e * taps;
+            for (int t = 0; t < taps; t++) {
+                patches[row + t] = job.x[at + job.shifts[t]];
+            }
+        }
+        Panels weights = job.constantWeights
+                ? channelPanels.computeIfAbsent(job.w, w -> new java.util.TreeMap<>())
+                        .computeIfAbsent(job.wOff, off -> Panels.fromTransposed(job.w, off, job.outputs, taps))
+                : Panels.fromTransposed(job.w, job.wOff, job.outputs, taps);
+        float[] sums = new float[positions * job.outputs];
+        PanelGemm.multiply(patches, 0, positions, weights, sums, 0);
+        for (int e = 0; e < positions; e++) {
+            int at = job.scatter[e];
+            if (at < 0) {
+                continue;
+            }
+            int row = e * job.outputs;
+            for (int o = 0; o < job.outputs; o++) {
+                job.out[job.outBase + o * job.outPlane + at] = sums[row + o];
+            }
+        }
     }
 
     private static void block(Job job, int outputBlock, int positionBlock) {
@@ -326,6 +385,7 @@ final class DirectConv implements ConvBackend {
     public void close() {
         finiteWeights.clear();
         phaseWeights.clear();
+        channelPanels.clear();
         general.close();
     }
 }

@@ -17,6 +17,9 @@ import java.util.Arrays;
  * {@link dev.mrt2.mil.MilBuilder} at the end of the class.
  */
 public final class LinearAlgebraOps {
+    /** Below this many multiply-adds per batch an activation product runs the plain loop (the same sums). */
+    private static final long SMALL_PRODUCT = 1 << 15;
+
     private LinearAlgebraOps() {}
 
     static void define(OpTable t) {
@@ -111,7 +114,8 @@ public final class LinearAlgebraOps {
         int batches = Shapes.size(batch);
         float[] left = operand(x.floats(), xs, batch, tx, m, k);
         float[] c = new float[batches * m * n];
-        if (a.context().scalar()) {
+        // tiny products of two activations (attention scores per head) cost more to lay out as panels than to sum
+        if (a.context().scalar() || (!yConstant && (long) m * n * k < SMALL_PRODUCT)) {
             float[] right = operand(y.floats(), ys, batch, !ty, n, k);
             for (int b = 0; b < batches; b++) {
                 Gemm.scalar(left, b * m * k, right, b * n * k, c, b * m * n, m, n, k);

@@ -35,26 +35,38 @@ final class PanelGemm {
         }
     }
 
+    /** Rows of B per block: 256 rows of a panel (512 KB) stay in L2 while every row block of A uses them. */
+    private static final int K_BLOCK = 256;
+    /** Rows of A per block: their sums (16 × 2 KB) stay in L1 while a block of B rows is applied. */
+    private static final int M_BLOCK = 16;
+
     /**
-     * Columns of one panel for every row of A. Four rows of B at a time are applied to each row of A in turn, so
-     * they are read from memory once and from L1 for the other rows.
+     * Columns of one panel for every row of A. Four rows of B at a time are applied to each row of A in a block, so
+     * they are read from memory once and from cache for the others; blocks of B rows and of A rows keep both in cache
+     * when A has many rows (a convolution's positions). Each sum still takes its products in ascending p.
      */
     private static void panel(float[] a, int aOff, int m, Panels b, int panel, float[] c, int cOff) {
         int w = b.width(panel);
         float[][] rows = b.rows[panel];
         int k = b.k;
         float[][] sums = new float[m][w];
-        int p = 0;
-        for (; p + 4 <= k; p += 4) {
-            float[] b0 = rows[p], b1 = rows[p + 1], b2 = rows[p + 2], b3 = rows[p + 3];
-            for (int i = 0; i < m; i++) {
-                int r = aOff + i * k + p;
-                Axpy.four(sums[i], a[r], b0, a[r + 1], b1, a[r + 2], b2, a[r + 3], b3, w);
-            }
-        }
-        for (; p < k; p++) {
-            for (int i = 0; i < m; i++) {
-                Axpy.one(sums[i], a[aOff + i * k + p], rows[p], w);
+        for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
+            int p1 = Math.min(k, p0 + K_BLOCK);
+            for (int i0 = 0; i0 < m; i0 += M_BLOCK) {
+                int i1 = Math.min(m, i0 + M_BLOCK);
+                int p = p0;
+                for (; p + 4 <= p1; p += 4) {
+                    float[] b0 = rows[p], b1 = rows[p + 1], b2 = rows[p + 2], b3 = rows[p + 3];
+                    for (int i = i0; i < i1; i++) {
+                        int r = aOff + i * k + p;
+                        Axpy.four(sums[i], a[r], b0, a[r + 1], b1, a[r + 2], b2, a[r + 3], b3, w);
+                    }
+                }
+                for (; p < p1; p++) {
+                    for (int i = i0; i < i1; i++) {
+                        Axpy.one(sums[i], a[aOff + i * k + p], rows[p], w);
+                    }
+                }
             }
         }
         int j0 = b.start(panel);

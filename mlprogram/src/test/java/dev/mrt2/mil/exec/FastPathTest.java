@@ -133,6 +133,15 @@ class FastPathTest {
         bigConv(rng, true, 1, 66, 5, 1, new int[] {5, 17}, new int[] {3, 4}, new int[] {1, 2}, new int[] {1, 1},
                 new int[] {0, 2, 1, 1});
         bigConv(rng, false, 1, 3, 2, 1, new int[] {700}, new int[] {1}, new int[] {1}, new int[] {1}, new int[] {0, 0});
+        // few positions, many outputs: summed along the output channels
+        bigConv(rng, false, 1, 96, 80, 1, new int[] {7, 5}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 0, 1, 1});
+        bigConv(rng, false, 1, 130, 100, 1, new int[] {25, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {0, 0, 0, 0});
+        bigConv(rng, true, 1, 40, 70, 1, new int[] {9, 5}, new int[] {4, 3}, new int[] {2, 1}, new int[] {1, 1},
+                new int[] {0, 2, 1, 1});
+        bigConv(rng, false, 2, 64, 128, 2, new int[] {6, 5}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 0, 1, 1});
     }
 
     private static void bigConv(SplittableRandom rng, boolean transpose, int batch, int cin, int cout, int groups,
