@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The JVM kernels split work into fixed blocks, so the result does not depend on how many threads run them: the same
- * program in pools of 1, 2, 3 and 7 workers gives the same bits, and the same bits as the oracle.
+ * program on the kernel team (called from a plain thread) and in fork/join pools of 1, 2, 3 and 7 workers gives the
+ * same bits, and the same bits as the oracle.
  */
 class ThreadCountTest {
     @Test
@@ -32,6 +33,13 @@ class ThreadCountTest {
                 "x", NdArray.f32(new int[] {1, 24, 9, 70}, Arrays2.random(rng, 24 * 9 * 70, 1)),
                 "row", NdArray.f32(new int[] {1, 3, 700}, Arrays2.random(rng, 3 * 700, 1)));
         Map<String, NdArray> want = run(model, ExecutorBackend.SCALAR, inputs, 1);
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "team", ExecutorBackend.JAVA)) {
+            Map<String, NdArray> got = e.predict(inputs);
+            for (String name : want.keySet()) {
+                FastPathTest.assertBitEqual(want.get(name).floats(), got.get(name).floats(),
+                        name + " on JAVA with the kernel team vs SCALAR");
+            }
+        }
         for (int threads : new int[] {1, 2, 3, 7}) {
             Map<String, NdArray> got = run(model, ExecutorBackend.JAVA, inputs, threads);
             for (String name : want.keySet()) {
