@@ -103,7 +103,7 @@ public final class ExecutorBench {
             if (!floors.containsKey(w[0]) || (only != null && !w[0].startsWith(only))) continue;
             boolean decoder = w[0].startsWith("decoder");
             for (ExecutorBackend backend : backends) {
-                bench(w[0], models.resolve(w[1]), backend, decoder ? 1 : 2, decoder ? decoderRepeats : repeats,
+                bench(w[0], models.resolve(w[1]), backend, decoder ? 1 : 4, decoder ? decoderRepeats : repeats,
                         floors.get(w[0]), costs.get(w[0]), profile);
             }
         }
