@@ -10,13 +10,15 @@ import java.util.Map;
 /** The registry of conversion pieces, in the order {@code mrt2 convert} runs them. Adding a piece is one line. */
 public final class ConversionPieces {
     private static final List<ConversionPiece> ALL = List.of(
+            // first: its FP32 calibration run is the longest piece and computes on every core, so it overlaps the
+            // pieces that mostly convert and write weights instead of finishing alone at the end
+            PackagePiece.decoderF16(),
             PackagePiece.temporal(),
             PackagePiece.depth(),
             PackagePiece.decoder(),
             PackagePiece.temporalCarry(),
             PackagePiece.rolloutF16(),
             PackagePiece.rolloutF32(),
-            PackagePiece.decoderF16(),
             PackagePiece.temporalCarryF32(),
             new SosInputPiece(),
             new CodebookPiece()   // last: it needs the checkpoint's sha256 first, which hashes meanwhile

@@ -55,17 +55,26 @@ public final class DecoderBlockProfiler implements DecoderActivationProfiler {
             if (block < 0 || !output.isFloat()) {
                 return;
             }
-            double max = 0;
-            for (float v : output.floats()) {
-                double a = Math.abs(v);
-                max = Double.isNaN(a) ? Double.NaN : Math.max(max, a);
-                if (Double.isNaN(max)) {
-                    break;
-                }
-            }
+            double max = maxAbs(output.floats());
             subtree[block] = Double.isNaN(max) ? max : Math.max(subtree[block], max);
             boundary[block] = max;   // ops arrive in program order: the block's last op is its output
             seen[block] = true;
+        }
+
+        /** max |v|, NaN when any value is NaN; max is order-free, so four running maxima give the same value. */
+        private static float maxAbs(float[] v) {
+            float a = 0f, b = 0f, c = 0f, d = 0f;
+            int i = 0;
+            for (; i + 4 <= v.length; i += 4) {
+                a = Math.max(a, Math.abs(v[i]));
+                b = Math.max(b, Math.abs(v[i + 1]));
+                c = Math.max(c, Math.abs(v[i + 2]));
+                d = Math.max(d, Math.abs(v[i + 3]));
+            }
+            for (; i < v.length; i++) {
+                a = Math.max(a, Math.abs(v[i]));
+            }
+            return Math.max(Math.max(a, b), Math.max(c, d));
         }
 
         DecoderProfile profile() {

@@ -1,5 +1,14 @@
 package dev.mrt2.mil;
 
+import dev.mrt2.mil.exec.ConvOps;
+import dev.mrt2.mil.exec.ElementwiseOps;
+import dev.mrt2.mil.exec.IndexingOps;
+import dev.mrt2.mil.exec.LinearAlgebraOps;
+import dev.mrt2.mil.exec.NormOps;
+import dev.mrt2.mil.exec.ReductionOps;
+import dev.mrt2.mil.exec.ShapeOps;
+import dev.mrt2.mil.exec.StateOps;
+import dev.mrt2.mil.exec.UnaryOps;
 import dev.mrt2.safetensors.Float16;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -297,6 +307,8 @@ public final class MilBuilder {
     }
 
     // ---------------------------------------------------------------- elementwise
+    // Output types come from the op families' rules in dev.mrt2.mil.exec (where each op's parameters and kernel are
+    // defined too); this class adds the literal parameters as constants and the checks that need the builder's state.
 
     public Var add(String name, Var x, Var y) { return binary("add", name, x, y, false); }
     public Var sub(String name, Var x, Var y) { return binary("sub", name, x, y, false); }
@@ -319,36 +331,20 @@ public final class MilBuilder {
     public Var add(String name, Var x, float s) { return add(name, x, scalar(name + "_y", x.tensorType().dataType(), s)); }
 
     private Var binary(String op, String name, Var x, Var y, boolean boolResult) {
-        TensorType tx = x.tensorType();
-        TensorType ty = y.tensorType();
-        if (tx.dataType() != ty.dataType()) {
-            throw opError(name, op, "x " + tx + " and y " + ty + " differ in dtype (insert a cast)");
-        }
-        List<Long> shape = broadcast(name, op, tx.shape(), ty.shape());
-        DataType out = boolResult ? DataType.BOOL : tx.dataType();
-        return emit(op, name, args("x", x, "y", y), new TensorType(out, shape));
+        TensorType out = typed(name, op, () -> ElementwiseOps.binaryType(x, y, boolResult));
+        return emit(op, name, args("x", x, "y", y), out);
     }
 
-    public Var logicalAnd(String name, Var x, Var y) {
-        requireDtype(name, "logical_and", x, DataType.BOOL);
-        requireDtype(name, "logical_and", y, DataType.BOOL);
-        return emit("logical_and", name, args("x", x, "y", y),
-                new TensorType(DataType.BOOL, broadcast(name, "logical_and", x.tensorType().shape(), y.tensorType().shape())));
-    }
-
+    public Var logicalAnd(String name, Var x, Var y) { return logical("logical_and", name, x, y); }
     public Var logicalOr(String name, Var x, Var y) { return logical("logical_or", name, x, y); }
     public Var logicalXor(String name, Var x, Var y) { return logical("logical_xor", name, x, y); }
 
     private Var logical(String op, String name, Var x, Var y) {
-        requireDtype(name, op, x, DataType.BOOL);
-        requireDtype(name, op, y, DataType.BOOL);
-        return emit(op, name, args("x", x, "y", y),
-                new TensorType(DataType.BOOL, broadcast(name, op, x.tensorType().shape(), y.tensorType().shape())));
+        return emit(op, name, args("x", x, "y", y), typed(name, op, () -> ElementwiseOps.logicalType(x, y)));
     }
 
     public Var logicalNot(String name, Var x) {
-        requireDtype(name, "logical_not", x, DataType.BOOL);
-        return emit("logical_not", name, args("x", x), x.tensorType());
+        return emit("logical_not", name, args("x", x), typed(name, "logical_not", () -> ElementwiseOps.logicalNotType(x)));
     }
 
     public Var exp(String name, Var x) { return unaryFloat("exp", name, x); }
@@ -369,64 +365,58 @@ public final class MilBuilder {
     public Var ceil(String name, Var x) { return unaryFloat("ceil", name, x); }
     public Var round(String name, Var x) { return unaryFloat("round", name, x); }
 
+    private Var unaryFloat(String op, String name, Var x) {
+        return emit(op, name, args("x", x), typed(name, op, () -> UnaryOps.unaryFloatType(x)));
+    }
+
     /** {@code 1 / (x + epsilon)}. */
     public Var inverse(String name, Var x, float epsilon) {
-        requireFloat(name, "inverse", x);
-        Var eps = scalar(name + "_epsilon", x.tensorType().dataType(), epsilon);
-        return emit("inverse", name, args("x", x, "epsilon", eps), x.tensorType());
+        return floatWithScalar("inverse", name, x, "epsilon", epsilon);
     }
 
     /** {@code x >= 0 ? x : alpha * x}. */
     public Var leakyRelu(String name, Var x, float alpha) {
-        requireFloat(name, "leaky_relu", x);
-        Var a = scalar(name + "_alpha", x.tensorType().dataType(), alpha);
-        return emit("leaky_relu", name, args("x", x, "alpha", a), x.tensorType());
+        return floatWithScalar("leaky_relu", name, x, "alpha", alpha);
     }
 
     /** {@code 1 / sqrt(x + epsilon)}. */
     public Var rsqrt(String name, Var x, float epsilon) {
-        requireFloat(name, "rsqrt", x);
-        Var eps = scalar(name + "_epsilon", x.tensorType().dataType(), epsilon);
-        return emit("rsqrt", name, args("x", x, "epsilon", eps), x.tensorType());
+        return floatWithScalar("rsqrt", name, x, "epsilon", epsilon);
     }
 
     /** Natural log with MIL's epsilon: {@code log(x + epsilon)}. */
     public Var log(String name, Var x, float epsilon) {
-        requireFloat(name, "log", x);
-        Var eps = scalar(name + "_epsilon", x.tensorType().dataType(), epsilon);
-        return emit("log", name, args("x", x, "epsilon", eps), x.tensorType());
+        return floatWithScalar("log", name, x, "epsilon", epsilon);
     }
 
     /** {@code x > 0 ? x : alpha * (exp(x) - 1)}. */
     public Var elu(String name, Var x, float alpha) {
-        requireFloat(name, "elu", x);
-        Var a = scalar(name + "_alpha", x.tensorType().dataType(), alpha);
-        return emit("elu", name, args("x", x, "alpha", a), x.tensorType());
+        return floatWithScalar("elu", name, x, "alpha", alpha);
+    }
+
+    /** A float-only elementwise op with one scalar parameter of x's dtype. */
+    private Var floatWithScalar(String op, String name, Var x, String param, float value) {
+        TensorType out = typed(name, op, () -> UnaryOps.unaryFloatType(x));
+        Var v = scalar(name + "_" + param, x.tensorType().dataType(), value);
+        return emit(op, name, args("x", x, param, v), out);
     }
 
     /** GELU; {@code mode} is EXACT, TANH_APPROXIMATION or SIGMOID_APPROXIMATION. */
     public Var gelu(String name, Var x, String mode) {
-        requireFloat(name, "gelu", x);
-        if (!List.of("EXACT", "TANH_APPROXIMATION", "SIGMOID_APPROXIMATION").contains(mode)) {
-            throw opError(name, "gelu", "unknown mode '" + mode + "'");
-        }
-        return emit("gelu", name, args("x", x, "mode", constantString(name + "_mode", mode)), x.tensorType());
+        TensorType out = typed(name, "gelu", () -> UnaryOps.geluType(x, mode));
+        return emit("gelu", name, args("x", x, "mode", constantString(name + "_mode", mode)), out);
     }
 
     public Var clip(String name, Var x, float alpha, float beta) {
-        requireFloat(name, "clip", x);
-        if (!(alpha < beta)) {
-            throw opError(name, "clip", "alpha " + alpha + " must be < beta " + beta);
-        }
+        TensorType out = typed(name, "clip", () -> UnaryOps.clipType(x, alpha, beta));
         DataType dt = x.tensorType().dataType();
         return emit("clip", name, args("x", x, "alpha", scalar(name + "_alpha", dt, alpha),
-                "beta", scalar(name + "_beta", dt, beta)), x.tensorType());
+                "beta", scalar(name + "_beta", dt, beta)), out);
     }
 
     public Var softmax(String name, Var x, int axis) {
-        requireFloat(name, "softmax", x);
-        normAxis(name, "softmax", axis, x.tensorType().rank());
-        return emit("softmax", name, args("x", x, "axis", scalarInt(name + "_axis", axis)), x.tensorType());
+        TensorType out = typed(name, "softmax", () -> ReductionOps.softmaxType(x, axis));
+        return emit("softmax", name, args("x", x, "axis", scalarInt(name + "_axis", axis)), out);
     }
 
     public Var identity(String name, Var x) {
@@ -435,11 +425,8 @@ public final class MilBuilder {
 
     /** Element type conversion; {@code dtype} is one of fp16, fp32, int32, bool. */
     public Var cast(String name, Var x, DataType dtype) {
-        if (!List.of(DataType.FLOAT16, DataType.FLOAT32, DataType.INT32, DataType.BOOL).contains(dtype)) {
-            throw opError(name, "cast", "unsupported target dtype " + dtype.milName);
-        }
-        return emit("cast", name, args("x", x, "dtype", constantString(name + "_dtype", dtype.milName)),
-                x.tensorType().withDataType(dtype));
+        TensorType out = typed(name, "cast", () -> UnaryOps.castType(x, dtype));
+        return emit("cast", name, args("x", x, "dtype", constantString(name + "_dtype", dtype.milName)), out);
     }
 
     // ---------------------------------------------------------------- reductions
@@ -454,16 +441,9 @@ public final class MilBuilder {
     public Var reduceLogSumExp(String name, Var x, int[] axes, boolean keepDims) { return reduce("reduce_log_sum_exp", name, x, axes, keepDims); }
 
     private Var reduce(String op, String name, Var x, int[] axes, boolean keepDims) {
-        TensorType t = x.tensorType();
-        boolean[] reduced = new boolean[t.rank()];
-        for (int a : axes) reduced[normAxis(name, op, a, t.rank())] = true;
-        List<Long> shape = new ArrayList<>();
-        for (int i = 0; i < t.rank(); i++) {
-            if (!reduced[i]) shape.add(t.dim(i));
-            else if (keepDims) shape.add(1L);
-        }
+        TensorType out = typed(name, op, () -> ReductionOps.reduceType(x, axes, keepDims));
         return emit(op, name, args("x", x, "axes", ints(name + "_axes", axes), "keep_dims",
-                scalarBool(name + "_keep_dims", keepDims)), new TensorType(t.dataType(), shape));
+                scalarBool(name + "_keep_dims", keepDims)), out);
     }
 
     /** Index of the maximum along {@code axis}, int32. */
@@ -477,194 +457,80 @@ public final class MilBuilder {
     }
 
     private Var argReduce(String op, String name, Var x, int axis, boolean keepDims) {
-        TensorType t = x.tensorType();
-        int ax = normAxis(name, op, axis, t.rank());
-        List<Long> shape = new ArrayList<>();
-        for (int i = 0; i < t.rank(); i++) {
-            if (i != ax) shape.add(t.dim(i));
-            else if (keepDims) shape.add(1L);
-        }
+        TensorType out = typed(name, op, () -> ReductionOps.argReduceType(x, axis, keepDims));
         return emit(op, name, args("x", x, "axis", scalarInt(name + "_axis", axis), "keep_dims",
-                scalarBool(name + "_keep_dims", keepDims)), new TensorType(DataType.INT32, shape));
+                scalarBool(name + "_keep_dims", keepDims)), out);
     }
 
     // ---------------------------------------------------------------- linear algebra
 
     /** {@code x · weightᵀ + bias}; weight {@code [D_out, D_in]} and bias {@code [D_out]} must be const. */
     public Var linear(String name, Var x, Var weight, Var bias) {
-        TensorType tx = x.tensorType();
-        TensorType tw = weight.tensorType();
         requireConst(name, "linear", "weight", weight);
-        if (tx.rank() < 1 || tx.rank() > 3) throw opError(name, "linear", "x rank " + tx.rank() + " not in 1..3");
-        if (tw.rank() != 2) throw opError(name, "linear", "weight must be [D_out, D_in], got " + tw);
-        if (tx.dim(-1) != tw.dim(1)) {
-            throw opError(name, "linear", "x last dim " + tx.dim(-1) + " != weight dim 1 (" + tw.dim(1) + ")");
-        }
-        requireSameDtype(name, "linear", x, weight);
+        if (bias != null) requireConst(name, "linear", "bias", bias);
+        TensorType out = typed(name, "linear", () -> LinearAlgebraOps.linearType(x, weight, bias));
         Map<String, Object> a = args("x", x, "weight", weight);
-        if (bias != null) {
-            requireConst(name, "linear", "bias", bias);
-            requireSameDtype(name, "linear", x, bias);
-            if (bias.tensorType().rank() != 1 || bias.tensorType().dim(0) != tw.dim(0)) {
-                throw opError(name, "linear", "bias " + bias.tensorType() + " != [" + tw.dim(0) + "]");
-            }
-            a.put("bias", bias);
-        }
-        List<Long> shape = new ArrayList<>(tx.shape());
-        shape.set(shape.size() - 1, tw.dim(0));
-        return emit("linear", name, a, new TensorType(tx.dataType(), shape));
+        if (bias != null) a.put("bias", bias);
+        return emit("linear", name, a, out);
     }
 
     /** NumPy matmul with optional transposes of the last two axes; batch dims broadcast. */
     public Var matmul(String name, Var x, Var y, boolean transposeX, boolean transposeY) {
-        TensorType tx = x.tensorType();
-        TensorType ty = y.tensorType();
-        requireSameDtype(name, "matmul", x, y);
-        if (tx.rank() < 2 || ty.rank() < 2) {
-            throw opError(name, "matmul", "operands need rank >= 2, got " + tx + " and " + ty);
-        }
-        long m = transposeX ? tx.dim(-1) : tx.dim(-2);
-        long kx = transposeX ? tx.dim(-2) : tx.dim(-1);
-        long ky = transposeY ? ty.dim(-1) : ty.dim(-2);
-        long n = transposeY ? ty.dim(-2) : ty.dim(-1);
-        if (kx != ky) {
-            throw opError(name, "matmul", "inner dims differ: x " + tx + " (k=" + kx + ") vs y " + ty + " (k=" + ky + ")");
-        }
-        List<Long> batch = broadcast(name, "matmul", tx.shape().subList(0, tx.rank() - 2), ty.shape().subList(0, ty.rank() - 2));
-        List<Long> shape = new ArrayList<>(batch);
-        shape.add(m);
-        shape.add(n);
+        TensorType out = typed(name, "matmul", () -> LinearAlgebraOps.matmulType(x, y, transposeX, transposeY));
         return emit("matmul", name, args("x", x, "y", y, "transpose_x", scalarBool(name + "_transpose_x", transposeX),
-                "transpose_y", scalarBool(name + "_transpose_y", transposeY)), new TensorType(tx.dataType(), shape));
+                "transpose_y", scalarBool(name + "_transpose_y", transposeY)), out);
     }
 
     // ---------------------------------------------------------------- shape ops
 
     /** Reshape to a fully specified static shape (no -1 or 0 entries, so the type is explicit). */
     public Var reshape(String name, Var x, long... shape) {
-        TensorType t = x.tensorType();
-        TensorType out = TensorType.of(t.dataType(), shape);
-        if (out.elementCount() != t.elementCount()) {
-            throw opError(name, "reshape", "cannot reshape " + t + " to " + Arrays.toString(shape));
-        }
+        TensorType out = typed(name, "reshape", () -> ShapeOps.reshapeType(x, shape));
         int[] s = new int[shape.length];
         for (int i = 0; i < s.length; i++) s[i] = Math.toIntExact(shape[i]);
         return emit("reshape", name, args("x", x, "shape", ints(name + "_shape", s)), out);
     }
 
     public Var transpose(String name, Var x, int... perm) {
-        TensorType t = x.tensorType();
-        if (perm.length != t.rank()) throw opError(name, "transpose", "perm " + Arrays.toString(perm) + " for " + t);
-        boolean[] seen = new boolean[perm.length];
-        long[] dims = new long[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            int p = normAxis(name, "transpose", perm[i], t.rank());
-            if (seen[p]) throw opError(name, "transpose", "perm " + Arrays.toString(perm) + " repeats an axis");
-            seen[p] = true;
-            dims[i] = t.dim(p);
-        }
-        return emit("transpose", name, args("x", x, "perm", ints(name + "_perm", perm)), t.withShape(dims));
+        TensorType out = typed(name, "transpose", () -> ShapeOps.transposeType(x, perm));
+        return emit("transpose", name, args("x", x, "perm", ints(name + "_perm", perm)), out);
     }
 
     public Var concat(String name, int axis, Var... values) {
-        if (values.length == 0) throw opError(name, "concat", "no values");
-        TensorType first = values[0].tensorType();
-        int ax = normAxis(name, "concat", axis, first.rank());
-        long total = 0;
-        for (Var v : values) {
-            TensorType t = v.tensorType();
-            if (t.rank() != first.rank() || t.dataType() != first.dataType()) {
-                throw opError(name, "concat", "value " + v.name() + " " + t + " does not match " + first);
-            }
-            for (int i = 0; i < t.rank(); i++) {
-                if (i != ax && t.dim(i) != first.dim(i)) {
-                    throw opError(name, "concat", "value " + v.name() + " " + t + " differs from " + first + " off axis " + ax);
-                }
-            }
-            total += t.dim(ax);
-        }
-        long[] dims = first.dims();
-        dims[ax] = total;
+        TensorType out = typed(name, "concat", () -> ShapeOps.concatType(axis, values));
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("values", List.of(values));
         a.put("axis", scalarInt(name + "_axis", axis));
         a.put("interleave", scalarBool(name + "_interleave", false));
-        return emit("concat", name, a, first.withShape(dims));
+        return emit("concat", name, a, out);
     }
 
     /** Splits along {@code axis} into pieces of the given sizes; outputs are named {@code <name>_0 ...}. */
     public List<Var> split(String name, Var x, int axis, int... sizes) {
-        TensorType t = x.tensorType();
-        int ax = normAxis(name, "split", axis, t.rank());
-        long sum = 0;
-        for (int s : sizes) sum += s;
-        if (sum != t.dim(ax)) throw opError(name, "split", "sizes " + Arrays.toString(sizes) + " do not sum to " + t.dim(ax));
-        List<TensorType> outs = new ArrayList<>();
-        for (int s : sizes) {
-            long[] d = t.dims();
-            d[ax] = s;
-            outs.add(t.withShape(d));
-        }
+        List<TensorType> outs = typedList(name, "split", () -> ShapeOps.splitTypes(x, axis, sizes));
         return emitMulti("split", name, args("x", x, "split_sizes", ints(name + "_split_sizes", sizes),
                 "axis", scalarInt(name + "_axis", axis)), outs);
     }
 
     /** {@code x[begin:end]} per axis (static, stride 1; negative indices count from the end). */
     public Var sliceByIndex(String name, Var x, int[] begin, int[] end) {
-        TensorType t = x.tensorType();
-        if (begin.length != t.rank() || end.length != t.rank()) {
-            throw opError(name, "slice_by_index", "begin/end length must equal rank " + t.rank());
-        }
-        long[] dims = new long[t.rank()];
-        for (int i = 0; i < t.rank(); i++) {
-            long b = begin[i] < 0 ? begin[i] + t.dim(i) : begin[i];
-            long e = end[i] < 0 ? end[i] + t.dim(i) : end[i];
-            if (b < 0 || e > t.dim(i) || b > e) {
-                throw opError(name, "slice_by_index", "axis " + i + " range [" + begin[i] + ", " + end[i] + ") outside " + t);
-            }
-            dims[i] = e - b;
-        }
+        TensorType out = typed(name, "slice_by_index", () -> IndexingOps.sliceByIndexType(x, begin, end, null));
         return emit("slice_by_index", name, args("x", x, "begin", ints(name + "_begin", begin),
-                "end", ints(name + "_end", end)), t.withShape(dims));
+                "end", ints(name + "_end", end)), out);
     }
 
     /** {@code x[begin:end:stride]} per axis (static, positive strides; negative begin/end count from the end). */
     public Var sliceByIndex(String name, Var x, int[] begin, int[] end, int[] stride) {
-        TensorType t = x.tensorType();
-        if (begin.length != t.rank() || end.length != t.rank() || stride.length != t.rank()) {
-            throw opError(name, "slice_by_index", "begin/end/stride length must equal rank " + t.rank());
-        }
-        long[] dims = new long[t.rank()];
-        for (int i = 0; i < t.rank(); i++) {
-            long b = begin[i] < 0 ? begin[i] + t.dim(i) : begin[i];
-            long e = end[i] < 0 ? end[i] + t.dim(i) : end[i];
-            if (stride[i] < 1) throw opError(name, "slice_by_index", "axis " + i + " stride " + stride[i] + " must be >= 1");
-            if (b < 0 || e > t.dim(i) || b > e) {
-                throw opError(name, "slice_by_index", "axis " + i + " range [" + begin[i] + ", " + end[i] + ") outside " + t);
-            }
-            dims[i] = (e - b + stride[i] - 1) / stride[i];
-        }
+        TensorType out = typed(name, "slice_by_index", () -> IndexingOps.sliceByIndexType(x, begin, end, stride));
         return emit("slice_by_index", name, args("x", x, "begin", ints(name + "_begin", begin),
-                "end", ints(name + "_end", end), "stride", ints(name + "_stride", stride)), t.withShape(dims));
+                "end", ints(name + "_end", end), "stride", ints(name + "_stride", stride)), out);
     }
 
     /** {@code x[begin : begin + size]} per axis; a size of -1 runs to the end of the axis. */
     public Var sliceBySize(String name, Var x, int[] begin, int[] size) {
-        TensorType t = x.tensorType();
-        if (begin.length != t.rank() || size.length != t.rank()) {
-            throw opError(name, "slice_by_size", "begin/size length must equal rank " + t.rank());
-        }
-        long[] dims = new long[t.rank()];
-        for (int i = 0; i < t.rank(); i++) {
-            long b = begin[i] < 0 ? begin[i] + t.dim(i) : begin[i];
-            long n = size[i] == -1 ? t.dim(i) - b : size[i];
-            if (b < 0 || n < 0 || b + n > t.dim(i)) {
-                throw opError(name, "slice_by_size", "axis " + i + " begin " + begin[i] + " size " + size[i] + " outside " + t);
-            }
-            dims[i] = n;
-        }
+        TensorType out = typed(name, "slice_by_size", () -> IndexingOps.sliceBySizeType(x, begin, size));
         return emit("slice_by_size", name, args("x", x, "begin", ints(name + "_begin", begin),
-                "size", ints(name + "_size", size)), t.withShape(dims));
+                "size", ints(name + "_size", size)), out);
     }
 
     /**
@@ -673,130 +539,68 @@ public final class MilBuilder {
      */
     public Var sliceUpdate(String name, Var x, Var update, int[] begin, int[] end) {
         requireOpset(name, "slice_update", Opset.IOS18);
-        TensorType t = x.tensorType();
-        requireSameDtype(name, "slice_update", x, update);
-        if (begin.length != t.rank() || end.length != t.rank()) {
-            throw opError(name, "slice_update", "begin/end length must equal rank " + t.rank());
-        }
-        long[] dims = new long[t.rank()];
-        for (int i = 0; i < t.rank(); i++) {
-            long b = begin[i] < 0 ? begin[i] + t.dim(i) : begin[i];
-            long e = end[i] < 0 ? end[i] + t.dim(i) : end[i];
-            if (b < 0 || e > t.dim(i) || b > e) {
-                throw opError(name, "slice_update", "axis " + i + " range [" + begin[i] + ", " + end[i] + ") outside " + t);
-            }
-            dims[i] = e - b;
-        }
-        if (!update.tensorType().shape().equals(t.withShape(dims).shape())) {
-            throw opError(name, "slice_update", "update " + update.tensorType() + " != slice shape " + Arrays.toString(dims));
-        }
+        TensorType out = typed(name, "slice_update", () -> IndexingOps.sliceUpdateType(x, update, begin, end));
         return emit("slice_update", name, args("x", x, "update", update, "begin", ints(name + "_begin", begin),
-                "end", ints(name + "_end", end)), t);
+                "end", ints(name + "_end", end)), out);
     }
 
     /** Takes {@code x} values along {@code axis} at int32 {@code indices} of the same rank; output has the indices' shape. */
     public Var gatherAlongAxis(String name, Var x, Var indices, int axis) {
-        TensorType t = x.tensorType();
-        TensorType ti = indices.tensorType();
-        requireDtype(name, "gather_along_axis", indices, DataType.INT32);
-        int ax = normAxis(name, "gather_along_axis", axis, t.rank());
-        if (ti.rank() != t.rank()) throw opError(name, "gather_along_axis", "indices " + ti + " rank != x rank " + t);
-        for (int i = 0; i < t.rank(); i++) {
-            if (i != ax && ti.dim(i) != t.dim(i)) {
-                throw opError(name, "gather_along_axis", "indices " + ti + " differ from x " + t + " off axis " + ax);
-            }
-        }
+        TensorType out = typed(name, "gather_along_axis", () -> IndexingOps.gatherAlongAxisType(x, indices, axis));
         return emit("gather_along_axis", name, args("x", x, "indices", indices, "axis", scalarInt(name + "_axis", axis)),
-                ti.withDataType(t.dataType()));
+                out);
     }
 
     /** Running sum along {@code axis}. */
     public Var cumsum(String name, Var x, int axis, boolean exclusive, boolean reverse) {
-        normAxis(name, "cumsum", axis, x.tensorType().rank());
+        TensorType out = typed(name, "cumsum", () -> ReductionOps.cumsumType(x, axis));
         return emit("cumsum", name, args("x", x, "axis", scalarInt(name + "_axis", axis),
                 "exclusive", scalarBool(name + "_exclusive", exclusive), "reverse", scalarBool(name + "_reverse", reverse)),
-                x.tensorType());
+                out);
     }
 
     public Var expandDims(String name, Var x, int... axes) {
-        TensorType t = x.tensorType();
-        int outRank = t.rank() + axes.length;
-        boolean[] added = new boolean[outRank];
-        for (int a : axes) added[normAxis(name, "expand_dims", a, outRank)] = true;
-        long[] dims = new long[outRank];
-        int src = 0;
-        for (int i = 0; i < outRank; i++) dims[i] = added[i] ? 1 : t.dim(src++);
-        return emit("expand_dims", name, args("x", x, "axes", ints(name + "_axes", axes)), t.withShape(dims));
+        TensorType out = typed(name, "expand_dims", () -> ShapeOps.expandDimsType(x, axes));
+        return emit("expand_dims", name, args("x", x, "axes", ints(name + "_axes", axes)), out);
     }
 
     public Var squeeze(String name, Var x, int... axes) {
-        TensorType t = x.tensorType();
-        boolean[] drop = new boolean[t.rank()];
-        for (int a : axes) {
-            int ax = normAxis(name, "squeeze", a, t.rank());
-            if (t.dim(ax) != 1) throw opError(name, "squeeze", "axis " + a + " of " + t + " is not 1");
-            drop[ax] = true;
-        }
-        List<Long> shape = new ArrayList<>();
-        for (int i = 0; i < t.rank(); i++) if (!drop[i]) shape.add(t.dim(i));
-        return emit("squeeze", name, args("x", x, "axes", ints(name + "_axes", axes)), new TensorType(t.dataType(), shape));
+        TensorType out = typed(name, "squeeze", () -> ShapeOps.squeezeType(x, axes));
+        return emit("squeeze", name, args("x", x, "axes", ints(name + "_axes", axes)), out);
     }
 
     public Var tile(String name, Var x, int... reps) {
-        TensorType t = x.tensorType();
-        if (reps.length != t.rank()) throw opError(name, "tile", "reps length " + reps.length + " != rank " + t.rank());
-        long[] dims = t.dims();
-        for (int i = 0; i < dims.length; i++) dims[i] *= reps[i];
-        return emit("tile", name, args("x", x, "reps", ints(name + "_reps", reps)), t.withShape(dims));
+        TensorType out = typed(name, "tile", () -> ShapeOps.tileType(x, reps));
+        return emit("tile", name, args("x", x, "reps", ints(name + "_reps", reps)), out);
     }
 
     /** Constant padding of the last {@code pads.length / 2} axes, pairs (before, after). */
     public Var pad(String name, Var x, int[] pads, float value) {
-        TensorType t = x.tensorType();
-        requireFloat(name, "pad", x);
-        if (pads.length % 2 != 0 || pads.length / 2 > t.rank()) {
-            throw opError(name, "pad", "pad list " + Arrays.toString(pads) + " for " + t);
-        }
-        long[] dims = t.dims();
-        int first = t.rank() - pads.length / 2;
-        for (int i = 0; i < pads.length / 2; i++) dims[first + i] += pads[2 * i] + pads[2 * i + 1];
+        TensorType out = typed(name, "pad", () -> ShapeOps.padType(x, pads));
         return emit("pad", name, args("x", x, "pad", ints(name + "_pad", pads), "mode", constantString(name + "_mode", "constant"),
-                "constant_val", scalar(name + "_constant_val", t.dataType(), value)), t.withShape(dims));
+                "constant_val", scalar(name + "_constant_val", x.tensorType().dataType(), value)), out);
     }
 
     public Var select(String name, Var cond, Var a, Var b) {
-        requireDtype(name, "select", cond, DataType.BOOL);
-        requireSameDtype(name, "select", a, b);
-        List<Long> s = broadcast(name, "select", cond.tensorType().shape(), a.tensorType().shape());
-        s = broadcast(name, "select", s, b.tensorType().shape());
-        return emit("select", name, args("cond", cond, "a", a, "b", b), new TensorType(a.tensorType().dataType(), s));
+        TensorType out = typed(name, "select", () -> ElementwiseOps.selectType(cond, a, b));
+        return emit("select", name, args("cond", cond, "a", a, "b", b), out);
     }
 
     /** Gathers slices of {@code x} along {@code axis} at int32 {@code indices}. */
     public Var gather(String name, Var x, Var indices, int axis) {
-        TensorType t = x.tensorType();
-        requireDtype(name, "gather", indices, DataType.INT32);
-        int ax = normAxis(name, "gather", axis, t.rank());
-        List<Long> shape = new ArrayList<>(t.shape().subList(0, ax));
-        shape.addAll(indices.tensorType().shape());
-        shape.addAll(t.shape().subList(ax + 1, t.rank()));
+        TensorType out = typed(name, "gather", () -> IndexingOps.gatherType(x, indices, axis));
         Map<String, Object> a = args("x", x, "indices", indices, "axis", scalarInt(name + "_axis", axis));
         if (opset.compareTo(Opset.IOS16) >= 0) {
             a.put("batch_dims", scalarInt(name + "_batch_dims", 0));   // parameter exists from iOS16 on
         }
-        return emit("gather", name, a, new TensorType(t.dataType(), shape));
+        return emit("gather", name, a, out);
     }
 
     /** Top-k values and int32 indices along {@code axis} (descending, sorted). Outputs {@code <name>_0}, {@code <name>_1}. */
     public List<Var> topk(String name, Var x, int k, int axis) {
-        TensorType t = x.tensorType();
-        int ax = normAxis(name, "topk", axis, t.rank());
-        if (k < 1 || k > t.dim(ax)) throw opError(name, "topk", "k " + k + " outside 1.." + t.dim(ax));
-        long[] dims = t.dims();
-        dims[ax] = k;
+        List<TensorType> outs = typedList(name, "topk", () -> IndexingOps.topkTypes(x, k, axis));
         return emitMulti("topk", name, args("x", x, "k", scalarInt(name + "_k", k), "axis", scalarInt(name + "_axis", axis),
-                "ascending", scalarBool(name + "_ascending", false)),
-                List.of(t.withShape(dims), TensorType.of(DataType.INT32, dims)));
+                "ascending", scalarBool(name + "_ascending", false)), outs);
     }
 
     // ---------------------------------------------------------------- convolution and normalization
@@ -806,32 +610,14 @@ public final class MilBuilder {
      * weight {@code [C_out, C_in / groups, *K]} const; bias {@code [C_out]} const or null.
      */
     public Var conv(String name, Var x, Var weight, Var bias, int[] strides, int[] pad, int[] dilations, int groups) {
-        TensorType tx = x.tensorType();
-        TensorType tw = weight.tensorType();
         requireConst(name, "conv", "weight", weight);
-        requireSameDtype(name, "conv", x, weight);
-        int s = tx.rank() - 2;
-        checkConvParams(name, "conv", tx, tw, strides, pad, dilations, s);
-        if (tw.dim(1) * groups != tx.dim(1)) {
-            throw opError(name, "conv", "x channels " + tx.dim(1) + " != weight dim 1 (" + tw.dim(1) + ") x groups " + groups);
-        }
-        long[] dims = new long[tx.rank()];
-        dims[0] = tx.dim(0);
-        dims[1] = tw.dim(0);
-        for (int i = 0; i < s; i++) {
-            long span = (tw.dim(2 + i) - 1) * dilations[i] + 1;
-            long padded = tx.dim(2 + i) + pad[2 * i] + pad[2 * i + 1];
-            if (padded < span) throw opError(name, "conv", "spatial axis " + i + " too small: " + padded + " < kernel span " + span);
-            dims[2 + i] = (padded - span) / strides[i] + 1;
-        }
+        if (bias != null) requireConst(name, "conv", "bias", bias);
+        TensorType out = typed(name, "conv", () -> ConvOps.convType(x, weight, bias, strides, pad, dilations, groups));
         Map<String, Object> a = args("x", x, "weight", weight, "strides", ints(name + "_strides", strides),
                 "pad_type", constantString(name + "_pad_type", "custom"), "pad", ints(name + "_pad", pad),
                 "dilations", ints(name + "_dilations", dilations), "groups", scalarInt(name + "_groups", groups));
-        if (bias != null) {
-            checkBias(name, "conv", x, bias, tw.dim(0));
-            a.put("bias", bias);
-        }
-        return emit("conv", name, a, tx.withShape(dims));
+        if (bias != null) a.put("bias", bias);
+        return emit("conv", name, a, out);
     }
 
     /**
@@ -839,91 +625,55 @@ public final class MilBuilder {
      * {@code (D_in - 1) * stride + K - before - after} (custom padding crops the full output).
      */
     public Var convTranspose(String name, Var x, Var weight, Var bias, int[] strides, int[] pad, int groups) {
-        TensorType tx = x.tensorType();
-        TensorType tw = weight.tensorType();
         requireConst(name, "conv_transpose", "weight", weight);
-        requireSameDtype(name, "conv_transpose", x, weight);
-        int s = tx.rank() - 2;
-        int[] dilations = new int[s];
+        if (bias != null) requireConst(name, "conv_transpose", "bias", bias);
+        TensorType out = typed(name, "conv_transpose",
+                () -> ConvOps.convTransposeType(x, weight, bias, strides, pad, groups));
+        int[] dilations = new int[out.rank() - 2];
         Arrays.fill(dilations, 1);
-        checkConvParams(name, "conv_transpose", tx, tw, strides, pad, dilations, s);
-        if (tw.dim(0) != tx.dim(1)) {
-            throw opError(name, "conv_transpose", "x channels " + tx.dim(1) + " != weight dim 0 (" + tw.dim(0) + ")");
-        }
-        long[] dims = new long[tx.rank()];
-        dims[0] = tx.dim(0);
-        dims[1] = tw.dim(1) * groups;
-        for (int i = 0; i < s; i++) {
-            dims[2 + i] = (tx.dim(2 + i) - 1) * strides[i] + tw.dim(2 + i) - pad[2 * i] - pad[2 * i + 1];
-            if (dims[2 + i] <= 0) throw opError(name, "conv_transpose", "crop leaves no output on spatial axis " + i);
-        }
         Map<String, Object> a = args("x", x, "weight", weight, "strides", ints(name + "_strides", strides),
                 "pad_type", constantString(name + "_pad_type", "custom"), "pad", ints(name + "_pad", pad),
                 "dilations", ints(name + "_dilations", dilations), "groups", scalarInt(name + "_groups", groups));
-        if (bias != null) {
-            checkBias(name, "conv_transpose", x, bias, dims[1]);
-            a.put("bias", bias);
-        }
-        return emit("conv_transpose", name, a, tx.withShape(dims));
-    }
-
-    private void checkConvParams(String name, String op, TensorType tx, TensorType tw, int[] strides, int[] pad,
-                                 int[] dilations, int s) {
-        if (s < 1 || s > 3) throw opError(name, op, "x must be [N, C, *D] with 1..3 spatial axes, got " + tx);
-        if (tw.rank() != tx.rank()) throw opError(name, op, "weight rank " + tw + " != x rank " + tx);
-        if (strides.length != s || dilations.length != s || pad.length != 2 * s) {
-            throw opError(name, op, "strides/dilations need " + s + " entries and pad " + 2 * s);
-        }
-    }
-
-    private void checkBias(String name, String op, Var x, Var bias, long channels) {
-        requireConst(name, op, "bias", bias);
-        requireSameDtype(name, op, x, bias);
-        if (bias.tensorType().rank() != 1 || bias.tensorType().dim(0) != channels) {
-            throw opError(name, op, "bias " + bias.tensorType() + " != [" + channels + "]");
-        }
+        if (bias != null) a.put("bias", bias);
+        return emit("conv_transpose", name, a, out);
     }
 
     /** Layer norm over {@code axes}: {@code (x - mean) / sqrt(var + eps) * gamma + beta}; gamma/beta const or null. */
     public Var layerNorm(String name, Var x, int[] axes, Var gamma, Var beta, float epsilon) {
-        requireFloat(name, "layer_norm", x);
+        TensorType out = typed(name, "layer_norm", () -> NormOps.layerNormType(x));
         Map<String, Object> a = args("x", x, "axes", ints(name + "_axes", axes),
                 "epsilon", scalar(name + "_epsilon", x.tensorType().dataType(), epsilon));
         if (gamma != null) { requireConst(name, "layer_norm", "gamma", gamma); a.put("gamma", gamma); }
         if (beta != null) { requireConst(name, "layer_norm", "beta", beta); a.put("beta", beta); }
-        return emit("layer_norm", name, a, x.tensorType());
+        return emit("layer_norm", name, a, out);
     }
 
     /** Batch norm over channel axis 1 of {@code [N, C, *D]}; mean/variance (and gamma/beta, or null) are const {@code [C]}. */
     public Var batchNorm(String name, Var x, Var mean, Var variance, Var gamma, Var beta, float epsilon) {
-        requireFloat(name, "batch_norm", x);
-        TensorType t = x.tensorType();
-        if (t.rank() < 2) throw opError(name, "batch_norm", "x must be [N, C, *D], got " + t);
-        Map<String, Object> a = args("x", x);
         String[] params = {"mean", "variance", "gamma", "beta"};
         Var[] vars = {mean, variance, gamma, beta};
         for (int i = 0; i < params.length; i++) {
-            if (vars[i] == null) {
-                if (i < 2) throw opError(name, "batch_norm", params[i] + " is required");
-                continue;
-            }
-            checkBias(name, "batch_norm", x, vars[i], t.dim(1));
-            a.put(params[i], vars[i]);
+            if (vars[i] != null) requireConst(name, "batch_norm", "bias", vars[i]);
         }
-        a.put("epsilon", scalar(name + "_epsilon", t.dataType(), epsilon));
-        return emit("batch_norm", name, a, t);
+        TensorType out = typed(name, "batch_norm", () -> NormOps.batchNormType(x, vars));
+        Map<String, Object> a = args("x", x);
+        for (int i = 0; i < params.length; i++) {
+            if (vars[i] != null) a.put(params[i], vars[i]);
+        }
+        a.put("epsilon", scalar(name + "_epsilon", out.dataType(), epsilon));
+        return emit("batch_norm", name, a, out);
     }
 
     /** Instance norm over the spatial axes of {@code [N, C, *D]}; gamma/beta const {@code [C]} or null. */
     public Var instanceNorm(String name, Var x, Var gamma, Var beta, float epsilon) {
-        requireFloat(name, "instance_norm", x);
-        TensorType t = x.tensorType();
-        if (t.rank() < 3) throw opError(name, "instance_norm", "x must be [N, C, *D], got " + t);
+        if (gamma != null) requireConst(name, "instance_norm", "bias", gamma);
+        if (beta != null) requireConst(name, "instance_norm", "bias", beta);
+        TensorType out = typed(name, "instance_norm", () -> NormOps.instanceNormType(x, gamma, beta));
         Map<String, Object> a = args("x", x);
-        if (gamma != null) { checkBias(name, "instance_norm", x, gamma, t.dim(1)); a.put("gamma", gamma); }
-        if (beta != null) { checkBias(name, "instance_norm", x, beta, t.dim(1)); a.put("beta", beta); }
-        a.put("epsilon", scalar(name + "_epsilon", t.dataType(), epsilon));
-        return emit("instance_norm", name, a, t);
+        if (gamma != null) a.put("gamma", gamma);
+        if (beta != null) a.put("beta", beta);
+        a.put("epsilon", scalar(name + "_epsilon", out.dataType(), epsilon));
+        return emit("instance_norm", name, a, out);
     }
 
     /**
@@ -933,58 +683,42 @@ public final class MilBuilder {
     public Var scaledDotProductAttention(String name, Var query, Var key, Var value, Var mask) {
         String op = "scaled_dot_product_attention";
         requireOpset(name, op, Opset.IOS18);
-        requireFloat(name, op, query);
-        requireSameDtype(name, op, query, key);
-        requireSameDtype(name, op, query, value);
-        TensorType q = query.tensorType();
-        TensorType k = key.tensorType();
-        TensorType v = value.tensorType();
-        if (q.rank() < 3 || k.rank() != q.rank() || v.rank() != q.rank()) {
-            throw opError(name, op, "query/key/value need the same rank >= 3, got " + q + ", " + k + ", " + v);
-        }
-        if (q.dim(-1) != k.dim(-1) || k.dim(-2) != v.dim(-2)) {
-            throw opError(name, op, "query " + q + ", key " + k + ", value " + v + " disagree on E or S");
-        }
-        List<Long> batch = broadcast(name, op, q.shape().subList(0, q.rank() - 2), k.shape().subList(0, k.rank() - 2));
-        batch = broadcast(name, op, batch, v.shape().subList(0, v.rank() - 2));
+        TensorType out = typed(name, op, () -> LinearAlgebraOps.attentionType(query, key, value, mask));
         Map<String, Object> a = args("query", query, "key", key, "value", value);
-        if (mask != null) {
-            DataType md = mask.tensorType().dataType();
-            if (md != DataType.BOOL && md != q.dataType()) {
-                throw opError(name, op, "attn_mask " + mask.tensorType() + " must be bool or " + q.dataType().milName);
-            }
-            List<Long> scores = new ArrayList<>(batch);
-            scores.add(q.dim(-2));
-            scores.add(k.dim(-2));
-            if (!broadcast(name, op, mask.tensorType().shape(), scores).equals(scores)) {
-                throw opError(name, op, "attn_mask " + mask.tensorType() + " does not broadcast to scores " + scores);
-            }
-            a.put("attn_mask", mask);
-        }
-        List<Long> shape = new ArrayList<>(batch);
-        shape.add(q.dim(-2));
-        shape.add(v.dim(-1));
-        return emit(op, name, a, new TensorType(q.dataType(), shape));
+        if (mask != null) a.put("attn_mask", mask);
+        return emit(op, name, a, out);
     }
 
     // ---------------------------------------------------------------- state (iOS 18)
 
     public Var readState(String name, Var state) {
-        if (!(state.type() instanceof StateType st)) {
-            throw opError(name, "read_state", "input '" + state.name() + "' is not a state");
-        }
-        return emit("read_state", name, args("input", state), st.wrapped());
+        return emit("read_state", name, args("input", state), typed(name, "read_state", () -> StateOps.readStateType(state)));
     }
 
     /** {@code write_state(input, data)}: no outputs; {@code data} must have exactly the wrapped type. */
     public void writeState(String name, Var state, Var data) {
-        if (!(state.type() instanceof StateType st)) {
-            throw opError(name, "write_state", "input '" + state.name() + "' is not a state");
-        }
-        if (!st.wrapped().equals(data.tensorType())) {
-            throw opError(name, "write_state", "data " + data.tensorType() + " != state " + st.wrapped());
-        }
+        typed(name, "write_state", () -> {
+            StateOps.checkWriteState(state, data);
+            return null;
+        });
         emitMulti("write_state", name, args("input", state, "data", data), List.of());
+    }
+
+    /** Applies an op family's output-type rule; a broken rule names this op. */
+    private static TensorType typed(String name, String op, Supplier<TensorType> rule) {
+        try {
+            return rule.get();
+        } catch (MilException e) {
+            throw opError(name, op, e.getMessage());
+        }
+    }
+
+    private static List<TensorType> typedList(String name, String op, Supplier<List<TensorType>> rule) {
+        try {
+            return rule.get();
+        } catch (MilException e) {
+            throw opError(name, op, e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -1061,12 +795,6 @@ public final class MilBuilder {
         }
     }
 
-    private static void requireFloat(String name, String op, Var x) {
-        if (!x.tensorType().dataType().isFloat()) {
-            throw opError(name, op, "x must be fp16 or fp32, got " + x.tensorType());
-        }
-    }
-
     private Var unaryNumeric(String op, String name, Var x) {
         DataType dt = x.tensorType().dataType();
         if (dt != DataType.FLOAT16 && dt != DataType.FLOAT32 && dt != DataType.INT32) {
@@ -1079,45 +807,6 @@ public final class MilBuilder {
         if (opset.compareTo(needed) < 0) {
             throw opError(name, op, "needs opset " + needed.opsetName + ", builder targets " + opset.opsetName);
         }
-    }
-
-    private Var unaryFloat(String op, String name, Var x) {
-        requireFloat(name, op, x);
-        return emit(op, name, args("x", x), x.tensorType());
-    }
-
-    private static void requireDtype(String name, String op, Var x, DataType dt) {
-        if (x.tensorType().dataType() != dt) {
-            throw opError(name, op, "'" + x.name() + "' must be " + dt.milName + ", got " + x.tensorType());
-        }
-    }
-
-    private static void requireSameDtype(String name, String op, Var a, Var b) {
-        if (a.tensorType().dataType() != b.tensorType().dataType()) {
-            throw opError(name, op, "'" + a.name() + "' " + a.tensorType() + " and '" + b.name() + "' "
-                    + b.tensorType() + " differ in dtype (insert a cast)");
-        }
-    }
-
-    private static int normAxis(String name, String op, int axis, int rank) {
-        int a = axis < 0 ? axis + rank : axis;
-        if (a < 0 || a >= rank) throw opError(name, op, "axis " + axis + " out of range for rank " + rank);
-        return a;
-    }
-
-    /** NumPy broadcasting of two static shapes. */
-    static List<Long> broadcast(String name, String op, List<Long> a, List<Long> b) {
-        int rank = Math.max(a.size(), b.size());
-        Long[] out = new Long[rank];
-        for (int i = 0; i < rank; i++) {
-            long da = i < rank - a.size() ? 1 : a.get(i - (rank - a.size()));
-            long db = i < rank - b.size() ? 1 : b.get(i - (rank - b.size()));
-            if (da != db && da != 1 && db != 1) {
-                throw opError(name, op, "shapes " + a + " and " + b + " do not broadcast");
-            }
-            out[i] = da == 1 ? db : da;
-        }
-        return List.of(out);
     }
 
     private static MilException opError(String name, String op, String problem) {

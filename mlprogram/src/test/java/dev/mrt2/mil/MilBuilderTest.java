@@ -205,7 +205,7 @@ class MilBuilderTest {
         Model m = b.build(Metadata.empty());
         dev.mrt2.mil.codec.ModelValidator.validate(m);
         for (Operation op : m.program().main().block().operations()) {
-            assertTrue(dev.mrt2.mil.codec.OpRegistry.find(op.type()) != null, op.type());
+            assertTrue(dev.mrt2.mil.exec.OpCatalog.find(op.type()) != null, op.type());
         }
     }
 
@@ -239,7 +239,7 @@ class MilBuilderTest {
         Model m = b.build(Metadata.empty());
         dev.mrt2.mil.codec.ModelValidator.validate(m);
         for (Operation op : m.program().main().block().operations()) {
-            assertTrue(dev.mrt2.mil.codec.OpRegistry.find(op.type()) != null, op.type());
+            assertTrue(dev.mrt2.mil.exec.OpCatalog.find(op.type()) != null, op.type());
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * A safetensors file, memory-mapped read-only and validated completely when opened. Tensor data is handed out as
- * little-endian views of the mapping; nothing copies the file onto the heap.
+ * little-endian views of the mapping; nothing copies the file onto the heap unless asked ({@link #readFloats}, which
+ * reads through the file so the mapping's pages do not stay resident).
  *
  * <pre>
  * [u64 little-endian n] [n bytes UTF-8 JSON header] [data area: every tensor's bytes, back to back]
@@ -26,6 +27,8 @@ import java.util.Map;
 public final class SafetensorsFile implements AutoCloseable {
     /** huggingface/safetensors' cap on the header length (100 MB); real headers are tens of kilobytes. */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
+    /** Bytes per read of {@link #readFloats}: small enough to stay out of the JVM's large-object regions. */
+    private static final int READ_CHUNK = 1 << 18;
 
     private final Path path;
     private final ByteBuffer mapping;
@@ -141,7 +144,37 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new IllegalArgumentException(path + ": tensor '" + name + "': " + n + " elements do not fit in "
                     + dst.length + " floats from offset " + dstOffset);
         }
-        FloatDecoder.decode(t.dtype(), data(name), dst, dstOffset, (int) n);
+        if (!(mapping instanceof MappedByteBuffer)) {
+            FloatDecoder.decode(t.dtype(), data(name), dst, dstOffset, (int) n);
+            readListener.accept(t.byteCount());
+            return;
+        }
+        // Read through the file, not the mapping: a copy on the heap is what the caller wants, and pages read
+        // through the mapping would stay resident in this process (and count in its RSS) until the mapping goes.
+        if (closed) {
+            throw new IllegalStateException(path + ": closed");
+        }
+        int width = t.dtype().byteSize();
+        int chunkElements = Math.max(1, READ_CHUNK / width);
+        ByteBuffer chunk = ByteBuffer.allocate(chunkElements * width).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long at = dataStart + t.begin();
+            for (long done = 0; done < n; ) {
+                int count = (int) Math.min(chunkElements, n - done);
+                chunk.clear().limit(count * width);
+                while (chunk.hasRemaining()) {
+                    if (ch.read(chunk, at + done * width + chunk.position()) < 0) {
+                        throw SafetensorsException.of(IO, path, name, "file ends inside the tensor's data");
+                    }
+                }
+                chunk.flip();
+                FloatDecoder.decode(t.dtype(), chunk, dst, dstOffset + (int) done, count);
+                done += count;
+            }
+        } catch (IOException e) {
+            throw SafetensorsException.of(IO, path, "cannot read (" + e.getClass().getSimpleName() + "): "
+                    + e.getMessage(), e);
+        }
         readListener.accept(t.byteCount());
     }
 

@@ -11,7 +11,7 @@ import dev.mrt2.validate.reference.FrameLoop;
 import dev.mrt2.validate.reference.Sampler;
 import dev.mrt2.validate.reference.TemporalReference;
 import dev.mrt2.validate.reference.TokenEmbedding;
-import dev.mrt2.validate.reference.TorchConv2d;
+import dev.mrt2.validate.reference.FastConv2d;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -172,9 +172,9 @@ public final class CheckpointReference {
         log.accept("reference: decoder, " + frames + " token frames");
         InputFactory.Codes codes = inputs.decoderCodes(frames);
         float[][] embeddings = Codebooks.load(file, dims).embeddingsFromCodes(codes.codes());
-        try (TorchConv2d torch = new TorchConv2d()) {
+        try (FastConv2d conv = FastConv2d.fastest()) {
             return new ReferenceSet.DecoderCase(codes.codes(), embeddings,
-                    DecoderReference.load(file, dims, torch).decode(embeddings),
+                    DecoderReference.load(file, dims, conv).decode(embeddings),
                     new Origin(FixtureFiles.DECODER, source, codes.provenance()));
         }
     }

@@ -14,7 +14,7 @@ import dev.mrt2.validate.reference.DecoderReference;
 import dev.mrt2.validate.reference.DepthReference;
 import dev.mrt2.validate.reference.TemporalReference;
 import dev.mrt2.validate.reference.TokenEmbedding;
-import dev.mrt2.validate.reference.TorchConv2d;
+import dev.mrt2.validate.reference.FastConv2d;
 import dev.mrt2.tensor.NdArray;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -188,7 +188,7 @@ public final class ValidateBench {
     Row decoder() {
         Path pkg = plan.models().resolve(DecoderConverter.PACKAGE_NAME);
         long t0 = System.nanoTime();
-        try (MlProgramExecutor exec = MlProgramExecutor.load(pkg); TorchConv2d torch = new TorchConv2d()) {
+        try (MlProgramExecutor exec = MlProgramExecutor.load(pkg); FastConv2d torch = FastConv2d.fastest()) {
             double execLoad = msSince(t0);
             int frames = PackageIo.requireInput(exec, DecoderCheck.INPUT, pkg.getFileName().toString())[1];
             long t1 = System.nanoTime();

@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Map.Entry;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -140,7 +140,7 @@ public final class ModelValidator {
             if (!opNames.add(op.name())) {
                 throw new MilException(where + ": duplicate op name '" + op.name() + "'");
             }
-            OpRegistry.OpSpec spec = OpRegistry.find(op.type());
+            dev.mrt2.mil.exec.OpDef spec = dev.mrt2.mil.exec.OpCatalog.find(op.type());
             if (spec == null) {
                 throw new MilException(where + ": unknown op type '" + op.type() + "'");
             }
@@ -207,7 +207,7 @@ public final class ModelValidator {
         }
     }
 
-    private static void checkInputs(Operation op, OpRegistry.OpSpec spec, Opset opset, Map<String, ValueType> defined,
+    private static void checkInputs(Operation op, dev.mrt2.mil.exec.OpDef spec, Opset opset, Map<String, ValueType> defined,
                                     String where) {
         if (op.value() != null) {
             throw new MilException(where + ": only a const carries a value");

@@ -14,11 +14,6 @@ final class ConstantTable {
     private final Map<String, ConstValue> tensors = new TreeMap<>();
     private final Map<String, String> strings = new TreeMap<>();
     private final Map<String, NdArray> decoded = new HashMap<>();
-    private final Map<String, HalfConstant> halves = new HashMap<>();
-
-    /** An fp16 constant kept as its binary16 patterns; {@code shape} row-major. */
-    record HalfConstant(int[] shape, short[] bits) {
-    }
 
     void add(String name, ConstValue value) {
         if (ConstantDecoder.isString(value)) {
@@ -51,23 +46,9 @@ final class ConstantTable {
         return t;
     }
 
-    /** The constant as binary16 patterns, or null when {@code name} is not an fp16 tensor constant. */
-    HalfConstant half(String name) {
-        HalfConstant h = halves.get(name);
-        if (h != null) {
-            return h;
-        }
-        ConstValue v = tensors.get(name);
-        if (v == null || v.type().dataType() != dev.mrt2.mil.DataType.FLOAT16) {
-            return null;
-        }
-        try {
-            h = new HalfConstant(v.type().intDims(), ConstantDecoder.halfBits(v));
-        } catch (RuntimeException e) {
-            throw new ExecutorException("const '" + name + "': " + e.getMessage(), e);
-        }
-        halves.put(name, h);
-        return h;
+    /** The undecoded payload of tensor constant {@code name} (a view of weight.bin for a blob), or null. */
+    ConstValue value(String name) {
+        return tensors.get(name);
     }
 
     /** The decoded tensor if some op already asked for it, without decoding it now. */

@@ -3,20 +3,27 @@ package dev.mrt2.mil.exec;
 /**
  * Which kernels run the heavy ops (matmul/linear, conv, conv_transpose). Every other op always runs its plain loop.
  * Chosen once per executor; {@link #fromSystemProperty()} reads {@code -Dmrt2.executor.backend=scalar|java|djl|auto}.
+ * SCALAR and JAVA give bit-identical results (the same sums in the same order); DJL agrees with them to float
+ * rounding.
  */
 public enum ExecutorBackend {
     /** The plain loops everywhere: the oracle, slow. */
     SCALAR,
-    /** Blocked multithreaded Java GEMM for matmul/linear, im2col + the same GEMM for convolutions. */
+    /** Pure-JVM vectorizable kernels on all cores, bit-identical to SCALAR; runs everywhere a JVM runs. */
     JAVA,
-    /** Blocked Java GEMM for matmul/linear, DJL's PyTorch engine (oneDNN) for convolutions. */
+    /** The native {@link Accelerator} (DJL's PyTorch engine) for convolutions and multi-row linears, JAVA for the rest. */
     DJL;
 
     public static final String PROPERTY = "mrt2.executor.backend";
 
-    /** DJL when its PyTorch engine loads offline on this machine, otherwise JAVA. */
+    /** DJL when a native accelerator loads on this machine (and native code is not off), otherwise JAVA. */
     public static ExecutorBackend auto() {
-        return DjlKernels.available() ? DJL : JAVA;
+        return Accelerators.find() != null ? DJL : JAVA;
+    }
+
+    /** Whether this backend can run here. */
+    public boolean available() {
+        return this != DJL || Accelerators.find() != null;
     }
 
     public static ExecutorBackend fromSystemProperty() {

@@ -1,7 +1,10 @@
 package dev.mrt2.mil.exec;
 
 import dev.mrt2.mil.FeatureDescription;
+import dev.mrt2.mil.pkg.MlPackage;
+import dev.mrt2.mil.pkg.MlPackageReader;
 import dev.mrt2.tensor.NdArray;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,43 +14,108 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Times {@link MlProgramExecutor#predict} on packages, for {@code scripts/bench-executor} (timings never live in unit
- * tests). Inputs are seeded: floats uniform in ±0.26 (the spread of the N(0, 0.15) seed fixtures), ints 0.
- * <pre>java -cp mrt2.jar dev.mrt2.mil.exec.ExecutorBench [--backend B] [--warmup N] [--repeats N] PKG...</pre>
- * Prints one line per package: load ms, first call ms (constant decoding and JIT included), then the median and
- * the fastest of the timed calls. {@code --profile} adds the time per op type (time between consecutive op outputs).
+ * Executor speed on a folder of full-size packages, next to this machine's floor measured in the same run, for
+ * {@code scripts/bench-executor} (timings never live in unit tests).
+ * <pre>java -cp mrt2.jar dev.mrt2.mil.exec.ExecutorBench [--repeats N] [--decoder-repeats N] [--profile] [--only WORK]
+ *     MODELS_DIR</pre>
+ * Prints the machine's read bandwidth and GEMM peak (JVM kernels, all cores), each package's weight bytes and what
+ * one call must at least cost (float32 weight bytes streamed over the bandwidth, or the heavy ops' flops over the
+ * peak, whichever is larger), then per backend the median and fastest call of a temporal step, a depth pass, a
+ * rollout frame and a decoder call, with the ratio of the median to the floor. Inputs are seeded: floats uniform in
+ * ±0.26 (the spread of the N(0, 0.15) seed fixtures), ints 0. {@code --profile} adds the time per op type.
  */
 public final class ExecutorBench {
+    /** The work the table names, and the package that does it. */
+    private static final String[][] WORK = {
+            {"temporal step", "MRT2TemporalBody.mlpackage"},
+            {"depth pass", "MRT2DepthBody.mlpackage"},
+            {"rollout frame", "MRT2DepthBodyRollout.f16.mlpackage"},
+            {"decoder call", "SpectroStreamDecoder.mlpackage"},
+    };
+
     private ExecutorBench() {}
 
     public static void main(String[] args) {
-        ExecutorBackend backend = ExecutorBackend.auto();
-        int warmup = 2;
-        int repeats = 5;
+        int repeats = 10;
+        int decoderRepeats = 3;
         boolean profile = false;
-        List<Path> packages = new ArrayList<>();
+        String only = null;
+        Path models = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--backend" -> backend = ExecutorBackend.valueOf(args[++i].toUpperCase(Locale.ROOT));
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--decoder-repeats" -> decoderRepeats = Integer.parseInt(args[++i]);
                 case "--profile" -> profile = true;
-                default -> packages.add(Path.of(args[i]));
+                case "--only" -> only = args[++i];
+                default -> models = Path.of(args[i]);
             }
         }
-        for (Path pkg : packages) {
-            bench(pkg, backend, warmup, repeats, profile);
+        if (models == null) {
+            System.err.println("usage: ExecutorBench [--repeats N] [--decoder-repeats N] [--profile] MODELS_DIR");
+            System.exit(2);
+        }
+        List<ExecutorBackend> backends = new ArrayList<>(List.of(ExecutorBackend.JAVA));
+        if (ExecutorBackend.DJL.available()) {
+            backends.add(ExecutorBackend.DJL);
+        }
+        System.out.printf(Locale.ROOT, "backends: %s (default here: %s; native: %s)%n", backends, ExecutorBackend.auto(),
+                Accelerators.find() != null ? Accelerators.find().name() : Accelerators.unavailableReason());
+
+        MachineFloor floor = MachineFloor.measure(1L << 30);
+        System.out.printf(Locale.ROOT, "read bandwidth (JVM kernel, %d threads, 1 GiB of rows): %.1f GB/s%n",
+                Runtime.getRuntime().availableProcessors(), floor.bandwidthBytesPerSecond() / 1e9);
+        System.out.printf(Locale.ROOT, "GEMM peak (JVM kernel, %d threads, rows in L1): %.1f GFLOP/s%n",
+                Runtime.getRuntime().availableProcessors(), floor.peakFlopsPerSecond() / 1e9);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-14s %-38s %10s %12s %10s %12s%n", "work", "package", "weight.bin",
+                "fp32 read", "GFLOP", "floor");
+        Map<String, Double> floors = new LinkedHashMap<>();
+        Map<String, ProgramCost> costs = new LinkedHashMap<>();
+        for (String[] w : WORK) {
+            Path pkg = models.resolve(w[1]);
+            if (!Files.isDirectory(pkg)) {
+                System.out.printf(Locale.ROOT, "%-14s %-38s (missing)%n", w[0], w[1]);
+                continue;
+            }
+            ProgramCost cost;
+            long weightBytes;
+            try (MlPackage p = MlPackageReader.read(pkg)) {
+                cost = ProgramCost.of(p.model());
+            }
+            try {
+                weightBytes = Files.size(pkg.resolve("Data/com.apple.CoreML/weights/weight.bin"));
+            } catch (java.io.IOException e) {
+                weightBytes = -1;
+            }
+            double memory = cost.streamedBytes() / floor.bandwidthBytesPerSecond();
+            double compute = cost.flops() / floor.peakFlopsPerSecond();
+            double f = Math.max(memory, compute);
+            floors.put(w[0], f);
+            costs.put(w[0], cost);
+            System.out.printf(Locale.ROOT, "%-14s %-38s %7.0f MB %9.0f MB %10.1f %9.1f ms (%s)%n", w[0], w[1],
+                    weightBytes / 1e6, cost.streamedBytes() / 1e6, cost.flops() / 1e9, f * 1e3,
+                    memory >= compute ? "bandwidth" : "GEMM peak");
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-14s %-8s %11s %11s %11s %8s %9s%n", "work", "backend", "first ms", "median ms",
+                "min ms", "/floor", "GFLOP/s");
+        for (String[] w : WORK) {
+            if (!floors.containsKey(w[0]) || (only != null && !w[0].startsWith(only))) continue;
+            boolean decoder = w[0].startsWith("decoder");
+            for (ExecutorBackend backend : backends) {
+                bench(w[0], models.resolve(w[1]), backend, decoder ? 1 : 4, decoder ? decoderRepeats : repeats,
+                        floors.get(w[0]), costs.get(w[0]), profile);
+            }
         }
     }
 
-    private static void bench(Path pkg, ExecutorBackend backend, int warmup, int repeats, boolean profile) {
-        long t0 = System.nanoTime();
+    private static void bench(String work, Path pkg, ExecutorBackend backend, int warmup, int repeats, double floor,
+                              ProgramCost cost, boolean profile) {
         try (MlProgramExecutor exec = MlProgramExecutor.load(pkg, backend)) {
-            double loadMs = ms(t0);
             Map<String, NdArray> inputs = inputs(exec);
             long t1 = System.nanoTime();
             exec.predict(inputs);
-            double firstMs = ms(t1);
+            double firstMs = (System.nanoTime() - t1) / 1e6;
             for (int i = 0; i < warmup; i++) {
                 exec.predict(inputs);
             }
@@ -59,13 +127,13 @@ public final class ExecutorBench {
                 clock.last = System.nanoTime();
                 exec.predict(inputs);
             });
-            System.out.printf(Locale.ROOT, "%s backend=%s conv=%s load=%.0fms first=%.0fms median=%.1fms min=%.1fms "
-                            + "(%d timed calls after %d warm-up) non_finite=%s%n",
-                    pkg.getFileName(), exec.backend(), exec.convBackendName(), loadMs, firstMs, times.median(),
-                    times.min(), repeats, warmup, exec.firstNonFinite().map(Object::toString).orElse("none"));
+            System.out.printf(Locale.ROOT, "%-14s %-8s %11.0f %11.1f %11.1f %8.2f %9.1f%s%n", work,
+                    backend.name().toLowerCase(Locale.ROOT), firstMs, times.median(), times.min(),
+                    times.median() / 1e3 / floor, cost.flops() / (times.median() / 1e3) / 1e9,
+                    exec.firstNonFinite().map(n -> "  non-finite: " + n).orElse(""));
             if (profile) {
-                clock.byType.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-                        .forEach(e -> System.out.printf(Locale.ROOT, "  %-28s %8.1f ms/call%n", e.getKey(),
+                clock.byType.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+                        .forEach(e -> System.out.printf(Locale.ROOT, "    %-28s %8.1f ms/call%n", e.getKey(),
                                 e.getValue() / 1e6 / Math.max(1, times.count())));
             }
         }
@@ -100,9 +168,5 @@ public final class ExecutorBench {
             in.put(f.name(), kind == NdArray.Kind.F16 ? NdArray.f16(shape, v) : NdArray.f32(shape, v));
         }
         return in;
-    }
-
-    private static double ms(long since) {
-        return (System.nanoTime() - since) / 1e6;
     }
 }

@@ -1,54 +1,57 @@
 package dev.mrt2.mil.exec;
 
 import dev.mrt2.tensor.NdArray;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * What kernels share across ops and calls of one executor: the backend for the heavy ops, and re-laid-out copies of
- * constant operands (a transposed matmul weight, a weight already in native memory), keyed by the constant's array.
+ * What kernels share across ops and calls of one executor: the backend for the heavy ops, and kernel-ready copies
+ * of constant operands (a weight cut into {@link Panels}, a weight already in native memory), made once.
  */
 final class KernelContext implements AutoCloseable {
     private final ExecutorBackend backend;
     private final ConvBackend conv;
     private final Map<NdArray, Map<String, Object>> derived = new IdentityHashMap<>();
+    private final Map<String, Map<String, Object>> prepared = new HashMap<>();
 
     KernelContext(ExecutorBackend backend) {
         this.backend = backend;
-        this.conv = switch (backend) {
-            case SCALAR -> new ScalarConv();
-            case JAVA -> new JavaConv();
-            case DJL -> DjlKernels.open();
-        };
+        switch (backend) {
+            case SCALAR -> this.conv = new ScalarConv();
+            case JAVA -> this.conv = new DirectConv();
+            default -> this.conv = Accelerators.open(new DirectConv());
+        }
     }
 
     ExecutorBackend backend() {
         return backend;
     }
 
+    /** Whether the plain loops (the oracle) run everything. */
+    boolean scalar() {
+        return backend == ExecutorBackend.SCALAR;
+    }
+
     ConvBackend conv() {
         return conv;
     }
 
-    /** The DJL kernels when the backend is DJL, else null. */
-    DjlKernels djl() {
-        return conv instanceof DjlKernels d ? d : null;
-    }
-
-    /** {@code C = A · Btᵀ} with the backend's GEMM. */
-    void gemm(float[] a, int aOff, float[] bt, int bOff, float[] c, int cOff, int m, int n, int k) {
-        if (backend == ExecutorBackend.SCALAR) {
-            Gemm.scalar(a, aOff, bt, bOff, c, cOff, m, n, k);
-        } else {
-            Gemm.blocked(a, aOff, bt, bOff, c, cOff, m, n, k);
-        }
-    }
-
-    /** A value derived from constant {@code source}, computed once per {@code kind}. */
-    @SuppressWarnings("unchecked")
+    /** A value derived from constant array {@code source}, computed once per {@code kind}. */
     <T> T derived(NdArray source, String kind, Supplier<T> compute) {
-        Map<String, Object> byKind = derived.computeIfAbsent(source, s -> new java.util.TreeMap<>());
+        return cached(derived, source, kind, compute);
+    }
+
+    /** A kernel-ready form of the constant named {@code constant}, computed once per {@code kind}. */
+    <T> T prepared(String constant, String kind, Supplier<T> compute) {
+        return cached(prepared, constant, kind, compute);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, T> T cached(Map<K, Map<String, Object>> cache, K key, String kind, Supplier<T> compute) {
+        Map<String, Object> byKind = cache.computeIfAbsent(key, s -> new TreeMap<>());
         Object v = byKind.get(kind);
         if (v == null) {
             v = compute.get();
@@ -60,6 +63,7 @@ final class KernelContext implements AutoCloseable {
     @Override
     public void close() {
         derived.clear();
+        prepared.clear();
         conv.close();
     }
 }

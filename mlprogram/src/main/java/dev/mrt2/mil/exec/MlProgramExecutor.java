@@ -13,8 +13,8 @@ import dev.mrt2.mil.Var;
 import dev.mrt2.mil.pkg.MlPackage;
 import dev.mrt2.mil.pkg.MlPackageReader;
 import dev.mrt2.tensor.NdArray;
-import java.util.ArrayList;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -135,7 +135,7 @@ public final class MlProgramExecutor implements AutoCloseable {
                 }
                 continue;
             }
-            Kernel kernel = Kernels.forType(op.type());
+            Kernel kernel = OpCatalog.kernel(op.type());
             if (kernel == null) {
                 throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type()
                         + "): op type not supported by the executor");
@@ -405,13 +405,20 @@ public final class MlProgramExecutor implements AutoCloseable {
                 + v.kind().name().toLowerCase(Locale.ROOT));
     }
 
+    /** Whether any value is an infinity or a NaN: {@code v · 0} is 0 for every finite v and NaN otherwise. */
     static boolean hasNonFinite(float[] values) {
-        for (float v : values) {
-            if ((Float.floatToRawIntBits(v) & 0x7F800000) == 0x7F800000) {
-                return true;
-            }
+        float a = 0f, b = 0f, c = 0f, d = 0f;   // four independent sums keep the adder busy
+        int i = 0;
+        for (; i + 4 <= values.length; i += 4) {
+            a += values[i] * 0f;
+            b += values[i + 1] * 0f;
+            c += values[i + 2] * 0f;
+            d += values[i + 3] * 0f;
         }
-        return false;
+        for (; i < values.length; i++) {
+            a += values[i] * 0f;
+        }
+        return Float.isNaN(a + b + c + d);
     }
 
     static NdArray.Kind kindOf(DataType t) {
@@ -459,8 +466,8 @@ public final class MlProgramExecutor implements AutoCloseable {
         }
 
         @Override
-        public ConstantTable.HalfConstant halfConstant(String name) {
-            return constants.half(name);
+        public dev.mrt2.mil.ConstValue constantValue(String name) {
+            return constants.value(name);
         }
 
         @Override

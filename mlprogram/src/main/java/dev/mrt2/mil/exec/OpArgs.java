@@ -95,16 +95,19 @@ final class OpArgs {
         return out;
     }
 
-    /**
-     * The fp16 constant bound to {@code param} as binary16 patterns, or null when the parameter is anything else.
-     * Lets a kernel stream half the bytes of a large weight without ever expanding it to floats.
-     */
-    ConstantTable.HalfConstant halfConstant(String param) {
+    /** The name of the constant bound to {@code param}, or null when it is bound to anything else. */
+    String constantName(String param) {
         List<PlannedOp.Arg> args = planned.params.get(param);
-        if (args == null || args.size() != 1 || !args.get(0).isName()) {
+        if (args == null || args.size() != 1 || !args.get(0).isName() || values.constantValue(args.get(0).name()) == null) {
             return null;
         }
-        return values.halfConstant(args.get(0).name());
+        return args.get(0).name();
+    }
+
+    /** The undecoded constant bound to {@code param} (its type and payload), or null. */
+    dev.mrt2.mil.ConstValue constantValue(String param) {
+        String name = constantName(param);
+        return name == null ? null : values.constantValue(name);
     }
 
     /** Whether the value bound to {@code param} is a constant, so a kernel may cache a re-laid-out copy of it. */

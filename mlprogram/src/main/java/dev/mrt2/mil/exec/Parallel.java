@@ -1,10 +1,14 @@
 package dev.mrt2.mil.exec;
 
+import java.util.concurrent.ForkJoinTask;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
- * Splits elementwise work over all cores once it is large enough to pay for it. Every index belongs to exactly one
- * chunk and is computed the same way whichever thread runs it, so results never depend on thread timing.
+ * Splits work over all cores once it is large enough to pay for it. Every index belongs to exactly one chunk and is
+ * computed the same way whichever thread runs it, so results never depend on thread timing or count. The chunks go
+ * to the kernel {@link Team}; when it is busy with another caller (conversion pieces run side by side) or the work
+ * comes from inside a fork/join pool, to the fork/join pool instead; work started on a helper runs on it alone.
  */
 final class Parallel {
     private static final int CHUNK = 1 << 15;
@@ -17,11 +21,23 @@ final class Parallel {
     }
 
     static void range(int n, Range body) {
-        if (n < 2 * CHUNK) {
+        range(n, CHUNK, body);
+    }
+
+    /** {@code [0, n)} in chunks of {@code grain} indices, on all cores when there is more than one chunk. */
+    static void range(int n, int grain, Range body) {
+        if (n <= grain) {
             body.run(0, n);
             return;
         }
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+        int chunks = (n + grain - 1) / grain;
+        IntConsumer chunk = c -> body.run(c * grain, Math.min(n, (c + 1) * grain));
+        if (Team.isHelper()) {
+            for (int c = 0; c < chunks; c++) {
+                chunk.accept(c);
+            }
+        } else if (ForkJoinTask.inForkJoinPool() || !Team.tryRun(chunks, chunk)) {
+            IntStream.range(0, chunks).parallel().forEach(chunk);
+        }
     }
 }

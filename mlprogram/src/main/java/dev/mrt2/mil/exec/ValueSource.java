@@ -10,8 +10,8 @@ interface ValueSource {
     /** A live value or an already decoded constant; never decodes. */
     NdArray peek(String name);
 
-    /** The fp16 constant {@code name} as binary16 patterns, or null when it is not one. */
-    ConstantTable.HalfConstant halfConstant(String name);
+    /** The undecoded constant {@code name}, or null when it is not a tensor constant. */
+    dev.mrt2.mil.ConstValue constantValue(String name);
 
     /** The string constant named {@code name}, or null. */
     String string(String name);

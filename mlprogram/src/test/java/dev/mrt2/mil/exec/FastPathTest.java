@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast kernels against the plain loops on random shapes. GEMM must be bit-identical (same sums in the same
- * order); convolutions sum in a different order, so they must agree to 1e-5 of the output's magnitude.
+ * The fast kernels against the plain loops on random shapes, odd sizes included. The JVM kernels must be bit-identical
+ * to the oracle (the same sums in the same order); the native backend, where it runs, sums in its own order and must
+ * agree to 1e-5 of the output's magnitude.
  */
 class FastPathTest {
     private static final double TOLERANCE = 1e-5;
@@ -36,45 +37,58 @@ class FastPathTest {
             float[] got = new float[m * n];
             Gemm.scalar(a, 0, bt, 0, want, 0, m, n, k);
             Gemm.blocked(a, 0, bt, 0, got, 0, m, n, k);
-            for (int i = 0; i < want.length; i++) {
-                if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
-                    fail("gemm [" + m + "x" + k + "]·[" + k + "x" + n + "] blocked vs scalar: element " + i + " differs ("
-                            + got[i] + " vs " + want[i] + "); metric: bit equality");
-                }
-            }
+            assertBitEqual(want, got, "gemm [" + m + "x" + k + "]·[" + k + "x" + n + "] blocked vs scalar");
+        }
+    }
+
+    /** Panels of several widths (one column, a partial panel, several panels), every row count 1..13. */
+    @Test
+    void panelGemmIsBitIdenticalToTheScalarLoop() {
+        SplittableRandom rng = new SplittableRandom(17);
+        int[][] sizes = {{1, 1, 1}, {1, 4096, 1024}, {3, 7, 5}, {2, 1300, 515}, {12, 67, 1101}, {5, 4, 3},
+                {13, 1025, 6}, {4, 513, 4}, {7, 1, 9}, {6, 3, 1}};
+        for (int[] mnk : sizes) {
+            int m = mnk[0], n = mnk[1], k = mnk[2];
+            float[] a = Arrays2.random(rng, m * k, 1);
+            float[] bt = Arrays2.random(rng, n * k, 1);
+            float[] want = new float[m * n];
+            float[] got = new float[m * n];
+            Gemm.scalar(a, 0, bt, 0, want, 0, m, n, k);
+            PanelGemm.multiply(a, 0, m, Panels.fromTransposed(bt, 0, n, k), got, 0);
+            assertBitEqual(want, got, "panel gemm [" + m + "x" + k + "]·[" + k + "x" + n + "] vs scalar");
         }
     }
 
     /** Weights held as binary16 patterns (every pattern, subnormals, infinities and NaNs included) give the same bits. */
     @Test
-    void halfWeightGemmIsBitIdenticalToTheScalarLoopOnWidenedWeights() {
+    void halfWeightPanelsAreBitIdenticalToTheScalarLoopOnWidenedWeights() {
         SplittableRandom rng = new SplittableRandom(3);
-        int[][] sizes = {{1, 4096, 1024}, {1, 13, 7}, {2, 33, 100}, {3, 1024, 257}};
+        int[][] sizes = {{1, 4096, 16}, {1, 13, 7}, {2, 33, 100}, {3, 1024, 257}};
         for (int[] mnk : sizes) {
             int m = mnk[0], n = mnk[1], k = mnk[2];
             float[] a = Arrays2.random(rng, m * k, 1);
             short[] bits = new short[n * k];
             float[] widened = new float[n * k];
             for (int i = 0; i < bits.length; i++) {
-                bits[i] = (short) rng.nextInt(1 << 16);
+                bits[i] = (short) (n * k == 1 << 16 ? i : rng.nextInt(1 << 16));
                 widened[i] = dev.mrt2.safetensors.Float16.toFloat(bits[i]);
             }
             float[] want = new float[m * n];
             float[] got = new float[m * n];
             Gemm.scalar(a, 0, widened, 0, want, 0, m, n, k);
-            Gemm.blockedHalf(a, 0, bits, 0, got, 0, m, n, k);
+            PanelGemm.multiply(a, 0, m, Panels.fromTransposedHalf(bits, n, k), got, 0);
             for (int i = 0; i < want.length; i++) {
                 if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
                     fail("gemm with fp16 weights [" + m + "x" + k + "]·[" + k + "x" + n + "] vs scalar: element " + i
-                            + " differs (" + got[i] + " vs " + want[i] + "); metric: bit equality");
+                            + " differs (" + got[i] + " vs " + want[i] + "); metric: bit equality (NaNs equal)");
                 }
             }
         }
     }
 
-    /** 12 rows × 256 → 700 is past the threshold where the DJL backend hands linear layers to MKL. */
+    /** 12 rows × 256 → 700 is past the threshold where the native backend takes linear layers. */
     @Test
-    void djlLinearMatchesTheScalarLoop() {
+    void fastLinearMatchesTheScalarLoop() {
         SplittableRandom rng = new SplittableRandom(11);
         IrProgram p = new IrProgram(Opset.IOS18);
         Var x = p.input("x", DataType.FLOAT32, 1, 12, 256);
@@ -84,15 +98,9 @@ class FastPathTest {
         Model model = p.build(y);
         NdArray input = NdArray.f32(new int[] {1, 12, 256}, Arrays2.random(rng, 12 * 256, 1));
         float[] want = run(model, ExecutorBackend.SCALAR, input);
-        float[] got = run(model, ExecutorBackend.DJL, input);
-        double maxRef = 0;
-        double maxErr = 0;
-        for (int i = 0; i < want.length; i++) {
-            maxRef = Math.max(maxRef, Math.abs(want[i]));
-            maxErr = Math.max(maxErr, Math.abs(want[i] - got[i]));
+        for (ExecutorBackend fast : Backends.fast()) {
+            compare(want, run(model, fast, input), fast, "linear [12x256]·[256x700]");
         }
-        assertTrue(maxErr / maxRef <= TOLERANCE,
-                "linear DJL vs SCALAR: max abs error / max |ref| = " + maxErr / maxRef + " > " + TOLERANCE);
     }
 
     @Test
@@ -106,6 +114,55 @@ class FastPathTest {
             checked.add(compareConv(rng, c, true));
         }
         assertEquals(80, checked.size());
+    }
+
+    /**
+     * Sizes past every block of the JVM kernel: more than 64 output channels and taps (neither a multiple of 4), more
+     * than 512 extended positions, uneven padding, strides of 2 and 3 in a transposed convolution, groups.
+     */
+    @Test
+    void largeConvolutionsCrossEveryBlockBoundary() {
+        SplittableRandom rng = new SplittableRandom(99);
+        //            transpose, batch, cin, cout, groups, in, kernel, strides, dilations, pad
+        bigConv(rng, false, 1, 70, 67, 1, new int[] {13, 45}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 0, 1, 1});
+        bigConv(rng, false, 2, 18, 130, 2, new int[] {9, 61}, new int[] {7, 5}, new int[] {1, 1}, new int[] {1, 2},
+                new int[] {6, 0, 3, 4});
+        bigConv(rng, true, 1, 9, 70, 1, new int[] {12, 40}, new int[] {4, 6}, new int[] {2, 3}, new int[] {1, 1},
+                new int[] {0, 2, 1, 2});
+        bigConv(rng, true, 1, 66, 5, 1, new int[] {5, 17}, new int[] {3, 4}, new int[] {1, 2}, new int[] {1, 1},
+                new int[] {0, 2, 1, 1});
+        bigConv(rng, false, 1, 3, 2, 1, new int[] {700}, new int[] {1}, new int[] {1}, new int[] {1}, new int[] {0, 0});
+        // few positions, many outputs: summed along the output channels
+        bigConv(rng, false, 1, 96, 80, 1, new int[] {7, 5}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 0, 1, 1});
+        bigConv(rng, false, 1, 130, 100, 1, new int[] {25, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {0, 0, 0, 0});
+        bigConv(rng, true, 1, 40, 70, 1, new int[] {9, 5}, new int[] {4, 3}, new int[] {2, 1}, new int[] {1, 1},
+                new int[] {0, 2, 1, 1});
+        bigConv(rng, false, 2, 64, 128, 2, new int[] {6, 5}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 0, 1, 1});
+    }
+
+    private static void bigConv(SplittableRandom rng, boolean transpose, int batch, int cin, int cout, int groups,
+                                int[] in, int[] kernel, int[] strides, int[] dilations, int[] pad) {
+        int[] out = outSpatial(transpose, "custom", in, kernel, strides, dilations, pad);
+        long[] xShape = concat(batch, cin, in);
+        long[] wShape = transpose ? concat(cin, cout / groups, kernel) : concat(cout, cin / groups, kernel);
+        String op = transpose ? "conv_transpose" : "conv";
+        IrProgram p = new IrProgram(Opset.IOS18);
+        Var x = p.input("x", DataType.FLOAT32, xShape);
+        Var w = p.constant("w", IrProgram.floats(wShape, Arrays2.random(rng, (int) product(wShape), 1)));
+        Var y = p.op(op, "y", TensorType.of(DataType.FLOAT32, concat(batch, cout, out)),
+                "x", x, "weight", w, "strides", IrProgram.intList(strides), "dilations", IrProgram.intList(dilations),
+                "pad_type", IrProgram.string("custom"), "pad", IrProgram.intList(pad), "groups", IrProgram.intScalar(groups));
+        Model model = p.build(y);
+        NdArray input = NdArray.f32(toInts(xShape), Arrays2.random(rng, (int) product(xShape), 1));
+        float[] want = run(model, ExecutorBackend.SCALAR, input);
+        for (ExecutorBackend fast : Backends.fast()) {
+            compare(want, run(model, fast, input), fast, op + " x=" + Arrays.toString(xShape) + " w="
+                    + Arrays.toString(wShape) + " s=" + Arrays.toString(strides) + " d=" + Arrays.toString(dilations));
+        }
     }
 
     /** One random conv (or conv_transpose) run on every backend; returns the geometry checked. */
@@ -154,19 +211,36 @@ class FastPathTest {
                 + Arrays.toString(wShape) + " s=" + Arrays.toString(strides) + " d=" + Arrays.toString(dilations)
                 + " pad=" + Arrays.toString(pad) + " groups=" + groups;
         float[] want = run(model, ExecutorBackend.SCALAR, input);
-        for (ExecutorBackend fast : new ExecutorBackend[] {ExecutorBackend.JAVA, ExecutorBackend.DJL}) {
-            float[] got = run(model, fast, input);
-            double maxRef = 0;
-            double maxErr = 0;
-            for (int i = 0; i < want.length; i++) {
-                maxRef = Math.max(maxRef, Math.abs(want[i]));
-                maxErr = Math.max(maxErr, Math.abs(want[i] - got[i]));
-            }
-            double rel = maxErr / Math.max(maxRef, 1e-30);
-            assertTrue(rel <= TOLERANCE, op + " " + fast + " vs SCALAR, " + geometry
-                    + ": max abs error / max |ref| = " + rel + " > " + TOLERANCE);
+        for (ExecutorBackend fast : Backends.fast()) {
+            compare(want, run(model, fast, input), fast, geometry);
         }
         return geometry;
+    }
+
+    /** JAVA must give the oracle's bits; the native backend its values within {@link #TOLERANCE}. */
+    private static void compare(float[] want, float[] got, ExecutorBackend backend, String what) {
+        if (backend == ExecutorBackend.JAVA) {
+            assertBitEqual(want, got, what + " JAVA vs SCALAR");
+            return;
+        }
+        double maxRef = 0;
+        double maxErr = 0;
+        for (int i = 0; i < want.length; i++) {
+            maxRef = Math.max(maxRef, Math.abs(want[i]));
+            maxErr = Math.max(maxErr, Math.abs(want[i] - got[i]));
+        }
+        double rel = maxErr / Math.max(maxRef, 1e-30);
+        assertTrue(rel <= TOLERANCE, what + " " + backend + " vs SCALAR: max abs error / max |ref| = " + rel + " > "
+                + TOLERANCE);
+    }
+
+    static void assertBitEqual(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what + ": length");
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                fail(what + ": element " + i + " differs (" + got[i] + " vs " + want[i] + "); metric: bit equality");
+            }
+        }
     }
 
     private static float[] run(Model model, ExecutorBackend backend, NdArray x) {

@@ -38,7 +38,7 @@ class MathFunctionsTest {
 
     private static void check(double v) {
         float want = (float) Math.expm1((float) v);
-        float got = (float) UnaryKernels.expm1((float) v);
+        float got = (float) UnaryOps.expm1((float) v);
         assertTrue(Math.abs(want - got) <= Math.ulp(want), "expm1(" + (float) v + "): " + got + " vs " + want);
     }
 

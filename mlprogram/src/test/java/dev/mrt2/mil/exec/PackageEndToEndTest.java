@@ -79,7 +79,7 @@ class PackageEndToEndTest {
         try (MlProgramExecutor e = MlProgramExecutor.load(pkg, ExecutorBackend.SCALAR)) {
             want = e.predict(Map.of("x", input())).get("y").floats();
         }
-        for (ExecutorBackend backend : new ExecutorBackend[] {ExecutorBackend.JAVA, ExecutorBackend.DJL}) {
+        for (ExecutorBackend backend : Backends.fast()) {
             try (MlProgramExecutor e = MlProgramExecutor.load(pkg, backend)) {
                 float[] got = e.predict(Map.of("x", input())).get("y").floats();
                 double max = 0;

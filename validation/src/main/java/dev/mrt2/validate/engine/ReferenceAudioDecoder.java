@@ -1,14 +1,12 @@
 package dev.mrt2.validate.engine;
 
 import dev.mrt2.host.decode.AudioDecoder;
-import dev.mrt2.mil.exec.ExecutorBackend;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.safetensors.SafetensorsFile;
 import dev.mrt2.validate.reference.Codebooks;
 import dev.mrt2.validate.reference.Conv2d;
 import dev.mrt2.validate.reference.DecoderReference;
-import dev.mrt2.validate.reference.ScalarConv2d;
-import dev.mrt2.validate.reference.TorchConv2d;
+import dev.mrt2.validate.reference.FastConv2d;
 import java.nio.file.Path;
 
 /**
@@ -37,11 +35,10 @@ public final class ReferenceAudioDecoder implements AudioDecoder {
 
     /** @param frames tokens per decoder call (the window T; 25 like the default package) */
     public static ReferenceAudioDecoder open(Path checkpoint, int frames) {
-        return open(checkpoint, frames, ExecutorBackend.auto() == ExecutorBackend.DJL ? new TorchConv2d()
-                : new ScalarConv2d());
+        return open(checkpoint, frames, FastConv2d.fastest());
     }
 
-    /** With a given convolution engine (closed with the decoder when it is a {@link TorchConv2d}). */
+    /** With a given convolution engine (closed with the decoder when it is a {@link FastConv2d}). */
     public static ReferenceAudioDecoder open(Path checkpoint, int frames, Conv2d conv) {
         if (frames < 2) {
             closeConv(conv);
@@ -51,7 +48,7 @@ public final class ReferenceAudioDecoder implements AudioDecoder {
             Mrt2Dims dims = Mrt2Dims.fromCheckpoint(file);
             return new ReferenceAudioDecoder(Codebooks.load(file, dims), DecoderReference.load(file, dims, conv), conv,
                     dims, frames, "reference decoder from " + checkpoint.getFileName() + " ("
-                    + (conv instanceof TorchConv2d ? "djl" : "scalar") + " convolutions)");
+                    + (conv instanceof FastConv2d fast ? fast.backendName() : "scalar") + " convolutions)");
         } catch (RuntimeException e) {
             closeConv(conv);
             throw e;
@@ -94,8 +91,8 @@ public final class ReferenceAudioDecoder implements AudioDecoder {
     }
 
     private static void closeConv(Conv2d conv) {
-        if (conv instanceof TorchConv2d torch) {
-            torch.close();
+        if (conv instanceof FastConv2d fast) {
+            fast.close();
         }
     }
 }

@@ -4,8 +4,9 @@ import dev.mrt2.model.Mrt2Keys;
 
 /**
  * One attention block of the sandwich layer (mrt2-model.md §2.5, §2.6, §3.2–3.4). Q/K/V kernels are JAX
- * {@code [d_in, H, h]} read as {@code [d_in, H*h]} (head-major columns); the output kernel is {@code [D, H, h]}, read as
- * the matrix {@code [D, H*h]}.
+ * {@code [d_in, H, h]} read as {@code [d_in, H*h]} (head-major columns); the output kernel {@code [D, H, h]} is the
+ * matrix {@code [D, H*h]}, held transposed as {@code [H*h, D]} so the output projection is the same row-by-row sum as
+ * every other projection (no second copy of it is ever needed).
  *
  * @param preNorm     RMSNorm scale {@code [D]}
  * @param query       {@code [D, H*h]}
@@ -14,7 +15,7 @@ import dev.mrt2.model.Mrt2Keys;
  * @param queryScale  §3.3 per-dim scale {@code [h]}, already {@code 1.442695041/sqrt(h) * softplus(per_dim_scale)}
  * @param sinkKey     {@code [sinks, H*h]}, or empty when the block has no sinks (depth body)
  * @param sinkValue   {@code [sinks, H*h]}
- * @param output      {@code [D, H*h]}
+ * @param output      the output kernel transposed, {@code [H*h, D]}
  * @param postNorm    RMSNorm scale {@code [D]}
  * @param sinks       number of sink slots (1 temporal, 0 depth)
  * @param heads       H
@@ -49,8 +50,23 @@ public record AttentionWeights(float[] preNorm, float[] query, float[] key, floa
                 r.read(at.apply(Mrt2Keys.value(block)), kvIn, heads, headDim),
                 Kernels.queryScale(r.read(at.apply(Mrt2Keys.perDimScale(block)), headDim)),
                 sinkKey, sinkValue,
-                r.read(at.apply(Mrt2Keys.outputProjection(block)), dim, heads, headDim),
+                transpose(r.read(at.apply(Mrt2Keys.outputProjection(block)), dim, heads, headDim), dim, heads * headDim),
                 r.read(at.apply(Mrt2Keys.postNorm(block)), dim),
                 sinks, heads, headDim, kvIn);
+    }
+
+    /** {@code [rows, cols]} as {@code [cols, rows]}, in 32 x 32 tiles so reads and writes both stay in cache. */
+    static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[m.length];
+        for (int r0 = 0; r0 < rows; r0 += 32) {
+            for (int c0 = 0; c0 < cols; c0 += 32) {
+                for (int r = r0; r < Math.min(rows, r0 + 32); r++) {
+                    for (int c = c0; c < Math.min(cols, c0 + 32); c++) {
+                        t[c * rows + r] = m[r * cols + c];
+                    }
+                }
+            }
+        }
+        return t;
     }
 }

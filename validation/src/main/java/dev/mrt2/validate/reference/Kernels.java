@@ -46,14 +46,7 @@ public final class Kernels {
                 y[j] = (float) (acc[j] + (bias == null ? 0 : bias[j]));
             }
         } else {
-            // Row-wise axpy: the inner loop runs over contiguous memory, so the JIT vectorises it.
-            for (int i = 0; i < in; i++) {
-                float xi = x[i];
-                int row = i * out;
-                for (int j = 0; j < out; j++) {
-                    y[j] += xi * kernel[row + j];
-                }
-            }
+            RowSums.accumulate(x, kernel, in, out, y);
             if (bias != null) {
                 for (int j = 0; j < out; j++) {
                     y[j] += bias[j];
@@ -63,7 +56,7 @@ public final class Kernels {
         return y;
     }
 
-    /** {@code y[rows] = M[rows, cols] . x[cols]}: the attention output kernel {@code [D, H, h]} read as {@code [D, H*h]}. */
+    /** {@code y[rows] = M[rows, cols] . x[cols]}, one dot product per row. */
     public float[] matVec(float[] matrix, int rows, int cols, float[] x) {
         requireLength("x", x, cols);
         requireLength("matrix", matrix, (long) rows * cols);

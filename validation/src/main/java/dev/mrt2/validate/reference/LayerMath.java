@@ -85,9 +85,12 @@ final class LayerMath {
         return (float) acc;
     }
 
-    /** §3.2 residual after attention: {@code x + RMS(ctx Wo^T; post)} with Wo read as {@code [D, H*h]}. */
+    /**
+     * §3.2 residual after attention: {@code x + RMS(ctx Wo^T; post)} with Wo {@code [D, H*h]}, held transposed, so each
+     * output sums {@code ctx[c] · Wo[r][c]} in ascending c exactly as a dot product of row r would.
+     */
     static float[] attentionOutput(Kernels k, AttentionWeights w, float[] x, float[] ctx) {
-        return residual(x, k.rmsNorm(k.matVec(w.output(), w.modelDim(), w.width(), ctx), w.postNorm()));
+        return residual(x, k.rmsNorm(k.vecMat(ctx, w.output(), w.width(), w.modelDim(), null), w.postNorm()));
     }
 
     static float[] residual(float[] x, float[] delta) {

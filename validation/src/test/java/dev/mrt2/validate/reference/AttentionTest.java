@@ -37,9 +37,12 @@ class AttentionTest {
 
     @Test
     void outputKernelIsReadDModelFirst() {
-        // Wo [D=2, H*h=2] = [[1, 2], [3, 4]]: y = Wo . ctx; ctx = [1, 0] -> [1, 3]; post norm RMS([1, 3]) = [1, 3]/sqrt(5)
+        // Wo [D=2, H*h=2] = [[1, 2], [3, 4]] as the checkpoint stores it, transposed on reading as AttentionWeights.read
+        // does: y = Wo . ctx; ctx = [1, 0] -> [1, 3]; post norm RMS([1, 3]) = [1, 3]/sqrt(5)
+        float[] checkpointWo = {1, 2, 3, 4};
         AttentionWeights w = new AttentionWeights(new float[] {1, 1}, new float[4], new float[4], new float[4],
-                new float[] {1, 1}, new float[0], new float[0], new float[] {1, 2, 3, 4}, new float[] {1, 1}, 0, 1, 2, 2);
+                new float[] {1, 1}, new float[0], new float[0], AttentionWeights.transpose(checkpointWo, 2, 2),
+                new float[] {1, 1}, 0, 1, 2, 2);
         float[] y = LayerMath.attentionOutput(Kernels.FLOAT64, w, new float[] {10, 20}, new float[] {1, 0});
         assertEquals(10 + 1 / Math.sqrt(5 + 1e-6), y[0], 1e-6);
         assertEquals(20 + 3 / Math.sqrt(5 + 1e-6), y[1], 1e-6);

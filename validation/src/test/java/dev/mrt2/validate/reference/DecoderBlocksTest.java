@@ -85,18 +85,24 @@ class DecoderBlocksTest {
         assertTrue(worst > 0.1, "flip not detectable: " + worst);
     }
 
+    /** Both fast kernels (JVM always, native where it loads), small sizes and sizes past every kernel block. */
     @Test
-    void torchConvAgreesWithTheScalarLoop() {
+    void fastConvAgreesWithTheScalarLoop() {
         TestWeights rng = new TestWeights(5);
-        try (TorchConv2d torch = new TorchConv2d()) {
-            for (int[] s : new int[][] {{3, 4, 3, 3, 7, 9}, {5, 2, 1, 1, 4, 1}, {2, 3, 4, 6, 8, 12}, {4, 2, 7, 7, 9, 10}}) {
-                ConvWeights w = rng.conv(s[1], s[0], s[2], s[3]);
-                Chw x = rng.chw(s[0], s[4], s[5]);
-                Chw expected = new ScalarConv2d().valid(x, w);
-                Chw got = torch.valid(x, w);
-                assertEquals(expected.time(), got.time());
-                assertEquals(expected.freq(), got.freq());
-                TestWeights.assertClose(expected.data(), got.data(), 1e-5, "torch conv " + java.util.Arrays.toString(s));
+        int[][] sizes = {{3, 4, 3, 3, 7, 9}, {5, 2, 1, 1, 4, 1}, {2, 3, 4, 6, 8, 12}, {4, 2, 7, 7, 9, 10},
+                {70, 67, 3, 3, 12, 50}, {9, 130, 1, 1, 30, 33}};
+        for (FastConv2d fast : new FastConv2d[] {FastConv2d.jvm(), FastConv2d.fastest()}) {
+            try (fast) {
+                for (int[] s : sizes) {
+                    ConvWeights w = rng.conv(s[1], s[0], s[2], s[3]);
+                    Chw x = rng.chw(s[0], s[4], s[5]);
+                    Chw expected = new ScalarConv2d().valid(x, w);
+                    Chw got = fast.valid(x, w);
+                    assertEquals(expected.time(), got.time());
+                    assertEquals(expected.freq(), got.freq());
+                    TestWeights.assertClose(expected.data(), got.data(), 1e-5,
+                            fast.backendName() + " conv " + java.util.Arrays.toString(s));
+                }
             }
         }
     }

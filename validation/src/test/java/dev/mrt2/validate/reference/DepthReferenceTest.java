@@ -63,7 +63,7 @@ class DepthReferenceTest {
         double[] o = new double[6];
         for (int r = 0; r < 6; r++) {
             for (int c = 0; c < 6; c++) {
-                o[r] += a.output()[r * 6 + c] * v[c];
+                o[r] += a.output()[c * o.length + r] * v[c];
             }
         }
         y = NaiveTemporal.add(y, NaiveTemporal.rms(o, a.postNorm()));

@@ -89,7 +89,7 @@ final class NaiveTemporal {
         double[] y = new double[x.length];
         for (int r = 0; r < x.length; r++) {
             for (int c = 0; c < width; c++) {
-                y[r] += a.output()[r * width + c] * ctx[c];
+                y[r] += a.output()[c * y.length + r] * ctx[c];
             }
         }
         return add(x, rms(y, a.postNorm()));

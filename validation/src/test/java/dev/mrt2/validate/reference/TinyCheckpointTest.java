@@ -67,8 +67,9 @@ class TinyCheckpointTest {
     }
 
     @Test
-    void decoderRunsOnTorchAndAgreesWithTheScalarOracle() {
-        try (SafetensorsFile file = SafetensorsFile.open(checkpoint); TorchConv2d torch = new TorchConv2d()) {
+    void decoderRunsOnTheFastKernelsAndAgreesWithTheScalarOracle() {
+        try (SafetensorsFile file = SafetensorsFile.open(checkpoint); FastConv2d native_ = FastConv2d.fastest();
+             FastConv2d jvm = FastConv2d.jvm()) {
             Codebooks books = Codebooks.load(file, DIMS);
             int frames = 3;
             int[][] codes = new int[frames][12];
@@ -79,13 +80,19 @@ class TinyCheckpointTest {
                 }
             }
             float[][] embeddings = books.embeddingsFromCodes(codes);
-            NdArray fast = DecoderReference.load(file, DIMS, torch).decode(embeddings);
             NdArray slow = DecoderReference.load(file, DIMS, new ScalarConv2d()).decode(embeddings);
-            assertArrayEquals(new int[] {1, 4 * frames - 4, 480, 4}, fast.shape());
-            Comparison c = Metrics.compareSpectra(fast, slow);
-            assertTrue(c.allFinite());
-            assertTrue(c.snrDb() > 100, "torch vs scalar decoder SNR " + c.snrDb());
-            assertTrue(c.logSpectralDistanceDb() < 0.01);
+            NdArray onJvm = DecoderReference.load(file, DIMS, jvm).decode(embeddings);
+            for (FastConv2d engine : new FastConv2d[] {jvm, native_}) {
+                NdArray fast = engine == jvm ? onJvm : DecoderReference.load(file, DIMS, engine).decode(embeddings);
+                assertArrayEquals(new int[] {1, 4 * frames - 4, 480, 4}, fast.shape());
+                Comparison c = Metrics.compareSpectra(fast, slow);
+                assertTrue(c.allFinite());
+                assertTrue(c.snrDb() > 100, engine.backendName() + " vs scalar decoder SNR " + c.snrDb());
+                assertTrue(c.logSpectralDistanceDb() < 0.01);
+                // the JVM and the native path: the same float32 decoder in two summation orders
+                Comparison between = Metrics.compareSpectra(fast, onJvm);
+                assertTrue(between.snrDb() > 100, engine.backendName() + " vs java decoder SNR " + between.snrDb());
+            }
 
             // causal with one frame of lookahead: the last token frame reaches output rows >= 4 (T - 1) - 4 only
             float[][] changed = embeddings.clone();

@@ -1,16 +1,23 @@
 package dev.mrt2.mil.exec;
 
+import static dev.mrt2.mil.exec.TypeRules.fail;
+
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
 import dev.mrt2.tensor.NdArray;
-import java.util.Map;
 
-/** Normalizations (coreml-mlpackage.md §6.9); mean and variance accumulate in float64, variance is the population one. */
-final class NormKernels {
-    private NormKernels() {}
+/**
+ * Normalizations (coreml-mlpackage.md §6.9); mean and variance accumulate in float64, variance is the population one.
+ *Each op is defined once here ({@code define}: parameters, opset, kernel) with its output-type rule for
+ * {@link dev.mrt2.mil.MilBuilder} at the end of the class.
+ */
+public final class NormOps {
+    private NormOps() {}
 
-    static void register(Map<String, Kernel> table) {
-        table.put("layer_norm", Kernel.single(NormKernels::layerNorm));
-        table.put("batch_norm", Kernel.single(NormKernels::batchNorm));
-        table.put("instance_norm", Kernel.single(NormKernels::instanceNorm));
+    static void define(OpTable t) {
+        t.op("layer_norm", Kernel.single(NormOps::layerNorm), "x", "axes", "gamma", "beta", "epsilon");
+        t.op("batch_norm", Kernel.single(NormOps::batchNorm), "x", "mean", "variance", "gamma", "beta", "epsilon");
+        t.op("instance_norm", Kernel.single(NormOps::instanceNorm), "x", "gamma", "beta", "epsilon");
     }
 
     /**
@@ -37,7 +44,7 @@ final class NormKernels {
         int p = 0;
         for (int i = 0; i < rank; i++) if (!normalized[i]) perm[p++] = i;
         for (int ax : axes) perm[p++] = ax;
-        NdArray moved = ShapeKernels.transpose(x, perm);
+        NdArray moved = ShapeOps.transpose(x, perm);
         int len = 1;
         for (int ax : axes) len *= x.dim(ax);
         float[] gamma = optionalRow(a, "gamma", len);
@@ -51,7 +58,7 @@ final class NormKernels {
         }
         int[] inverse = new int[rank];
         for (int i = 0; i < rank; i++) inverse[perm[i]] = i;
-        return ShapeKernels.transpose(NdArray.f32(moved.shape(), out), inverse);
+        return ShapeOps.transpose(NdArray.f32(moved.shape(), out), inverse);
     }
 
     /** Normalizes {@code n} elements at {@code from}, {@code from + stride}, …; gamma/beta indexed from {@code paramIndex}. */
@@ -137,6 +144,43 @@ final class NormKernels {
 
     private static NdArray floats(OpArgs a, NdArray t) {
         if (!t.isFloat()) throw a.fail("expected fp16 or fp32, got " + t);
+        return t;
+    }
+
+    // ---------------------------------------------------------------- output types (MilBuilder)
+
+    /** layer_norm keeps x's (float) type. */
+    public static TensorType layerNormType(Var x) {
+        TypeRules.requireFloat(x);
+        return x.tensorType();
+    }
+
+    /**
+     * batch_norm over channel axis 1 of {@code [N, C, *D]}: mean and variance required, gamma and beta optional, each
+     * {@code [C]} of x's dtype (in that order in {@code perChannel}).
+     */
+    public static TensorType batchNormType(Var x, Var... perChannel) {
+        TypeRules.requireFloat(x);
+        TensorType t = x.tensorType();
+        if (t.rank() < 2) throw fail("x must be [N, C, *D], got " + t);
+        String[] params = {"mean", "variance", "gamma", "beta"};
+        for (int i = 0; i < params.length; i++) {
+            if (perChannel[i] == null) {
+                if (i < 2) throw fail(params[i] + " is required");
+                continue;
+            }
+            TypeRules.requireChannelVector("bias", x, perChannel[i], t.dim(1));
+        }
+        return t;
+    }
+
+    /** instance_norm over the spatial axes of {@code [N, C, *D]}; gamma and beta {@code [C]} or null. */
+    public static TensorType instanceNormType(Var x, Var gamma, Var beta) {
+        TypeRules.requireFloat(x);
+        TensorType t = x.tensorType();
+        if (t.rank() < 3) throw fail("x must be [N, C, *D], got " + t);
+        if (gamma != null) TypeRules.requireChannelVector("bias", x, gamma, t.dim(1));
+        if (beta != null) TypeRules.requireChannelVector("bias", x, beta, t.dim(1));
         return t;
     }
 }

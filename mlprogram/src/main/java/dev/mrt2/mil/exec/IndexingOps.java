@@ -1,21 +1,35 @@
 package dev.mrt2.mil.exec;
 
+import static dev.mrt2.mil.exec.TypeRules.fail;
+
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.Opset;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
 import dev.mrt2.tensor.NdArray;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
-/** Slicing, gathers and top-k (coreml-mlpackage.md §6.7, §6.11). */
-final class IndexingKernels {
-    private IndexingKernels() {}
+/**
+ * Slicing, gathers and top-k (coreml-mlpackage.md §6.7, §6.11).
+ *Each op is defined once here ({@code define}: parameters, opset, kernel) with its output-type rule for
+ * {@link dev.mrt2.mil.MilBuilder} at the end of the class.
+ */
+public final class IndexingOps {
+    private IndexingOps() {}
 
-    static void register(Map<String, Kernel> table) {
-        table.put("slice_by_index", Kernel.single(IndexingKernels::sliceByIndex));
-        table.put("slice_by_size", Kernel.single(IndexingKernels::sliceBySize));
-        table.put("slice_update", Kernel.single(IndexingKernels::sliceUpdate));
-        table.put("gather", Kernel.single(IndexingKernels::gather));
-        table.put("gather_along_axis", Kernel.single(IndexingKernels::gatherAlongAxis));
-        table.put("topk", IndexingKernels::topk);
+    static void define(OpTable t) {
+        t.op("slice_by_index", Kernel.single(IndexingOps::sliceByIndex), "x", "begin", "end", "stride", "begin_mask",
+                "end_mask", "squeeze_mask");
+        t.op("slice_by_size", Kernel.single(IndexingOps::sliceBySize), "x", "begin", "size");
+        t.op(Opset.IOS18, "slice_update", Kernel.single(IndexingOps::sliceUpdate), "x", "update", "begin", "end",
+                "stride", "begin_mask", "end_mask", "squeeze_mask");
+        t.op("gather", Kernel.single(IndexingOps::gather), "x", "indices", "axis", "batch_dims@IOS16",
+                "validate_indices@IOS17");
+        t.op("gather_along_axis", Kernel.single(IndexingOps::gatherAlongAxis), "x", "indices", "axis",
+                "validate_indices@IOS17");
+        t.op("topk", IndexingOps::topk, "x", "k", "axis", "ascending", "sort@IOS16", "return_indices@IOS16",
+                "output_indices_dtype@IOS17");
     }
 
     /** A strided view of x: where it starts, per-axis strides and counts, and which axes squeeze_mask removes. */
@@ -248,5 +262,95 @@ final class IndexingKernels {
         }
         NdArray values = x.isFloat() ? Strided.withFloats(x, outShape, fo) : Strided.withInts(x, outShape, vo);
         return returnIndices ? List.of(values, NdArray.i32(outShape, io)) : List.of(values);
+    }
+
+    // ---------------------------------------------------------------- output types (MilBuilder)
+
+    /** {@code x[begin:end:stride]} per axis (positive strides; {@code stride} null means 1). */
+    public static TensorType sliceByIndexType(Var x, int[] begin, int[] end, int[] stride) {
+        TensorType t = x.tensorType();
+        if (begin.length != t.rank() || end.length != t.rank() || (stride != null && stride.length != t.rank())) {
+            throw fail((stride == null ? "begin/end" : "begin/end/stride") + " length must equal rank " + t.rank());
+        }
+        long[] dims = new long[t.rank()];
+        for (int i = 0; i < t.rank(); i++) {
+            int s = stride == null ? 1 : stride[i];
+            if (s < 1) throw fail("axis " + i + " stride " + s + " must be >= 1");
+            long[] be = TypeRules.range(i, begin[i], end[i], t);
+            dims[i] = (be[1] - be[0] + s - 1) / s;
+        }
+        return t.withShape(dims);
+    }
+
+    /** {@code x[begin : begin + size]} per axis; a size of -1 runs to the end of the axis. */
+    public static TensorType sliceBySizeType(Var x, int[] begin, int[] size) {
+        TensorType t = x.tensorType();
+        if (begin.length != t.rank() || size.length != t.rank()) {
+            throw fail("begin/size length must equal rank " + t.rank());
+        }
+        long[] dims = new long[t.rank()];
+        for (int i = 0; i < t.rank(); i++) {
+            long b = begin[i] < 0 ? begin[i] + t.dim(i) : begin[i];
+            long n = size[i] == -1 ? t.dim(i) - b : size[i];
+            if (b < 0 || n < 0 || b + n > t.dim(i)) {
+                throw fail("axis " + i + " begin " + begin[i] + " size " + size[i] + " outside " + t);
+            }
+            dims[i] = n;
+        }
+        return t.withShape(dims);
+    }
+
+    /** x with {@code x[begin:end]} replaced by {@code update} of exactly that slice's shape; x's type. */
+    public static TensorType sliceUpdateType(Var x, Var update, int[] begin, int[] end) {
+        TensorType t = x.tensorType();
+        TypeRules.requireSameDtype(x, update);
+        if (begin.length != t.rank() || end.length != t.rank()) {
+            throw fail("begin/end length must equal rank " + t.rank());
+        }
+        long[] dims = new long[t.rank()];
+        for (int i = 0; i < t.rank(); i++) {
+            long[] be = TypeRules.range(i, begin[i], end[i], t);
+            dims[i] = be[1] - be[0];
+        }
+        if (!update.tensorType().shape().equals(t.withShape(dims).shape())) {
+            throw fail("update " + update.tensorType() + " != slice shape " + Arrays.toString(dims));
+        }
+        return t;
+    }
+
+    /** int32 indices of x's rank, equal to x off {@code axis}; output has the indices' shape and x's dtype. */
+    public static TensorType gatherAlongAxisType(Var x, Var indices, int axis) {
+        TensorType t = x.tensorType();
+        TensorType ti = indices.tensorType();
+        TypeRules.requireDtype(indices, DataType.INT32);
+        int ax = TypeRules.axis(axis, t.rank());
+        if (ti.rank() != t.rank()) throw fail("indices " + ti + " rank != x rank " + t);
+        for (int i = 0; i < t.rank(); i++) {
+            if (i != ax && ti.dim(i) != t.dim(i)) {
+                throw fail("indices " + ti + " differ from x " + t + " off axis " + ax);
+            }
+        }
+        return ti.withDataType(t.dataType());
+    }
+
+    /** Slices of x along {@code axis} at int32 indices: the axis replaced by the indices' shape. */
+    public static TensorType gatherType(Var x, Var indices, int axis) {
+        TensorType t = x.tensorType();
+        TypeRules.requireDtype(indices, DataType.INT32);
+        int ax = TypeRules.axis(axis, t.rank());
+        java.util.List<Long> shape = new java.util.ArrayList<>(t.shape().subList(0, ax));
+        shape.addAll(indices.tensorType().shape());
+        shape.addAll(t.shape().subList(ax + 1, t.rank()));
+        return new TensorType(t.dataType(), shape);
+    }
+
+    /** Values (x's dtype) and int32 indices, {@code axis} cut to k. */
+    public static java.util.List<TensorType> topkTypes(Var x, int k, int axis) {
+        TensorType t = x.tensorType();
+        int ax = TypeRules.axis(axis, t.rank());
+        if (k < 1 || k > t.dim(ax)) throw fail("k " + k + " outside 1.." + t.dim(ax));
+        long[] dims = t.dims();
+        dims[ax] = k;
+        return java.util.List.of(t.withShape(dims), TensorType.of(DataType.INT32, dims));
     }
 }

@@ -1,59 +1,39 @@
-package dev.mrt2.mil.exec;
+package dev.mrt2.djl;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.mrt2.mil.exec.Accelerator;
+import dev.mrt2.mil.exec.ConvBackend;
+import dev.mrt2.mil.exec.ConvGeometry;
 import dev.mrt2.tensor.NdArray;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Convolutions, and linear layers over several rows, on DJL's PyTorch engine (oneDNN / MKL kernels): the fast path
- * for the decoder's ~48 G MACs and the depth body's logits. Constant weights are copied to native memory once per
- * executor. Uneven conv padding (the decoder's causal time padding) is applied to a Java copy of the input;
- * conv_transpose runs as one ordinary convolution per output phase.
+ * Convolutions on DJL's PyTorch engine (oneDNN kernels). Constant weights
+ * are copied to native memory once per executor. Uneven conv padding (the decoder's causal time padding) is applied
+ * to a Java copy of the input; conv_transpose runs as one ordinary convolution per output phase.
  *
- * <p>The engine is loaded offline from the pytorch-native jar on the class path; where it cannot load (another OS or
- * CPU than the pinned linux-x86_64 native build) {@link #available()} is false and the executor uses {@link JavaConv}.
+ * <p>Only convolutions that PyTorch hands to oneDNN run here. The others (1×1 kernels, small batch-1 inputs) would
+ * take PyTorch's own path, which first asks NNPACK whether this CPU is supported and logs a warning line on stderr
+ * when it is not; they are small, so the JVM kernels ({@code fallback}) run them instead.
  */
-final class DjlKernels implements ConvBackend {
-    private static final String ENGINE = "PyTorch";
-    private static volatile String unavailableReason;
-    private static volatile boolean probed;
+final class DjlKernels implements Accelerator.Kernels {
+    /** PyTorch sends a batch-1 input of at most this many values with a kernel of at most 3×3 to its own conv path. */
+    private static final long ONEDNN_MIN_VALUES = 20480;
 
     private final NDManager manager;
+    private final ConvBackend fallback;
     private final Map<NdArray, NDArray> weights = new IdentityHashMap<>();
     private final Map<NdArray, Map<String, NDArray>> phaseWeights = new IdentityHashMap<>();
-    private final JavaConv fallback = new JavaConv();
 
-    private DjlKernels(NDManager manager) {
+    DjlKernels(NDManager manager, ConvBackend fallback) {
         this.manager = manager;
-    }
-
-    /** Whether the PyTorch engine loads; probed once per JVM. */
-    static synchronized boolean available() {
-        if (!probed) {
-            probed = true;
-            // never let DJL reach for the network, and keep its logging setup quiet on stderr
-            if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
-            if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
-            try {
-                Engine.getEngine(ENGINE);
-            } catch (Throwable t) {   // UnsatisfiedLinkError and EngineException both mean "not here"
-                unavailableReason = t.toString();
-            }
-        }
-        return unavailableReason == null;
-    }
-
-    static DjlKernels open() {
-        if (!available()) {
-            throw new ExecutorException("DJL PyTorch engine is not available: " + unavailableReason
-                    + " (use -D" + ExecutorBackend.PROPERTY + "=java)");
-        }
-        return new DjlKernels(NDManager.newBaseManager(ENGINE));
+        this.fallback = fallback;
     }
 
     @Override
@@ -62,24 +42,32 @@ final class DjlKernels implements ConvBackend {
     }
 
     /**
-     * {@code x [m, k] · weightᵀ} for weight {@code [n, k]}, no bias. Sums in MKL's order, not the oracle's, so results
-     * differ from {@link Gemm} in the last bits; only worth the copies when m is large enough to be compute bound.
+     * Whether PyTorch runs a convolution of this input and kernel on oneDNN (its {@code use_mkldnn} rule for float
+     * CPU tensors), which never consults NNPACK. Spatial rank 1 is viewed as rank 2 by PyTorch; 1×1 kernels are
+     * left to the JVM whatever the thread count.
      */
-    float[] linear(float[] x, int m, int k, NdArray weight, boolean weightIsConstant) {
-        try (NDManager call = manager.newSubManager()) {
-            NDArray in = call.create(x, new Shape(m, k));
-            NDArray w = weight(call, weight, weightIsConstant);
-            return in.getNDArrayInternal().linear(in, w, null).singletonOrThrow().toFloatArray();
+    static boolean onednn(int batch, long inputValues, int groups, int[] kernel) {
+        if (kernel.length == 3) {
+            return true;                      // 3-D convolutions never reach NNPACK
         }
+        int kh = kernel.length == 2 ? kernel[0] : 1;
+        int kw = kernel[kernel.length - 1];
+        if (kh == 1 && kw == 1) {
+            return false;
+        }
+        return groups > 1 || (kh > 3 && kw > 3) || batch > 1 || inputValues > ONEDNN_MIN_VALUES;
     }
 
     @Override
     public float[] conv(NdArray x, NdArray weight, boolean weightIsConstant, ConvGeometry g) {
         int s = g.spatialRank();
-        boolean even = java.util.Arrays.equals(g.before(), g.after());
+        boolean even = Arrays.equals(g.before(), g.after());
+        long values = even ? x.size() : paddedSize(x.shape(), g);
+        if (!onednn(g.batch(), values, g.groups(), g.kernel())) {
+            return fallback.conv(x, weight, weightIsConstant, g);
+        }
         try (NDManager call = manager.newSubManager()) {
-            NDArray in = even ? call.create(x.floats(), new Shape(toLongs(x.shape())))
-                    : padded(call, x, g);
+            NDArray in = even ? call.create(x.floats(), new Shape(toLongs(x.shape()))) : padded(call, x, g);
             NDArray w = weight(call, weight, weightIsConstant);
             long[] pad = new long[s];
             for (int i = 0; i < s; i++) pad[i] = even ? g.before()[i] : 0;
@@ -93,8 +81,8 @@ final class DjlKernels implements ConvBackend {
      * PyTorch's engine in DJL has no transposed convolution, so it is split by output phase: the outputs at
      * {@code o ≡ r (mod s)} only meet kernel taps {@code k ≡ r (mod s)}, which makes each phase an ordinary stride-1
      * convolution of x with the flipped sub-kernel {@code w[(K_r − 1 − j)·s + r]}, zero-padded by {@code K_r − 1} on
-     * both sides. The phases are interleaved into the requested window. Same MACs as the direct form, no zero
-     * insertion. Dilated transposed convolutions (never emitted by our converters) go to {@link JavaConv}.
+     * both sides. The phases are interleaved into the requested window. Dilated transposed convolutions (never
+     * emitted by our converters) and phases PyTorch would not give oneDNN go to the JVM kernels.
      */
     @Override
     public float[] convTranspose(NdArray x, NdArray weight, boolean weightIsConstant, ConvGeometry geometry) {
@@ -106,23 +94,27 @@ final class DjlKernels implements ConvBackend {
         int rank = geometry.spatialRank();
         ConvGeometry g = geometry.as3d();
         int[] s = g.strides();
-        int[] k = g.kernel();
         int[] od = g.outSpatial();
+        int[] r = new int[3];
+        for (r[0] = 0; r[0] < s[0]; r[0]++) {
+            for (r[1] = 0; r[1] < s[1]; r[1]++) {
+                for (r[2] = 0; r[2] < s[2]; r[2]++) {
+                    int[] kr = g.phaseKernel(r);
+                    if (kr != null && !onednn(g.batch(), x.size(), g.groups(), Arrays.copyOfRange(kr, 3 - rank, 3))) {
+                        return fallback.convTranspose(x, weight, weightIsConstant, geometry);
+                    }
+                }
+            }
+        }
         int planes = g.batch() * g.outChannels();
         float[] out = new float[planes * g.outSize()];
         try (NDManager call = manager.newSubManager()) {
             NDArray in = call.create(x.floats(), new Shape(toLongs(x.shape())));
-            int[] r = new int[3];
             for (r[0] = 0; r[0] < s[0]; r[0]++) {
                 for (r[1] = 0; r[1] < s[1]; r[1]++) {
                     for (r[2] = 0; r[2] < s[2]; r[2]++) {
-                        int[] kr = new int[3];
-                        boolean empty = false;
-                        for (int i = 0; i < 3; i++) {
-                            kr[i] = r[i] < k[i] ? (k[i] - r[i] + s[i] - 1) / s[i] : 0;
-                            empty |= kr[i] == 0;
-                        }
-                        if (empty) {
+                        int[] kr = g.phaseKernel(r);
+                        if (kr == null) {
                             continue;                 // no tap reaches this phase: its outputs stay zero
                         }
                         int[] phase = r.clone();
@@ -130,7 +122,7 @@ final class DjlKernels implements ConvBackend {
                         long[] pad = new long[rank];
                         for (int i = 0; i < rank; i++) pad[i] = kr[3 - rank + i] - 1;
                         long[] ones = new long[rank];
-                        java.util.Arrays.fill(ones, 1);
+                        Arrays.fill(ones, 1);
                         NDList res = in.getNDArrayInternal().convolution(in, w, null, new Shape(ones), new Shape(pad),
                                 new Shape(ones), g.groups());
                         interleave(res.singletonOrThrow().toFloatArray(), out, g, phase, kr, planes, od);
@@ -169,47 +161,22 @@ final class DjlKernels implements ConvBackend {
         }
     }
 
-    /** The conv weight {@code [C_out, C_in/g, *K_r]} of one phase: {@code w'[o, c, j] = w[g·C_in/g + c, o mod C_out/g, (K_r − 1 − j)·s + r]}. */
+    /** The conv weight {@code [C_out, C_in/g, *K_r]} of one phase ({@link ConvGeometry#phaseWeight}) in native memory. */
     private NDArray phaseWeight(NDManager call, NdArray weight, boolean cache, ConvGeometry g, int[] r, int[] kr, int rank) {
-        String key = java.util.Arrays.toString(r);
+        String key = Arrays.toString(r);
         if (cache) {
-            Map<String, NDArray> byPhase = phaseWeights.computeIfAbsent(weight, w -> new java.util.TreeMap<>());
+            Map<String, NDArray> byPhase = phaseWeights.computeIfAbsent(weight, w -> new TreeMap<>());
             return byPhase.computeIfAbsent(key, kk -> createPhaseWeight(manager, weight, g, r, kr, rank));
         }
         return createPhaseWeight(call, weight, g, r, kr, rank);
     }
 
     private static NDArray createPhaseWeight(NDManager m, NdArray weight, ConvGeometry g, int[] r, int[] kr, int rank) {
-        float[] w = weight.floats();
-        int cinG = g.inChannels() / g.groups();
-        int coutG = g.outChannels() / g.groups();
-        int[] k = g.kernel();
-        int[] s = g.strides();
-        int krSize = kr[0] * kr[1] * kr[2];
-        float[] wp = new float[g.outChannels() * cinG * krSize];
-        int pos = 0;
-        for (int o = 0; o < g.outChannels(); o++) {
-            int grp = o / coutG;
-            int ol = o % coutG;
-            for (int c = 0; c < cinG; c++) {
-                int srcBase = ((grp * cinG + c) * coutG + ol) * k[0] * k[1] * k[2];
-                for (int j0 = 0; j0 < kr[0]; j0++) {
-                    int k0 = (kr[0] - 1 - j0) * s[0] + r[0];
-                    for (int j1 = 0; j1 < kr[1]; j1++) {
-                        int k1 = (kr[1] - 1 - j1) * s[1] + r[1];
-                        for (int j2 = 0; j2 < kr[2]; j2++) {
-                            int k2 = (kr[2] - 1 - j2) * s[2] + r[2];
-                            wp[pos++] = w[srcBase + (k0 * k[1] + k1) * k[2] + k2];
-                        }
-                    }
-                }
-            }
-        }
         long[] shape = new long[2 + rank];
         shape[0] = g.outChannels();
-        shape[1] = cinG;
+        shape[1] = g.inChannels() / g.groups();
         for (int i = 0; i < rank; i++) shape[2 + i] = kr[3 - rank + i];
-        return m.create(wp, new Shape(shape));
+        return m.create(g.phaseWeight(weight.floats(), r, kr), new Shape(shape));
     }
 
     private NDArray weight(NDManager call, NdArray weight, boolean cache) {
@@ -219,18 +186,37 @@ final class DjlKernels implements ConvBackend {
         return weights.computeIfAbsent(weight, w -> manager.create(w.floats(), new Shape(toLongs(w.shape()))));
     }
 
+    private static long paddedSize(int[] shape, ConvGeometry g) {
+        long n = (long) shape[0] * shape[1];
+        for (int i = 0; i < g.spatialRank(); i++) n *= shape[2 + i] + g.before()[i] + g.after()[i];
+        return n;
+    }
+
     /** x with the conv's uneven zero padding applied, as a native array. */
-    private static NDArray padded(NDManager call, NdArray x, ConvGeometry g) {
-        int s = g.spatialRank();
-        int[] shape = x.shape();
-        int[] outShape = shape.clone();
-        for (int i = 0; i < s; i++) outShape[2 + i] += g.before()[i] + g.after()[i];
-        float[] dst = new float[Shapes.size(outShape)];
-        int[] dstStrides = Shapes.strides(outShape);
-        int offset = 0;
-        for (int i = 0; i < s; i++) offset += g.before()[i] * dstStrides[2 + i];
-        Strided.scatter(x.floats(), dst, offset, dstStrides, shape);
-        return call.create(dst, new Shape(toLongs(outShape)));
+    private static NDArray padded(NDManager call, NdArray x, ConvGeometry geometry) {
+        ConvGeometry g = geometry.as3d();
+        int[] in = g.inSpatial();
+        int[] p = new int[3];
+        for (int i = 0; i < 3; i++) p[i] = in[i] + g.before()[i] + g.after()[i];
+        int planes = g.batch() * g.inChannels();
+        int inPlane = in[0] * in[1] * in[2];
+        int outPlane = p[0] * p[1] * p[2];
+        float[] src = x.floats();
+        float[] dst = new float[planes * outPlane];
+        for (int c = 0; c < planes; c++) {
+            for (int i0 = 0; i0 < in[0]; i0++) {
+                for (int i1 = 0; i1 < in[1]; i1++) {
+                    System.arraycopy(src, c * inPlane + (i0 * in[1] + i1) * in[2], dst,
+                            c * outPlane + ((i0 + g.before()[0]) * p[1] + i1 + g.before()[1]) * p[2] + g.before()[2], in[2]);
+                }
+            }
+        }
+        int rank = geometry.spatialRank();
+        long[] shape = new long[2 + rank];
+        shape[0] = g.batch();
+        shape[1] = g.inChannels();
+        for (int i = 0; i < rank; i++) shape[2 + i] = p[3 - rank + i];
+        return call.create(dst, new Shape(shape));
     }
 
     private static long[] toLongs(int[] v) {

@@ -1,24 +1,30 @@
 package dev.mrt2.mil.exec;
 
+import static dev.mrt2.mil.exec.TypeRules.fail;
+
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
 import dev.mrt2.tensor.NdArray;
-import java.util.Map;
 
 /**
  * Reductions (coreml-mlpackage.md §6.5), {@code softmax} and {@code cumsum}. Reduced axes are first moved to the end,
  * so every reduction is a loop over contiguous rows; sums accumulate in float64.
+ *Each op is defined once here ({@code define}: parameters, opset, kernel) with its output-type rule for
+ * {@link dev.mrt2.mil.MilBuilder} at the end of the class.
  */
-final class ReductionKernels {
-    private ReductionKernels() {}
+public final class ReductionOps {
+    private ReductionOps() {}
 
-    static void register(Map<String, Kernel> table) {
+    static void define(OpTable t) {
         for (String op : new String[] {"reduce_mean", "reduce_sum", "reduce_max", "reduce_min", "reduce_prod",
                 "reduce_l1_norm", "reduce_l2_norm", "reduce_log_sum", "reduce_log_sum_exp", "reduce_sum_square"}) {
-            table.put(op, Kernel.single(a -> reduce(a, op)));
+            t.op(op, Kernel.single(a -> reduce(a, op)), "x", "axes", "keep_dims");
         }
-        table.put("reduce_argmax", Kernel.single(a -> argExtreme(a, true)));
-        table.put("reduce_argmin", Kernel.single(a -> argExtreme(a, false)));
-        table.put("softmax", Kernel.single(ReductionKernels::softmax));
-        table.put("cumsum", Kernel.single(ReductionKernels::cumsum));
+        t.op("reduce_argmax", Kernel.single(a -> argExtreme(a, true)), "x", "axis", "keep_dims", "output_dtype@IOS17");
+        t.op("reduce_argmin", Kernel.single(a -> argExtreme(a, false)), "x", "axis", "keep_dims", "output_dtype@IOS17");
+        t.op("softmax", Kernel.single(ReductionOps::softmax), "x", "axis");
+        t.op("cumsum", Kernel.single(ReductionOps::cumsum), "x", "axis", "exclusive", "reverse");
     }
 
     private static NdArray reduce(OpArgs a, String op) {
@@ -38,7 +44,7 @@ final class ReductionKernels {
         for (int i = 0; i < rank; i++) if (!reduced[i]) perm[p++] = i;
         int kept = p;
         for (int i = 0; i < rank; i++) if (reduced[i]) perm[p++] = i;
-        NdArray moved = ShapeKernels.transpose(x, perm);
+        NdArray moved = ShapeOps.transpose(x, perm);
         int[] shape = x.shape();
         int rows = 1;
         for (int i = 0; i < kept; i++) rows *= shape[perm[i]];
@@ -218,5 +224,43 @@ final class ReductionKernels {
         int[] iv = new int[out.length];
         for (int i = 0; i < iv.length; i++) iv[i] = (int) out[i];
         return NdArray.i32(shape, iv);
+    }
+
+    // ---------------------------------------------------------------- output types (MilBuilder)
+
+    /** reduce_*: the listed axes dropped, or kept as 1. */
+    public static TensorType reduceType(Var x, int[] axes, boolean keepDims) {
+        TensorType t = x.tensorType();
+        boolean[] reduced = new boolean[t.rank()];
+        for (int a : axes) reduced[TypeRules.axis(a, t.rank())] = true;
+        java.util.List<Long> shape = new java.util.ArrayList<>();
+        for (int i = 0; i < t.rank(); i++) {
+            if (!reduced[i]) shape.add(t.dim(i));
+            else if (keepDims) shape.add(1L);
+        }
+        return new TensorType(t.dataType(), shape);
+    }
+
+    /** reduce_argmax / _argmin: int32 indices, {@code axis} dropped or kept as 1. */
+    public static TensorType argReduceType(Var x, int axis, boolean keepDims) {
+        TensorType t = x.tensorType();
+        int ax = TypeRules.axis(axis, t.rank());
+        java.util.List<Long> shape = new java.util.ArrayList<>();
+        for (int i = 0; i < t.rank(); i++) {
+            if (i != ax) shape.add(t.dim(i));
+            else if (keepDims) shape.add(1L);
+        }
+        return new TensorType(DataType.INT32, shape);
+    }
+
+    public static TensorType softmaxType(Var x, int axis) {
+        TypeRules.requireFloat(x);
+        TypeRules.axis(axis, x.tensorType().rank());
+        return x.tensorType();
+    }
+
+    public static TensorType cumsumType(Var x, int axis) {
+        TypeRules.axis(axis, x.tensorType().rank());
+        return x.tensorType();
     }
 }

@@ -1,20 +1,27 @@
 package dev.mrt2.mil.exec;
 
+import static dev.mrt2.mil.exec.TypeRules.fail;
+
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
 import dev.mrt2.tensor.NdArray;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * {@code conv} and {@code conv_transpose} (coreml-mlpackage.md §6.8), NC* layout with 1 to 3 spatial axes. This class
  * resolves the parameters and their defaults into a {@link ConvGeometry}, runs the executor's {@link ConvBackend}
  * and adds the bias.
+ *Each op is defined once here ({@code define}: parameters, opset, kernel) with its output-type rule for
+ * {@link dev.mrt2.mil.MilBuilder} at the end of the class.
  */
-final class ConvKernels {
-    private ConvKernels() {}
+public final class ConvOps {
+    private ConvOps() {}
 
-    static void register(Map<String, Kernel> table) {
-        table.put("conv", Kernel.single(a -> run(a, false)));
-        table.put("conv_transpose", Kernel.single(a -> run(a, true)));
+    static void define(OpTable t) {
+        t.op("conv", Kernel.single(a -> run(a, false)), "x", "weight", "bias", "strides", "pad_type", "pad",
+                "dilations", "groups");
+        t.op("conv_transpose", Kernel.single(a -> run(a, true)), "x", "weight", "bias", "pad", "output_shape",
+                "pad_type", "strides", "dilations", "groups");
     }
 
     private static NdArray run(OpArgs a, boolean transpose) {
@@ -138,5 +145,72 @@ final class ConvKernels {
         }
         return new ConvGeometry(transpose, x.dim(0), inChannels, outChannels, groups, in, kernel, strides, dilations,
                 before, after, out);
+    }
+
+    // ---------------------------------------------------------------- output types (MilBuilder)
+
+    /**
+     * A convolution with custom padding {@code pad = [before0, after0, ...]}: weight {@code [C_out, C_in / groups, *K]},
+     * bias {@code [C_out]} or null; each output axis {@code (D + pads − span) / stride + 1}.
+     */
+    public static TensorType convType(Var x, Var weight, Var bias, int[] strides, int[] pad, int[] dilations,
+                                      int groups) {
+        TensorType tx = x.tensorType();
+        TensorType tw = weight.tensorType();
+        TypeRules.requireSameDtype(x, weight);
+        int s = tx.rank() - 2;
+        checkParams(tx, tw, strides, pad, dilations, s);
+        if (tw.dim(1) * groups != tx.dim(1)) {
+            throw fail("x channels " + tx.dim(1) + " != weight dim 1 (" + tw.dim(1) + ") x groups " + groups);
+        }
+        long[] dims = new long[tx.rank()];
+        dims[0] = tx.dim(0);
+        dims[1] = tw.dim(0);
+        for (int i = 0; i < s; i++) {
+            long span = (tw.dim(2 + i) - 1) * dilations[i] + 1;
+            long padded = tx.dim(2 + i) + pad[2 * i] + pad[2 * i + 1];
+            if (padded < span) throw fail("spatial axis " + i + " too small: " + padded + " < kernel span " + span);
+            dims[2 + i] = (padded - span) / strides[i] + 1;
+        }
+        if (bias != null) {
+            TypeRules.requireChannelVector("bias", x, bias, tw.dim(0));
+        }
+        return tx.withShape(dims);
+    }
+
+    /**
+     * A transposed convolution (dilation 1), weight {@code [C_in, C_out / groups, *K]}; each output axis
+     * {@code (D − 1) · stride + K − before − after} (custom padding crops the full output).
+     */
+    public static TensorType convTransposeType(Var x, Var weight, Var bias, int[] strides, int[] pad, int groups) {
+        TensorType tx = x.tensorType();
+        TensorType tw = weight.tensorType();
+        TypeRules.requireSameDtype(x, weight);
+        int s = tx.rank() - 2;
+        int[] dilations = new int[Math.max(0, s)];
+        Arrays.fill(dilations, 1);
+        checkParams(tx, tw, strides, pad, dilations, s);
+        if (tw.dim(0) != tx.dim(1)) {
+            throw fail("x channels " + tx.dim(1) + " != weight dim 0 (" + tw.dim(0) + ")");
+        }
+        long[] dims = new long[tx.rank()];
+        dims[0] = tx.dim(0);
+        dims[1] = tw.dim(1) * groups;
+        for (int i = 0; i < s; i++) {
+            dims[2 + i] = (tx.dim(2 + i) - 1) * strides[i] + tw.dim(2 + i) - pad[2 * i] - pad[2 * i + 1];
+            if (dims[2 + i] <= 0) throw fail("crop leaves no output on spatial axis " + i);
+        }
+        if (bias != null) {
+            TypeRules.requireChannelVector("bias", x, bias, dims[1]);
+        }
+        return tx.withShape(dims);
+    }
+
+    private static void checkParams(TensorType tx, TensorType tw, int[] strides, int[] pad, int[] dilations, int s) {
+        if (s < 1 || s > 3) throw fail("x must be [N, C, *D] with 1..3 spatial axes, got " + tx);
+        if (tw.rank() != tx.rank()) throw fail("weight rank " + tw + " != x rank " + tx);
+        if (strides.length != s || dilations.length != s || pad.length != 2 * s) {
+            throw fail("strides/dilations need " + s + " entries and pad " + 2 * s);
+        }
     }
 }

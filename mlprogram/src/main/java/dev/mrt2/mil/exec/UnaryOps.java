@@ -1,65 +1,71 @@
 package dev.mrt2.mil.exec;
 
+import static dev.mrt2.mil.exec.TypeRules.fail;
+
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
 import dev.mrt2.tensor.NdArray;
-import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 
 /**
  * Elementwise unary ops and activations (coreml-mlpackage.md §6.2, §6.4), plus {@code identity} and {@code cast}.
  * Transcendentals run in double and round once to float, so the fp32 result is the correctly rounded one within an ulp.
+ *Each op is defined once here ({@code define}: parameters, opset, kernel) with its output-type rule for
+ * {@link dev.mrt2.mil.MilBuilder} at the end of the class.
  */
-final class UnaryKernels {
+public final class UnaryOps {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double SQRT_HALF = Math.sqrt(0.5);
 
-    private UnaryKernels() {}
+    private UnaryOps() {}
 
-    static void register(Map<String, Kernel> table) {
-        floatOp(table, "exp", Math::exp);
-        floatOp(table, "exp2", v -> Math.pow(2, v));
-        floatOp(table, "sqrt", Math::sqrt);
-        floatOp(table, "tanh", Math::tanh);
-        floatOp(table, "sin", Math::sin);
-        floatOp(table, "cos", Math::cos);
-        floatOp(table, "tan", Math::tan);
-        floatOp(table, "atan", Math::atan);
-        floatOp(table, "asin", Math::asin);
-        floatOp(table, "acos", Math::acos);
-        floatOp(table, "atanh", v -> 0.5 * Math.log((1 + v) / (1 - v)));
-        floatOp(table, "sinh", Math::sinh);
-        floatOp(table, "cosh", Math::cosh);
-        floatOp(table, "floor", Math::floor);
-        floatOp(table, "ceil", Math::ceil);
-        floatOp(table, "round", Math::rint);           // NumPy rounds halves to even
-        floatOp(table, "erf", Erf::erf);
-        floatOp(table, "relu", v -> v > 0 ? v : 0.0);
-        floatOp(table, "relu6", v -> Math.min(Math.max(v, 0.0), 6.0));
-        floatOp(table, "sigmoid", UnaryKernels::sigmoid);
-        floatOp(table, "silu", v -> v * sigmoid(v));
-        floatOp(table, "softsign", v -> v / (1 + Math.abs(v)));
+    static void define(OpTable t) {
+        floatOp(t, "exp", Math::exp);
+        floatOp(t, "exp2", v -> Math.pow(2, v));
+        floatOp(t, "sqrt", Math::sqrt);
+        floatOp(t, "tanh", Math::tanh);
+        floatOp(t, "sin", Math::sin);
+        floatOp(t, "cos", Math::cos);
+        floatOp(t, "tan", Math::tan);
+        floatOp(t, "atan", Math::atan);
+        floatOp(t, "asin", Math::asin);
+        floatOp(t, "acos", Math::acos);
+        floatOp(t, "atanh", v -> 0.5 * Math.log((1 + v) / (1 - v)));
+        floatOp(t, "sinh", Math::sinh);
+        floatOp(t, "cosh", Math::cosh);
+        floatOp(t, "floor", Math::floor);
+        floatOp(t, "ceil", Math::ceil);
+        floatOp(t, "round", Math::rint);           // NumPy rounds halves to even
+        floatOp(t, "erf", Erf::erf);
+        floatOp(t, "relu", v -> v > 0 ? v : 0.0);
+        floatOp(t, "relu6", v -> Math.min(Math.max(v, 0.0), 6.0));
+        floatOp(t, "sigmoid", UnaryOps::sigmoid);
+        floatOp(t, "silu", v -> v * sigmoid(v));
+        floatOp(t, "softsign", v -> v / (1 + Math.abs(v)));
         // log(1 + e^x) without overflow for large x
-        floatOp(table, "softplus", v -> Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
-        table.put("abs", Kernel.single(a -> signed(a, Math::abs, Math::abs)));
-        table.put("sign", Kernel.single(a -> signed(a, Math::signum, Integer::signum)));
-        table.put("square", Kernel.single(a -> signed(a, v -> v * v, v -> v * v)));
-        table.put("rsqrt", Kernel.single(a -> withEpsilon(a, 1e-12f, (v, e) -> 1 / Math.sqrt(v + e))));
-        table.put("log", Kernel.single(a -> withEpsilon(a, 1e-45f, (v, e) -> Math.log(v + e))));
-        table.put("inverse", Kernel.single(a -> withEpsilon(a, 1e-4f, (v, e) -> 1 / (v + e))));
-        table.put("elu", Kernel.single(UnaryKernels::elu));
-        table.put("leaky_relu", Kernel.single(UnaryKernels::leakyRelu));
-        table.put("prelu", Kernel.single(UnaryKernels::prelu));
-        table.put("clip", Kernel.single(UnaryKernels::clip));
-        table.put("gelu", Kernel.single(UnaryKernels::gelu));
-        table.put("identity", Kernel.single(a -> a.tensor("x")));
-        table.put("cast", Kernel.single(UnaryKernels::cast));
+        floatOp(t, "softplus", v -> Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
+        t.op("abs", Kernel.single(a -> signed(a, Math::abs, Math::abs)), "x");
+        t.op("sign", Kernel.single(a -> signed(a, Math::signum, Integer::signum)), "x");
+        t.op("square", Kernel.single(a -> signed(a, v -> v * v, v -> v * v)), "x");
+        t.op("rsqrt", Kernel.single(a -> withEpsilon(a, 1e-12f, (v, e) -> 1 / Math.sqrt(v + e))), "x", "epsilon");
+        t.op("log", Kernel.single(a -> withEpsilon(a, 1e-45f, (v, e) -> Math.log(v + e))), "x", "epsilon");
+        t.op("inverse", Kernel.single(a -> withEpsilon(a, 1e-4f, (v, e) -> 1 / (v + e))), "x", "epsilon");
+        t.op("elu", Kernel.single(UnaryOps::elu), "x", "alpha");
+        t.op("leaky_relu", Kernel.single(UnaryOps::leakyRelu), "x", "alpha");
+        t.op("prelu", Kernel.single(UnaryOps::prelu), "x", "alpha");
+        t.op("clip", Kernel.single(UnaryOps::clip), "x", "alpha", "beta");
+        t.op("gelu", Kernel.single(UnaryOps::gelu), "x", "mode");
+        t.op("identity", Kernel.single(a -> a.tensor("x")), "x");
+        t.op("cast", Kernel.single(UnaryOps::cast), "x", "dtype");
     }
 
     static double sigmoid(double v) {
         return 1 / (1 + Math.exp(-v));
     }
 
-    private static void floatOp(Map<String, Kernel> table, String op, DoubleUnaryOperator f) {
-        table.put(op, Kernel.single(a -> map(a, floatInput(a), f)));
+    private static void floatOp(OpTable t, String op, DoubleUnaryOperator f) {
+        t.op(op, Kernel.single(a -> map(a, floatInput(a), f)), "x");
     }
 
     private static NdArray floatInput(OpArgs a) {
@@ -70,10 +76,13 @@ final class UnaryKernels {
         return x;
     }
 
+    /** Values per task of a mapped function: a transcendental costs tens of nanoseconds, so small tensors split too. */
+    private static final int MAP_GRAIN = 8192;
+
     static NdArray map(OpArgs a, NdArray x, DoubleUnaryOperator f) {
         float[] in = x.floats();
         float[] out = new float[in.length];
-        Parallel.range(out.length, (from, to) -> {
+        Parallel.range(out.length, MAP_GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
                 out[i] = (float) f.applyAsDouble(in[i]);
             }
@@ -232,5 +241,46 @@ final class UnaryKernels {
             }
             default -> throw a.fail("unsupported cast dtype '" + dtype + "'");
         }
+    }
+
+    // ---------------------------------------------------------------- output types (MilBuilder)
+
+    /** Float-only elementwise ops keep x's type. */
+    public static TensorType unaryFloatType(Var x) {
+        TypeRules.requireFloat(x);
+        return x.tensorType();
+    }
+
+    /** abs, square, sign, exp2: fp16, fp32 or int32, type kept. */
+    public static TensorType unaryNumericType(Var x) {
+        DataType dt = x.tensorType().dataType();
+        if (dt != DataType.FLOAT16 && dt != DataType.FLOAT32 && dt != DataType.INT32) {
+            throw fail("x must be fp16, fp32 or int32, got " + x.tensorType());
+        }
+        return x.tensorType();
+    }
+
+    public static TensorType geluType(Var x, String mode) {
+        TypeRules.requireFloat(x);
+        if (!java.util.List.of("EXACT", "TANH_APPROXIMATION", "SIGMOID_APPROXIMATION").contains(mode)) {
+            throw fail("unknown mode '" + mode + "'");
+        }
+        return x.tensorType();
+    }
+
+    public static TensorType clipType(Var x, float alpha, float beta) {
+        TypeRules.requireFloat(x);
+        if (!(alpha < beta)) {
+            throw fail("alpha " + alpha + " must be < beta " + beta);
+        }
+        return x.tensorType();
+    }
+
+    /** Element type conversion to fp16, fp32, int32 or bool. */
+    public static TensorType castType(Var x, DataType dtype) {
+        if (!java.util.List.of(DataType.FLOAT16, DataType.FLOAT32, DataType.INT32, DataType.BOOL).contains(dtype)) {
+            throw fail("unsupported target dtype " + dtype.milName);
+        }
+        return x.tensorType().withDataType(dtype);
     }
 }

@@ -1,28 +1,34 @@
 package dev.mrt2.mil.exec;
 
+import static dev.mrt2.mil.exec.TypeRules.fail;
+
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
 import dev.mrt2.tensor.NdArray;
-import java.util.Map;
 
 /**
  * Elementwise binary ops with NumPy broadcasting (coreml-mlpackage.md §6.3): arithmetic on fp16/fp32/int32,
  * comparisons to bool, logical ops, and {@code select}. Operands of a different shape are first broadcast to the
  * output shape, so each op is one tight loop.
+ *Each op is defined once here ({@code define}: parameters, opset, kernel) with its output-type rule for
+ * {@link dev.mrt2.mil.MilBuilder} at the end of the class.
  */
-final class ElementwiseKernels {
-    private ElementwiseKernels() {}
+public final class ElementwiseOps {
+    private ElementwiseOps() {}
 
-    static void register(Map<String, Kernel> table) {
+    static void define(OpTable t) {
         for (String op : new String[] {"add", "sub", "mul", "real_div", "pow", "maximum", "minimum", "floor_div", "mod"}) {
-            table.put(op, Kernel.single(a -> arithmetic(a, op)));
+            t.op(op, Kernel.single(a -> arithmetic(a, op)), "x", "y");
         }
         for (String op : new String[] {"equal", "not_equal", "greater", "greater_equal", "less", "less_equal"}) {
-            table.put(op, Kernel.single(a -> compare(a, op)));
+            t.op(op, Kernel.single(a -> compare(a, op)), "x", "y");
         }
         for (String op : new String[] {"logical_and", "logical_or", "logical_xor"}) {
-            table.put(op, Kernel.single(a -> logical(a, op)));
+            t.op(op, Kernel.single(a -> logical(a, op)), "x", "y");
         }
-        table.put("logical_not", Kernel.single(ElementwiseKernels::logicalNot));
-        table.put("select", Kernel.single(ElementwiseKernels::select));
+        t.op("logical_not", Kernel.single(ElementwiseOps::logicalNot), "x");
+        t.op("select", Kernel.single(ElementwiseOps::select), "cond", "a", "b");
     }
 
     private static int[] outShape(OpArgs a, NdArray x, NdArray y) {
@@ -207,5 +213,37 @@ final class ElementwiseKernels {
             out[i] = c[i] != 0 ? av[i] : bv[i];
         }
         return a.kind() == NdArray.Kind.BOOL ? NdArray.bool(shape, out) : NdArray.i32(shape, out);
+    }
+
+    // ---------------------------------------------------------------- output types (MilBuilder)
+
+    /** Arithmetic and comparisons: equal dtypes, broadcast shapes; comparisons give bool. */
+    public static TensorType binaryType(Var x, Var y, boolean boolResult) {
+        TensorType tx = x.tensorType();
+        TensorType ty = y.tensorType();
+        if (tx.dataType() != ty.dataType()) {
+            throw fail("x " + tx + " and y " + ty + " differ in dtype (insert a cast)");
+        }
+        return new TensorType(boolResult ? DataType.BOOL : tx.dataType(), TypeRules.broadcast(tx.shape(), ty.shape()));
+    }
+
+    /** logical_and / _or / _xor: two bool operands, broadcast. */
+    public static TensorType logicalType(Var x, Var y) {
+        TypeRules.requireDtype(x, DataType.BOOL);
+        TypeRules.requireDtype(y, DataType.BOOL);
+        return new TensorType(DataType.BOOL, TypeRules.broadcast(x.tensorType().shape(), y.tensorType().shape()));
+    }
+
+    public static TensorType logicalNotType(Var x) {
+        TypeRules.requireDtype(x, DataType.BOOL);
+        return x.tensorType();
+    }
+
+    /** {@code cond ? a : b}: bool cond, a and b of one dtype, all three broadcast. */
+    public static TensorType selectType(Var cond, Var a, Var b) {
+        TypeRules.requireDtype(cond, DataType.BOOL);
+        TypeRules.requireSameDtype(a, b);
+        java.util.List<Long> s = TypeRules.broadcast(cond.tensorType().shape(), a.tensorType().shape());
+        return new TensorType(a.tensorType().dataType(), TypeRules.broadcast(s, b.tensorType().shape()));
     }
 }

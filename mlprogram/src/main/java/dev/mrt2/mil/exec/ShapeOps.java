@@ -1,37 +1,45 @@
 package dev.mrt2.mil.exec;
 
+import static dev.mrt2.mil.exec.TypeRules.fail;
+
 import dev.mrt2.mil.DataType;
 import dev.mrt2.mil.Opset;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
 import dev.mrt2.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
-/** Ops that move or repeat elements without arithmetic (coreml-mlpackage.md §6.7). They keep the input's kind. */
-final class ShapeKernels {
-    private ShapeKernels() {}
+/**
+ * Ops that move or repeat elements without arithmetic (coreml-mlpackage.md §6.7). They keep the input's kind.
+ *Each op is defined once here ({@code define}: parameters, opset, kernel) with its output-type rule for
+ * {@link dev.mrt2.mil.MilBuilder} at the end of the class.
+ */
+public final class ShapeOps {
+    private ShapeOps() {}
 
-    static void register(Map<String, Kernel> table) {
-        table.put("reshape", Kernel.single(ShapeKernels::reshape));
-        table.put("transpose", Kernel.single(a -> {
+    static void define(OpTable t) {
+        t.op("reshape", Kernel.single(ShapeOps::reshape), "x", "shape");
+        t.op("transpose", Kernel.single(a -> {
             NdArray x = a.tensor("x");
             int[] perm = a.intList("perm");
             if (perm.length != x.rank()) throw a.fail("perm " + Arrays.toString(perm) + " for " + x);
             for (int i = 0; i < perm.length; i++) perm[i] = a.axis(perm[i], x.rank());
             return transpose(x, perm);
-        }));
-        table.put("concat", Kernel.single(ShapeKernels::concat));
-        table.put("split", ShapeKernels::split);
-        table.put("expand_dims", Kernel.single(ShapeKernels::expandDims));
-        table.put("squeeze", Kernel.single(ShapeKernels::squeeze));
-        table.put("tile", Kernel.single(ShapeKernels::tile));
-        table.put("pad", Kernel.single(ShapeKernels::pad));
-        table.put("fill", Kernel.single(a -> fill(a, a.intList("shape"))));
-        table.put("fill_like", Kernel.single(a -> fill(a, a.tensor("ref_tensor").shape())));
-        table.put("pixel_unshuffle", Kernel.single(ShapeKernels::pixelUnshuffle));
-        table.put("range_1d", Kernel.single(ShapeKernels::range));
-        table.put("upsample_nearest_neighbor", Kernel.single(ShapeKernels::upsampleNearest));
+        }), "x", "perm");
+        t.op("concat", Kernel.single(ShapeOps::concat), "values*", "axis", "interleave");
+        t.op("split", ShapeOps::split, "x", "num_splits", "split_sizes", "axis");
+        t.op("expand_dims", Kernel.single(ShapeOps::expandDims), "x", "axes");
+        t.op("squeeze", Kernel.single(ShapeOps::squeeze), "x", "axes");
+        t.op("tile", Kernel.single(ShapeOps::tile), "x", "reps");
+        t.op("pad", Kernel.single(ShapeOps::pad), "x", "pad", "mode", "constant_val");
+        t.op("fill", Kernel.single(a -> fill(a, a.intList("shape"))), "shape", "value");
+        t.op(Opset.IOS16, "fill_like", Kernel.single(a -> fill(a, a.tensor("ref_tensor").shape())), "ref_tensor", "value");
+        t.op(Opset.IOS16, "pixel_unshuffle", Kernel.single(ShapeOps::pixelUnshuffle), "x", "downscale_factor");
+        t.op("range_1d", Kernel.single(ShapeOps::range), "end", "start", "step");
+        t.op("upsample_nearest_neighbor", Kernel.single(ShapeOps::upsampleNearest), "x", "scale_factor_height",
+                "scale_factor_width");
     }
 
     static NdArray transpose(NdArray x, int[] perm) {
@@ -372,5 +380,115 @@ final class ShapeKernels {
         out[rank - 2] = oh;
         out[rank - 1] = ow;
         return Strided.withFloats(x, out, dst);
+    }
+
+    // ---------------------------------------------------------------- output types (MilBuilder)
+
+    /** A fully specified static shape with the same element count. */
+    public static TensorType reshapeType(Var x, long[] shape) {
+        TensorType t = x.tensorType();
+        TensorType out = TensorType.of(t.dataType(), shape);
+        if (out.elementCount() != t.elementCount()) {
+            throw fail("cannot reshape " + t + " to " + Arrays.toString(shape));
+        }
+        return out;
+    }
+
+    public static TensorType transposeType(Var x, int[] perm) {
+        TensorType t = x.tensorType();
+        if (perm.length != t.rank()) throw fail("perm " + Arrays.toString(perm) + " for " + t);
+        boolean[] seen = new boolean[perm.length];
+        long[] dims = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            int p = TypeRules.axis(perm[i], t.rank());
+            if (seen[p]) throw fail("perm " + Arrays.toString(perm) + " repeats an axis");
+            seen[p] = true;
+            dims[i] = t.dim(p);
+        }
+        return t.withShape(dims);
+    }
+
+    /** Values of one dtype and rank, equal off {@code axis}; sizes along it add up. */
+    public static TensorType concatType(int axis, Var... values) {
+        if (values.length == 0) throw fail("no values");
+        TensorType first = values[0].tensorType();
+        int ax = TypeRules.axis(axis, first.rank());
+        long total = 0;
+        for (Var v : values) {
+            TensorType t = v.tensorType();
+            if (t.rank() != first.rank() || t.dataType() != first.dataType()) {
+                throw fail("value " + v.name() + " " + t + " does not match " + first);
+            }
+            for (int i = 0; i < t.rank(); i++) {
+                if (i != ax && t.dim(i) != first.dim(i)) {
+                    throw fail("value " + v.name() + " " + t + " differs from " + first + " off axis " + ax);
+                }
+            }
+            total += t.dim(ax);
+        }
+        long[] dims = first.dims();
+        dims[ax] = total;
+        return first.withShape(dims);
+    }
+
+    /** One type per piece; the sizes must add up to the axis. */
+    public static java.util.List<TensorType> splitTypes(Var x, int axis, int[] sizes) {
+        TensorType t = x.tensorType();
+        int ax = TypeRules.axis(axis, t.rank());
+        long sum = 0;
+        for (int s : sizes) sum += s;
+        if (sum != t.dim(ax)) throw fail("sizes " + Arrays.toString(sizes) + " do not sum to " + t.dim(ax));
+        java.util.List<TensorType> outs = new java.util.ArrayList<>();
+        for (int s : sizes) {
+            long[] d = t.dims();
+            d[ax] = s;
+            outs.add(t.withShape(d));
+        }
+        return outs;
+    }
+
+    public static TensorType expandDimsType(Var x, int[] axes) {
+        TensorType t = x.tensorType();
+        int outRank = t.rank() + axes.length;
+        boolean[] added = new boolean[outRank];
+        for (int a : axes) added[TypeRules.axis(a, outRank)] = true;
+        long[] dims = new long[outRank];
+        int src = 0;
+        for (int i = 0; i < outRank; i++) dims[i] = added[i] ? 1 : t.dim(src++);
+        return t.withShape(dims);
+    }
+
+    public static TensorType squeezeType(Var x, int[] axes) {
+        TensorType t = x.tensorType();
+        boolean[] drop = new boolean[t.rank()];
+        for (int a : axes) {
+            int ax = TypeRules.axis(a, t.rank());
+            if (t.dim(ax) != 1) throw fail("axis " + a + " of " + t + " is not 1");
+            drop[ax] = true;
+        }
+        java.util.List<Long> shape = new java.util.ArrayList<>();
+        for (int i = 0; i < t.rank(); i++) if (!drop[i]) shape.add(t.dim(i));
+        return new TensorType(t.dataType(), shape);
+    }
+
+    public static TensorType tileType(Var x, int[] reps) {
+        TensorType t = x.tensorType();
+        if (reps.length != t.rank()) throw fail("reps length " + reps.length + " != rank " + t.rank());
+        long[] dims = t.dims();
+        for (int i = 0; i < dims.length; i++) dims[i] *= reps[i];
+        return t.withShape(dims);
+    }
+
+    /** Constant padding of the last {@code pads.length / 2} axes, pairs (before, after). */
+    public static TensorType padType(Var x, int[] pads) {
+        TensorType t = x.tensorType();
+        TypeRules.requireFloat(x);
+        if (pads.length % 2 != 0 || pads.length / 2 > t.rank()) {
+            throw fail("pad list " + Arrays.toString(pads) + " for " + t);
+        }
+        long[] dims = t.dims();
+        int first = t.rank() - pads.length / 2;
+        for (int i = 0; i < pads.length / 2; i++) dims[first + i] += pads[2 * i] + pads[2 * i + 1];
+        return t.withShape(dims);
     }
 }

@@ -1,54 +1,54 @@
 package dev.mrt2.mil.exec;
 
+import static dev.mrt2.mil.exec.TypeRules.fail;
+
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.Opset;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
 import dev.mrt2.tensor.NdArray;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
- * {@code matmul}, {@code linear} (coreml-mlpackage.md §6.6) and iOS18's {@code scaled_dot_product_attention}. Both
- * operands are brought into the GEMM layout (A {@code [M, K]}, Bt {@code [N, K]}) with one strided copy, broadcast
- * batch dims included; a constant operand's copy is made once and cached.
+ * {@code matmul}, {@code linear} (coreml-mlpackage.md §6.6), {@code einsum} and iOS18's
+ * {@code scaled_dot_product_attention}. The right operand is cut into {@link Panels} (made once for a constant) and
+ * multiplied by {@link PanelGemm}; the plain loops of {@link Gemm#scalar} are the oracle (SCALAR backend).
+ *Each op is defined once here ({@code define}: parameters, opset, kernel) with its output-type rule for
+ * {@link dev.mrt2.mil.MilBuilder} at the end of the class.
  */
-final class LinearAlgebraKernels {
-    /**
-     * With a single row (a streaming step) a linear layer only streams its weight from memory and the Java GEMM keeps
-     * up; from a few rows on (the depth body's 12 positions) it is compute bound and MKL's vector kernels win.
-     */
-    private static final int DJL_MIN_ROWS = 4;
-    private static final long DJL_MIN_MACS = 1L << 20;
+public final class LinearAlgebraOps {
+    /** Below this many multiply-adds per batch an activation product runs the plain loop (the same sums). */
+    private static final long SMALL_PRODUCT = 1 << 15;
 
-    private LinearAlgebraKernels() {}
+    private LinearAlgebraOps() {}
 
-    static void register(Map<String, Kernel> table) {
-        table.put("matmul", Kernel.single(a -> matmul(a, a.tensor("x"), a.tensor("y"),
-                a.boolValue("transpose_x", false), a.boolValue("transpose_y", false), a.isConstant("y"))));
-        table.put("linear", Kernel.single(LinearAlgebraKernels::linear));
-        table.put("scaled_dot_product_attention", Kernel.single(LinearAlgebraKernels::attention));
-        table.put("einsum", Kernel.single(LinearAlgebraKernels::einsum));
+    static void define(OpTable t) {
+        t.op("matmul", Kernel.single(a -> matmul(a, a.tensor("x"), a.tensor("y"),
+                a.boolValue("transpose_x", false), a.boolValue("transpose_y", false), a.isConstant("y"))),
+                "x", "y", "transpose_x", "transpose_y");
+        t.op("linear", Kernel.single(LinearAlgebraOps::linear), "x", "weight", "bias");
+        t.op(Opset.IOS18, "scaled_dot_product_attention", Kernel.single(LinearAlgebraOps::attention), "query", "key",
+                "value", "attn_mask");
+        t.op("einsum", Kernel.single(LinearAlgebraOps::einsum), "values*", "equation");
     }
 
     /** {@code x · weightᵀ + bias}: x {@code [*D, D_in]}, weight {@code [D_out, D_in]}, bias {@code [D_out]} (default 0). */
     private static NdArray linear(OpArgs a) {
         NdArray x = floats(a, "x");
         NdArray bias = a.optTensor("bias");
-        ConstantTable.HalfConstant half = a.context().backend() == ExecutorBackend.SCALAR ? null : a.halfConstant("weight");
-        int[] ws = half != null ? half.shape() : floats(a, "weight").shape();
+        dev.mrt2.mil.ConstValue constant = a.constantValue("weight");
+        int[] ws = constant != null ? constant.type().intDims() : floats(a, "weight").shape();
         if (ws.length != 2 || x.rank() < 1 || x.dim(-1) != ws[1]) {
             throw a.fail("x " + x + " last dim must equal weight " + java.util.Arrays.toString(ws) + " dim 1");
         }
         int n = ws[0];
         int k = ws[1];
         int m = k == 0 ? 0 : x.size() / k;
-        float[] c;
-        DjlKernels djl = a.context().djl();
-        if (djl != null && m >= DJL_MIN_ROWS && (long) m * n * k >= DJL_MIN_MACS) {
-            c = djl.linear(x.floats(), m, k, floats(a, "weight"), a.isConstant("weight"));
-        } else if (half != null) {
-            c = new float[m * n];
-            Gemm.blockedHalf(x.floats(), 0, half.bits(), 0, c, 0, m, n, k);
+        float[] c = new float[m * n];
+        if (a.context().scalar()) {
+            Gemm.scalar(x.floats(), 0, floats(a, "weight").floats(), 0, c, 0, m, n, k);
         } else {
-            c = new float[m * n];
-            a.context().gemm(x.floats(), 0, floats(a, "weight").floats(), 0, c, 0, m, n, k);
+            PanelGemm.multiply(x.floats(), 0, m, weightPanels(a, constant, n, k), c, 0);
         }
         if (bias != null) {
             if (bias.size() != n) throw a.fail("bias " + bias + " != [" + n + "]");
@@ -62,6 +62,22 @@ final class LinearAlgebraKernels {
         int[] shape = x.shape();
         shape[shape.length - 1] = n;
         return NdArray.f32(shape, c);
+    }
+
+    /**
+     * A linear weight {@code [n, k]} as panels of its transpose. A constant is laid out once, straight from its
+     * payload (an fp16 weight is never expanded twice), and kept for the executor's lifetime.
+     */
+    private static Panels weightPanels(OpArgs a, dev.mrt2.mil.ConstValue constant, int n, int k) {
+        if (constant == null) {
+            return Panels.fromTransposed(floats(a, "weight").floats(), 0, n, k);
+        }
+        return a.context().prepared(a.constantName("weight"), "panels", () -> {
+            if (constant.type().dataType() == dev.mrt2.mil.DataType.FLOAT16) {
+                return Panels.fromTransposedHalf(ConstantDecoder.halfBits(constant), n, k);
+            }
+            return Panels.fromTransposed(floats(a, "weight").floats(), 0, n, k);
+        });
     }
 
     private static NdArray floats(OpArgs a, String param) {
@@ -97,13 +113,20 @@ final class LinearAlgebraKernels {
         }
         int batches = Shapes.size(batch);
         float[] left = operand(x.floats(), xs, batch, tx, m, k);
-        String key = "bt" + ty + Arrays.toString(batch);
-        float[] right = yConstant
-                ? a.context().derived(y, key, () -> operand(y.floats(), ys, batch, !ty, n, k))
-                : operand(y.floats(), ys, batch, !ty, n, k);
         float[] c = new float[batches * m * n];
-        for (int b = 0; b < batches; b++) {
-            a.context().gemm(left, b * m * k, right, b * n * k, c, b * m * n, m, n, k);
+        // tiny products of two activations (attention scores per head) cost more to lay out as panels than to sum
+        if (a.context().scalar() || (!yConstant && (long) m * n * k < SMALL_PRODUCT)) {
+            float[] right = operand(y.floats(), ys, batch, !ty, n, k);
+            for (int b = 0; b < batches; b++) {
+                Gemm.scalar(left, b * m * k, right, b * n * k, c, b * m * n, m, n, k);
+            }
+        } else {
+            Panels[] right = yConstant
+                    ? a.context().derived(y, "panels" + ty + Arrays.toString(batch), () -> panels(y, ys, batch, ty, k, n))
+                    : panels(y, ys, batch, ty, k, n);
+            for (int b = 0; b < batches; b++) {
+                PanelGemm.multiply(left, b * m * k, m, right[b], c, b * m * n);
+            }
         }
         int[] out = Arrays.copyOf(batch, batch.length + 2);
         out[batch.length] = m;
@@ -117,6 +140,16 @@ final class LinearAlgebraKernels {
             out = dropped;
         }
         return NdArray.f32(out, c);
+    }
+
+    /** The right operand of every batch as panels of {@code [k, n]}. */
+    private static Panels[] panels(NdArray y, int[] ys, int[] batch, boolean ty, int k, int n) {
+        float[] rows = operand(y.floats(), ys, batch, ty, k, n);
+        Panels[] out = new Panels[Shapes.size(batch)];
+        for (int b = 0; b < out.length; b++) {
+            out[b] = Panels.fromRows(rows, b * k * n, k, n);
+        }
+        return out;
     }
 
     /**
@@ -258,7 +291,89 @@ final class LinearAlgebraKernels {
                 }
             }
         }
-        NdArray p = NdArray.f32(shape, ReductionKernels.softmax(s, shape, shape.length - 1));
+        NdArray p = NdArray.f32(shape, ReductionOps.softmax(s, shape, shape.length - 1));
         return matmul(a, p, v, false, false, false);
+    }
+
+    // ---------------------------------------------------------------- output types (MilBuilder)
+
+    /** {@code x · weightᵀ + bias}: x rank 1..3 ending in D_in, weight {@code [D_out, D_in]}, bias {@code [D_out]} or null. */
+    public static TensorType linearType(Var x, Var weight, Var bias) {
+        TensorType tx = x.tensorType();
+        TensorType tw = weight.tensorType();
+        if (tx.rank() < 1 || tx.rank() > 3) throw fail("x rank " + tx.rank() + " not in 1..3");
+        if (tw.rank() != 2) throw fail("weight must be [D_out, D_in], got " + tw);
+        if (tx.dim(-1) != tw.dim(1)) {
+            throw fail("x last dim " + tx.dim(-1) + " != weight dim 1 (" + tw.dim(1) + ")");
+        }
+        TypeRules.requireSameDtype(x, weight);
+        if (bias != null) {
+            TypeRules.requireSameDtype(x, bias);
+            if (bias.tensorType().rank() != 1 || bias.tensorType().dim(0) != tw.dim(0)) {
+                throw fail("bias " + bias.tensorType() + " != [" + tw.dim(0) + "]");
+            }
+        }
+        java.util.List<Long> shape = new java.util.ArrayList<>(tx.shape());
+        shape.set(shape.size() - 1, tw.dim(0));
+        return new TensorType(tx.dataType(), shape);
+    }
+
+    /** NumPy matmul of rank >= 2 operands with optional transposes of the last two axes; batch dims broadcast. */
+    public static TensorType matmulType(Var x, Var y, boolean transposeX, boolean transposeY) {
+        TensorType tx = x.tensorType();
+        TensorType ty = y.tensorType();
+        TypeRules.requireSameDtype(x, y);
+        if (tx.rank() < 2 || ty.rank() < 2) {
+            throw fail("operands need rank >= 2, got " + tx + " and " + ty);
+        }
+        long m = transposeX ? tx.dim(-1) : tx.dim(-2);
+        long kx = transposeX ? tx.dim(-2) : tx.dim(-1);
+        long ky = transposeY ? ty.dim(-1) : ty.dim(-2);
+        long n = transposeY ? ty.dim(-2) : ty.dim(-1);
+        if (kx != ky) {
+            throw fail("inner dims differ: x " + tx + " (k=" + kx + ") vs y " + ty + " (k=" + ky + ")");
+        }
+        java.util.List<Long> shape = new java.util.ArrayList<>(TypeRules.broadcast(tx.shape().subList(0, tx.rank() - 2),
+                ty.shape().subList(0, ty.rank() - 2)));
+        shape.add(m);
+        shape.add(n);
+        return new TensorType(tx.dataType(), shape);
+    }
+
+    /**
+     * iOS 18 fused attention: q {@code [*B, L, E]}, k {@code [*B, S, E]}, v {@code [*B, S, E_v]}, mask (bool or q's
+     * dtype, broadcastable to {@code [*B, L, S]}) or null; output {@code [*B, L, E_v]}.
+     */
+    public static TensorType attentionType(Var query, Var key, Var value, Var mask) {
+        TypeRules.requireFloat(query);
+        TypeRules.requireSameDtype(query, key);
+        TypeRules.requireSameDtype(query, value);
+        TensorType q = query.tensorType();
+        TensorType k = key.tensorType();
+        TensorType v = value.tensorType();
+        if (q.rank() < 3 || k.rank() != q.rank() || v.rank() != q.rank()) {
+            throw fail("query/key/value need the same rank >= 3, got " + q + ", " + k + ", " + v);
+        }
+        if (q.dim(-1) != k.dim(-1) || k.dim(-2) != v.dim(-2)) {
+            throw fail("query " + q + ", key " + k + ", value " + v + " disagree on E or S");
+        }
+        java.util.List<Long> batch = TypeRules.broadcast(q.shape().subList(0, q.rank() - 2), k.shape().subList(0, k.rank() - 2));
+        batch = TypeRules.broadcast(batch, v.shape().subList(0, v.rank() - 2));
+        if (mask != null) {
+            DataType md = mask.tensorType().dataType();
+            if (md != DataType.BOOL && md != q.dataType()) {
+                throw fail("attn_mask " + mask.tensorType() + " must be bool or " + q.dataType().milName);
+            }
+            java.util.List<Long> scores = new java.util.ArrayList<>(batch);
+            scores.add(q.dim(-2));
+            scores.add(k.dim(-2));
+            if (!TypeRules.broadcast(mask.tensorType().shape(), scores).equals(scores)) {
+                throw fail("attn_mask " + mask.tensorType() + " does not broadcast to scores " + scores);
+            }
+        }
+        java.util.List<Long> shape = new java.util.ArrayList<>(batch);
+        shape.add(q.dim(-2));
+        shape.add(v.dim(-1));
+        return new TensorType(q.dataType(), shape);
     }
 }

@@ -1,0 +1,116 @@
+package dev.mrt2.mil.exec;
+
+/**
+ * The right operand B {@code [K, N]} of a product, cut into column panels of at most {@link #MAX_WIDTH} columns and stored
+ * as one array per (panel, row). That layout is what lets {@link PanelGemm}'s inner loops vectorize: Java 17's C2
+ * vectorizes a loop only when every array in it is indexed by the loop variable itself, never by the loop variable
+ * plus a per-row offset, so each row of a panel has to be an array of its own.
+ *
+ * <p>Built once per constant weight (a linear layer's {@code [N, K]} weight read as its transpose) and kept for the
+ * executor's lifetime; built per call for an activation operand.
+ */
+final class Panels {
+    /** Most columns per panel: wide enough to amortise the loop set-up, narrow enough for a few rows to stay in L1. */
+    static final int MAX_WIDTH = 512;
+
+    final int k;
+    final int n;
+    /** Columns per panel (the last may be narrower). */
+    final int width;
+    /** {@code rows[panel][p]} holds {@code B[p][start(panel) .. start(panel) + width(panel))}. */
+    final float[][][] rows;
+
+    private Panels(int k, int n) {
+        this.k = k;
+        this.n = n;
+        this.width = widthFor(n);
+        this.rows = new float[Math.max(1, (n + width - 1) / width)][][];
+    }
+
+    /**
+     * Panels of at most {@link #MAX_WIDTH} columns, as many as a multiple of the core count so every core gets an equal
+     * share, each a multiple of 16 columns (a vector). The cut never changes a sum, only who computes it.
+     */
+    static int widthFor(int n) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int panels = Math.max(1, (n + MAX_WIDTH - 1) / MAX_WIDTH);
+        panels = (panels + cores - 1) / cores * cores;
+        int w = (n + panels - 1) / panels;
+        return Math.max(16, (w + 15) / 16 * 16);
+    }
+
+    int panels() {
+        return rows.length;
+    }
+
+    int width(int panel) {
+        return Math.min(width, n - panel * width);
+    }
+
+    /** The first column of {@code panel}. */
+    int start(int panel) {
+        return panel * width;
+    }
+
+    /** Columns handled together while transposing: one cache line of each destination row. */
+    private static final int TILE = 16;
+
+    /** How one element of the transposed source becomes a float. */
+    @FunctionalInterface
+    private interface Source {
+        float at(int index);
+    }
+
+    /** Fills every panel from {@code bt[j][p]} (as {@code src.at(j·k + p)}), panels in parallel, tile by tile. */
+    private static Panels transposed(int n, int k, Source src) {
+        Panels b = new Panels(k, n);
+        Parallel.range(b.panels(), 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                int j0 = b.start(c);
+                int w = b.width(c);
+                float[][] panel = new float[k][w];
+                for (int t0 = 0; t0 < w; t0 += TILE) {
+                    int t1 = Math.min(w, t0 + TILE);
+                    for (int p = 0; p < k; p++) {
+                        float[] row = panel[p];
+                        for (int j = t0; j < t1; j++) {
+                            row[j] = src.at((j0 + j) * k + p);
+                        }
+                    }
+                }
+                b.rows[c] = panel;
+            }
+        });
+        return b;
+    }
+
+    /** B from its transpose {@code bt [N, K]} row-major (a linear weight), starting at {@code offset}. */
+    static Panels fromTransposed(float[] bt, int offset, int n, int k) {
+        return transposed(n, k, i -> bt[offset + i]);
+    }
+
+    /** B from its transpose held as binary16 patterns {@code [N, K]}; every value widens exactly. */
+    static Panels fromTransposedHalf(short[] bt, int n, int k) {
+        return transposed(n, k, i -> ConstantDecoder.halfToFloat(bt[i]));
+    }
+
+    /** B stored row-major {@code [K, N]} starting at {@code offset}. */
+    static Panels fromRows(float[] data, int offset, int k, int n) {
+        Panels b = new Panels(k, n);
+        for (int c = 0; c < b.panels(); c++) {
+            int j0 = b.start(c);
+            int w = b.width(c);
+            float[][] panel = new float[k][w];
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(data, offset + p * n + j0, panel[p], 0, w);
+            }
+            b.rows[c] = panel;
+        }
+        return b;
+    }
+
+    /** Bytes held, for memory reports. */
+    long bytes() {
+        return 4L * k * n;
+    }
+}
