@@ -135,8 +135,8 @@ public final class MlProgramExecutor implements AutoCloseable {
                 }
                 continue;
             }
-            Kernel kernel = OpCatalog.kernel(op.type());
-            if (kernel == null) {
+            OpDef def = OpCatalog.executable(op.type());
+            if (def == null) {
                 throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type()
                         + "): op type not supported by the executor");
             }
@@ -153,7 +153,7 @@ public final class MlProgramExecutor implements AutoCloseable {
             }
             PlannedOp planned;
             try {
-                planned = new PlannedOp(op, kernel);
+                planned = new PlannedOp(op, def);
             } catch (RuntimeException e) {
                 throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): " + e.getMessage(), e);
             }
@@ -173,6 +173,7 @@ public final class MlProgramExecutor implements AutoCloseable {
                 throw new ExecutorException(label + ": block output '" + out + "' is never defined");
             }
         }
+        SiblingLinears.group(plan, constants);
         Set<String> keep = new HashSet<>(blockOutputs);
         new TreeSet<>(lastUse.keySet()).forEach(name -> {
             if (!keep.contains(name) && !constants.contains(name) && !stateTypes.containsKey(name)) {
@@ -285,6 +286,11 @@ public final class MlProgramExecutor implements AutoCloseable {
         bindInputs(inputs, env);
         Map<String, NdArray> working = new LinkedHashMap<>(states);
         CallValues values = new CallValues(env, working);
+        if (firstNonFinite == null) {
+            env.forEach((name, v) -> {
+                if (!v.isFloat() || !hasNonFinite(v.floats())) values.finite.add(name);
+            });
+        }
         for (PlannedOp op : plan) {
             run(op, values, env);
         }
@@ -339,14 +345,25 @@ public final class MlProgramExecutor implements AutoCloseable {
             throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + ") declares " + outs.size()
                     + " outputs but computed " + results.size());
         }
+        // a mover of finite values yields finite values, unless rounding to fp16 overflows on the way out
+        boolean fromFinite = op.movesValues && op.inlineFinite && firstNonFinite == null
+                && values.allFinite(op.inputNames);
         for (int i = 0; i < outs.size(); i++) {
-            NdArray value = conform(op, args, results.get(i), outs.get(i).tensorType());
-            env.put(outs.get(i).name(), value);
+            NdArray raw = results.get(i);
+            NdArray value = conform(op, args, raw, outs.get(i).tensorType());
+            String name = outs.get(i).name();
+            env.put(name, value);
             for (OpObserver o : observers) {
                 o.onOutput(op.name(), op.type(), value);
             }
-            if (firstNonFinite == null && value.isFloat() && hasNonFinite(value.floats())) {
-                firstNonFinite = new NonFiniteOp(op.name(), op.type(), calls);
+            if (firstNonFinite == null) {
+                boolean known = !value.isFloat() || (fromFinite && !(raw.kind() == NdArray.Kind.F32
+                        && value.kind() == NdArray.Kind.F16));
+                if (known || !hasNonFinite(value.floats())) {
+                    values.finite.add(name);
+                } else {
+                    firstNonFinite = new NonFiniteOp(op.name(), op.type(), calls);
+                }
             }
         }
         for (String name : op.releaseAfter) {
@@ -447,6 +464,8 @@ public final class MlProgramExecutor implements AutoCloseable {
     private final class CallValues implements ValueSource {
         private final Map<String, NdArray> env;
         private final Map<String, NdArray> working;
+        /** Values of this call known to hold no NaN or infinity (inputs and op outputs looked at, movers of them). */
+        final Set<String> finite = new HashSet<>();
 
         CallValues(Map<String, NdArray> env, Map<String, NdArray> working) {
             this.env = env;
@@ -483,6 +502,19 @@ public final class MlProgramExecutor implements AutoCloseable {
         @Override
         public boolean isState(String name) {
             return stateTypes.containsKey(name);
+        }
+
+        /**
+         * Whether every named value is known finite: looked at in this call, a state (zero, or written from outputs
+         * that were looked at while no non-finite op had been found), or a decoded constant without NaN or infinity.
+         */
+        boolean allFinite(List<String> names) {
+            for (String name : names) {
+                if (!finite.contains(name) && !stateTypes.containsKey(name) && !constants.finite(name)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

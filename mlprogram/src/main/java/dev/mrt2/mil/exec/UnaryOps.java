@@ -56,7 +56,7 @@ public final class UnaryOps {
         t.op("prelu", Kernel.single(UnaryOps::prelu), "x", "alpha");
         t.op("clip", Kernel.single(UnaryOps::clip), "x", "alpha", "beta");
         t.op("gelu", Kernel.single(UnaryOps::gelu), "x", "mode");
-        t.op("identity", Kernel.single(a -> a.tensor("x")), "x");
+        t.mover("identity", Kernel.single(a -> a.tensor("x")), "x");
         t.op("cast", Kernel.single(UnaryOps::cast), "x", "dtype");
     }
 
@@ -76,8 +76,11 @@ public final class UnaryOps {
         return x;
     }
 
-    /** Values per task of a mapped function: a transcendental costs tens of nanoseconds, so small tensors split too. */
-    private static final int MAP_GRAIN = 8192;
+    /**
+     * Values per task of a mapped function: a transcendental costs tens of nanoseconds, so even a streaming step's
+     * 4096 FFN activations (a gelu) are worth two tasks.
+     */
+    private static final int MAP_GRAIN = 2048;
 
     static NdArray map(OpArgs a, NdArray x, DoubleUnaryOperator f) {
         float[] in = x.floats();
