@@ -59,6 +59,9 @@ public final class MlProgramExecutor implements AutoCloseable {
     private Map<String, NdArray> states;
     private int calls;
     private NonFiniteOp firstNonFinite;
+    private boolean trackNonFinite = true;
+    /** Whether outputs went unlooked-at at some point, so states may hold values nobody checked. */
+    private boolean everUntracked;
 
     private MlProgramExecutor(Model model, String label, ExecutorBackend backend, AutoCloseable owned) {
         this.model = model;
@@ -251,6 +254,15 @@ public final class MlProgramExecutor implements AutoCloseable {
         return Optional.ofNullable(firstNonFinite);
     }
 
+    /**
+     * Stops (false) or resumes looking for NaN and infinity in op outputs; while off, {@link #firstNonFinite()} learns
+     * nothing new. For a caller whose observer looks at every output anyway (measuring maxima finds them too).
+     */
+    public void trackNonFinite(boolean on) {
+        trackNonFinite = on;
+        everUntracked |= !on;
+    }
+
     public void addObserver(OpObserver observer) {
         observers.add(observer);
     }
@@ -286,7 +298,7 @@ public final class MlProgramExecutor implements AutoCloseable {
         bindInputs(inputs, env);
         Map<String, NdArray> working = new LinkedHashMap<>(states);
         CallValues values = new CallValues(env, working);
-        if (firstNonFinite == null) {
+        if (tracking()) {
             env.forEach((name, v) -> {
                 if (!v.isFloat() || !hasNonFinite(v.floats())) values.finite.add(name);
             });
@@ -345,9 +357,8 @@ public final class MlProgramExecutor implements AutoCloseable {
             throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + ") declares " + outs.size()
                     + " outputs but computed " + results.size());
         }
-        // a mover of finite values yields finite values, unless rounding to fp16 overflows on the way out
-        boolean fromFinite = op.movesValues && op.inlineFinite && firstNonFinite == null
-                && values.allFinite(op.inputNames);
+        // such an op on finite values yields finite values, unless rounding to fp16 overflows on the way out
+        boolean fromFinite = op.keepsFinite && op.inlineFinite && tracking() && values.allFinite(op.inputNames);
         for (int i = 0; i < outs.size(); i++) {
             NdArray raw = results.get(i);
             NdArray value = conform(op, args, raw, outs.get(i).tensorType());
@@ -356,7 +367,7 @@ public final class MlProgramExecutor implements AutoCloseable {
             for (OpObserver o : observers) {
                 o.onOutput(op.name(), op.type(), value);
             }
-            if (firstNonFinite == null) {
+            if (tracking()) {
                 boolean known = !value.isFloat() || (fromFinite && !(raw.kind() == NdArray.Kind.F32
                         && value.kind() == NdArray.Kind.F16));
                 if (known || !hasNonFinite(value.floats())) {
@@ -394,6 +405,11 @@ public final class MlProgramExecutor implements AutoCloseable {
                 + r.kind().name().toLowerCase(Locale.ROOT) + " values but the op declares " + declared);
     }
 
+    /** Whether op outputs are still looked at for NaN and infinity (on, and none found yet). */
+    private boolean tracking() {
+        return trackNonFinite && firstNonFinite == null;
+    }
+
     /** Whether a kernel handed back an input's own array (pass-through ops), which must not be rounded in place. */
     private static boolean sharesInput(OpArgs args, float[] data) {
         for (String param : args.paramNames()) {
@@ -422,17 +438,34 @@ public final class MlProgramExecutor implements AutoCloseable {
                 + v.kind().name().toLowerCase(Locale.ROOT));
     }
 
-    /** Whether any value is an infinity or a NaN: {@code v · 0} is 0 for every finite v and NaN otherwise. */
+    /** Values per task when looking for non-finite values (a decoder activation holds millions). */
+    private static final int SCAN_GRAIN = 1 << 18;
+
+    /** Whether any value is an infinity or a NaN, looked for on all cores when there are many. */
     static boolean hasNonFinite(float[] values) {
+        if (values.length <= SCAN_GRAIN) {
+            return hasNonFinite(values, 0, values.length);
+        }
+        java.util.concurrent.atomic.AtomicBoolean found = new java.util.concurrent.atomic.AtomicBoolean();
+        Parallel.range(values.length, SCAN_GRAIN, (from, to) -> {
+            if (!found.get() && hasNonFinite(values, from, to)) {
+                found.set(true);
+            }
+        });
+        return found.get();
+    }
+
+    /** {@code v · 0} is 0 for every finite v and NaN otherwise. */
+    private static boolean hasNonFinite(float[] values, int from, int to) {
         float a = 0f, b = 0f, c = 0f, d = 0f;   // four independent sums keep the adder busy
-        int i = 0;
-        for (; i + 4 <= values.length; i += 4) {
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
             a += values[i] * 0f;
             b += values[i + 1] * 0f;
             c += values[i + 2] * 0f;
             d += values[i + 3] * 0f;
         }
-        for (; i < values.length; i++) {
+        for (; i < to; i++) {
             a += values[i] * 0f;
         }
         return Float.isNaN(a + b + c + d);
@@ -510,7 +543,8 @@ public final class MlProgramExecutor implements AutoCloseable {
          */
         boolean allFinite(List<String> names) {
             for (String name : names) {
-                if (!finite.contains(name) && !stateTypes.containsKey(name) && !constants.finite(name)) {
+                boolean checkedState = !everUntracked && stateTypes.containsKey(name);
+                if (!finite.contains(name) && !checkedState && !constants.finite(name)) {
                     return false;
                 }
             }

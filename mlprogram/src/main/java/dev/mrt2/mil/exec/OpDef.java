@@ -19,16 +19,16 @@ public final class OpDef {
     private final Map<String, Opset> params;
     private final Set<String> variadic;
     private final Kernel kernel;
-    private final boolean movesValues;
+    private final boolean keepsFinite;
 
     private OpDef(String type, Opset since, Map<String, Opset> params, Set<String> variadic, Kernel kernel,
-                  boolean movesValues) {
+                  boolean keepsFinite) {
         this.type = type;
         this.since = since;
         this.params = params;
         this.variadic = variadic;
         this.kernel = kernel;
-        this.movesValues = movesValues;
+        this.keepsFinite = keepsFinite;
     }
 
     /**
@@ -59,8 +59,8 @@ public final class OpDef {
                 false);
     }
 
-    /** This op, marked as one whose outputs only rearrange or repeat input elements ({@link OpTable#mover}). */
-    OpDef movingValues() {
+    /** This op, marked as one whose outputs are finite whenever its inputs are ({@link OpTable#mover}, {@link OpTable#bounded}). */
+    OpDef keepingFinite() {
         return new OpDef(type, since, params, variadic, kernel, true);
     }
 
@@ -95,8 +95,8 @@ public final class OpDef {
         return kernel;
     }
 
-    /** Whether every output element is a copy of an input element (no arithmetic), see {@link OpTable#mover}. */
-    boolean movesValues() {
-        return movesValues;
+    /** Whether finite inputs always give finite outputs ({@link OpTable#mover}, {@link OpTable#bounded}). */
+    boolean keepsFinite() {
+        return keepsFinite;
     }
 }

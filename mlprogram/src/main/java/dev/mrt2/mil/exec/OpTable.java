@@ -29,7 +29,15 @@ final class OpTable {
     }
 
     void mover(Opset since, String type, Kernel kernel, String... params) {
-        add(OpDef.of(since, type, kernel, params).movingValues());
+        add(OpDef.of(since, type, kernel, params).keepingFinite());
+    }
+
+    /**
+     * An op whose outputs are finite whenever its inputs are (a bounded function such as tanh, or one that never grows
+     * a value, such as relu or elu with a finite alpha); like a {@link #mover}, its outputs need no second look.
+     */
+    void bounded(String type, Kernel kernel, String... params) {
+        add(OpDef.of(Opset.IOS15, type, kernel, params).keepingFinite());
     }
 
     private void add(OpDef def) {

@@ -24,10 +24,10 @@ final class PlannedOp {
 
     final Operation op;
     final Kernel kernel;
-    /** Outputs only rearrange input elements ({@link OpTable#mover}). */
-    final boolean movesValues;
+    /** Finite inputs give finite outputs ({@link OpTable#mover}, {@link OpTable#bounded}). */
+    final boolean keepsFinite;
     final SortedMap<String, List<Arg>> params;
-    /** Every value bound by name, in parameter order (what a mover's outputs can be made of). */
+    /** Every value bound by name, in parameter order (what the outputs of an op that keeps values finite depend on). */
     final List<String> inputNames;
     /** Whether no inline tensor of the op holds a NaN or an infinity. */
     final boolean inlineFinite;
@@ -39,7 +39,7 @@ final class PlannedOp {
     PlannedOp(Operation op, OpDef def) {
         this.op = op;
         this.kernel = def.kernel();
-        this.movesValues = def.movesValues();
+        this.keepsFinite = def.keepsFinite();
         TreeMap<String, List<Arg>> p = new TreeMap<>();
         for (Map.Entry<String, List<Binding>> e : op.inputs().entrySet()) {
             List<Arg> args = new ArrayList<>();

@@ -76,6 +76,23 @@ class NonFiniteTrackingTest {
         }
     }
 
+    /** A bounded op (relu) of an infinite input holds the infinity; with tracking off nothing is recorded, and on again it is. */
+    @Test
+    void boundedOpsOfNonFiniteInputsAndTrackingOff() {
+        OpHarness h = new OpHarness();
+        Var x = h.in("x", DataType.FLOAT32, 2);
+        Var y = h.b.relu("y", x);
+        dev.mrt2.mil.Model model = h.model(y);
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "bounded", ExecutorBackend.SCALAR)) {
+            e.trackNonFinite(false);
+            e.predict(inputs("x", NdArray.f32(shape(2), new float[] {Float.POSITIVE_INFINITY, 1})));
+            assertTrue(e.firstNonFinite().isEmpty(), "nothing is looked at while tracking is off");
+            e.trackNonFinite(true);
+            e.predict(inputs("x", NdArray.f32(shape(2), new float[] {Float.POSITIVE_INFINITY, 1})));
+            assertEquals(new NonFiniteOp("y", "relu", 1), e.firstNonFinite().orElseThrow());
+        }
+    }
+
     @Test
     void observersSeeEveryComputedOutputForHeadroom() {
         Map<String, Float> largest = new TreeMap<>();
