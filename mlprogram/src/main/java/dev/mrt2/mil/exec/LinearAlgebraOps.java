@@ -52,7 +52,7 @@ public final class LinearAlgebraOps {
             c = a.siblings().product(a, a.siblingIndex(), x.floats(), m);
         } else {
             c = new float[m * n];
-            PanelGemm.multiply(x.floats(), 0, m, weightPanels(a, constant, n, k, m), c, 0);
+            weightPanels(a, constant, n, k, m).multiply(x.floats(), 0, m, c, 0);
         }
         if (bias != null) {
             if (bias.size() != n) throw a.fail("bias " + bias + " != [" + n + "]");
@@ -73,14 +73,16 @@ public final class LinearAlgebraOps {
      * laid out once, straight from its payload (never decoded into a second copy), and kept for the executor's
      * lifetime.
      */
-    private static Panels weightPanels(OpArgs a, dev.mrt2.mil.ConstValue constant, int n, int k, int m) {
+    private static PackedWeight weightPanels(OpArgs a, dev.mrt2.mil.ConstValue constant, int n, int k, int m) {
         int width = Panels.widthFor(n, (long) m);
         if (constant == null) {
-            float[] w = floats(a, "weight").floats();
-            return Panels.transposed(n, k, width, i -> w[i]);
+            return Panels.fromTransposed(floats(a, "weight").floats(), 0, n, k, width);
         }
-        return a.context().prepared(a.constantName("weight"), "panels " + width,
-                () -> Panels.transposed(n, k, width, SiblingLinears.source(constant)));
+        dev.mrt2.mil.DataType type = constant.type().dataType();
+        boolean payload = type == dev.mrt2.mil.DataType.FLOAT16 || type == dev.mrt2.mil.DataType.FLOAT32;
+        return a.context().prepared(a.constantName("weight"), "panels " + width, () -> payload
+                ? SiblingLinears.weightPanels(java.util.List.of(constant), n, k, width, a.context().halfWeights())
+                : Panels.fromTransposed(floats(a, "weight").floats(), 0, n, k, width));
     }
 
     private static NdArray floats(OpArgs a, String param) {

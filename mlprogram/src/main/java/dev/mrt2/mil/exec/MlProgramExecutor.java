@@ -76,16 +76,21 @@ public final class MlProgramExecutor implements AutoCloseable {
         }
         this.blockOutputs = main.block().outputs();
         planFunction(main);
-        this.context = new KernelContext(backend);
+        // no backend given: the system property's, where "auto" loads native code only for convolutions
+        ExecutorBackend chosen = backend != null ? backend : ExecutorBackend.fromSystemProperty(plan.stream()
+                .anyMatch(op -> op.type().startsWith("conv")));
+        this.context = new KernelContext(chosen, halfLinearWeightsAsFloat());
         this.states = zeroStates();
     }
 
     /**
      * Reads the package (a {@link dev.mrt2.mil.MilException} names the package and the problem if it is malformed)
-     * and keeps its weight file mapped until {@link #close()}. The backend comes from {@link ExecutorBackend#fromSystemProperty()}.
+     * and keeps its weight file mapped until {@link #close()}. The backend comes from
+     * {@link ExecutorBackend#fromSystemProperty(boolean)}: "auto" gives native kernels to a program with convolutions
+     * only.
      */
     public static MlProgramExecutor load(Path pkg) {
-        return load(pkg, ExecutorBackend.fromSystemProperty());
+        return load(pkg, null);
     }
 
     public static MlProgramExecutor load(Path pkg, ExecutorBackend backend) {
@@ -100,7 +105,7 @@ public final class MlProgramExecutor implements AutoCloseable {
 
     /** Runs an already opened package; the caller keeps ownership and closes it after the executor. */
     public static MlProgramExecutor load(MlPackage pkg) {
-        return load(pkg, ExecutorBackend.fromSystemProperty());
+        return load(pkg, null);
     }
 
     public static MlProgramExecutor load(MlPackage pkg, ExecutorBackend backend) {
@@ -109,7 +114,7 @@ public final class MlProgramExecutor implements AutoCloseable {
 
     /** Loads a model held in memory (built with MilBuilder or read elsewhere); {@code label} prefixes every error. */
     public static MlProgramExecutor forModel(Model model, String label) {
-        return forModel(model, label, ExecutorBackend.fromSystemProperty());
+        return forModel(model, label, null);
     }
 
     public static MlProgramExecutor forModel(Model model, String label, ExecutorBackend backend) {
@@ -183,6 +188,21 @@ public final class MlProgramExecutor implements AutoCloseable {
                 plan.get(lastUse.get(name)).releaseAfter.add(name);
             }
         });
+    }
+
+    /** Bytes the binary16 constant weights of linear layers take once widened to float32. */
+    private long halfLinearWeightsAsFloat() {
+        long bytes = 0;
+        for (PlannedOp op : plan) {
+            List<PlannedOp.Arg> w = op.params.get("weight");
+            if (op.type().equals("linear") && w != null && w.size() == 1 && w.get(0).isName()) {
+                dev.mrt2.mil.ConstValue c = constants.value(w.get(0).name());
+                if (c != null && c.type().dataType() == DataType.FLOAT16) {
+                    bytes += 4 * c.type().elementCount();
+                }
+            }
+        }
+        return bytes;
     }
 
     /** The description must name the function's inputs, states and outputs, so callers can trust it. */

@@ -9,7 +9,7 @@ package dev.mrt2.mil.exec;
  * <p>Built once per constant weight (a linear layer's {@code [N, K]} weight read as its transpose) and kept for the
  * executor's lifetime; built per call for an activation operand.
  */
-final class Panels {
+final class Panels implements PackedWeight {
     /** Most columns per panel: wide enough to amortise the loop set-up, narrow enough for a few rows to stay in L1. */
     static final int MAX_WIDTH = 512;
     /**
@@ -71,19 +71,48 @@ final class Panels {
     /** Columns handled together while transposing: one cache line of each destination row. */
     private static final int TILE = 16;
 
-    /** How one element of the transposed source becomes a float. */
+    /** B from its transpose {@code bt [N, K]} row-major (a linear weight), starting at {@code offset}. */
+    static Panels fromTransposed(float[] bt, int offset, int n, int k) {
+        return fromTransposed(bt, offset, n, k, widthFor(n));
+    }
+
+    /** The same with panels of {@code width} columns. */
+    static Panels fromTransposed(float[] bt, int offset, int n, int k, int width) {
+        return transposed(n, k, width, (j0, j1, p, row) -> {
+            for (int j = j0; j < j1; j++) {
+                row[j - j0] = bt[offset + j * k + p];
+            }
+        });
+    }
+
+    /** B from its transpose held as binary16 patterns {@code [N, K]}; every value widens exactly. */
+    static Panels fromTransposedHalf(short[] bt, int n, int k) {
+        return fromTransposedHalf(bt, n, k, widthFor(n));
+    }
+
+    /** The same with panels of {@code width} columns. */
+    static Panels fromTransposedHalf(short[] bt, int n, int k, int width) {
+        return transposed(n, k, width, (j0, j1, p, row) -> {
+            for (int j = j0; j < j1; j++) {
+                row[j - j0] = ConstantDecoder.halfToFloat(bt[j * k + p]);
+            }
+        });
+    }
+
+    /** Writes {@code bt[j][p]} for {@code j0 <= j < j1} to {@code row[j - j0 ..]}: one tile of one panel row. */
     @FunctionalInterface
-    interface Source {
-        float at(int index);
+    private interface TileReader {
+        void read(int j0, int j1, int p, float[] row);
     }
 
     /**
-     * Fills every panel of {@code width} columns from {@code bt[j][p]} (as {@code src.at(j·k + p)}), panels in
-     * parallel, tile by tile.
+     * Fills every panel of {@code width} columns from {@code bt}, panels in parallel, a tile of columns at a time (the
+     * tile's rows of bt are read along p, so each stays in cache while its panel rows fill).
      */
-    static Panels transposed(int n, int k, int width, Source src) {
+    private static Panels transposed(int n, int k, int width, TileReader bt) {
         Panels b = new Panels(k, n, width);
         Parallel.range(b.panels(), 1, (from, to) -> {
+            float[] tile = new float[TILE];
             for (int c = from; c < to; c++) {
                 int j0 = b.start(c);
                 int w = b.width(c);
@@ -91,26 +120,14 @@ final class Panels {
                 for (int t0 = 0; t0 < w; t0 += TILE) {
                     int t1 = Math.min(w, t0 + TILE);
                     for (int p = 0; p < k; p++) {
-                        float[] row = panel[p];
-                        for (int j = t0; j < t1; j++) {
-                            row[j] = src.at((j0 + j) * k + p);
-                        }
+                        bt.read(j0 + t0, j0 + t1, p, tile);
+                        System.arraycopy(tile, 0, panel[p], t0, t1 - t0);
                     }
                 }
                 b.rows[c] = panel;
             }
         });
         return b;
-    }
-
-    /** B from its transpose {@code bt [N, K]} row-major (a linear weight), starting at {@code offset}. */
-    static Panels fromTransposed(float[] bt, int offset, int n, int k) {
-        return transposed(n, k, widthFor(n), i -> bt[offset + i]);
-    }
-
-    /** B from its transpose held as binary16 patterns {@code [N, K]}; every value widens exactly. */
-    static Panels fromTransposedHalf(short[] bt, int n, int k) {
-        return transposed(n, k, widthFor(n), i -> ConstantDecoder.halfToFloat(bt[i]));
     }
 
     /** B stored row-major {@code [K, N]} starting at {@code offset}. */
@@ -126,6 +143,11 @@ final class Panels {
             b.rows[c] = panel;
         }
         return b;
+    }
+
+    @Override
+    public void multiply(float[] a, int aOff, int m, float[] c, int cOff) {
+        PanelGemm.multiply(a, aOff, m, this, c, cOff);
     }
 
     /** Bytes held, for memory reports. */

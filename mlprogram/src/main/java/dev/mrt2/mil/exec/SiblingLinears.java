@@ -5,8 +5,6 @@ import dev.mrt2.mil.DataType;
 import dev.mrt2.mil.TensorType;
 import dev.mrt2.tensor.NdArray;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,9 +100,9 @@ final class SiblingLinears {
             n += w;
         }
         int width = Panels.widthFor(n, (long) m);
-        Panels panels = a.context().prepared(weights.get(0), "sibling panels " + width, () -> panels(a, width));
+        PackedWeight packed = a.context().prepared(weights.get(0), "sibling panels " + width, () -> panels(a, width));
         float[] all = new float[m * n];
-        PanelGemm.multiply(x, 0, m, panels, all, 0);
+        packed.multiply(x, 0, m, all, 0);
         results = new float[outWidths.length][];
         int from = 0;
         for (int i = 0; i < outWidths.length; i++) {
@@ -118,41 +116,54 @@ final class SiblingLinears {
         call = a.call();
     }
 
-    /** Panels of all members' weights stacked along the output columns, read straight from their payloads. */
-    private Panels panels(OpArgs a, int width) {
+    /**
+     * Panels of all members' weights stacked along the output columns: their {@code [N_i, K]} payloads one after the
+     * other are the stacked {@code [ΣN_i, K]} weight, copied in bulk and laid out once.
+     */
+    private PackedWeight panels(OpArgs a, int width) {
         int n = 0;
-        int[] start = new int[outWidths.length + 1];
-        for (int i = 0; i < outWidths.length; i++) {
-            start[i + 1] = start[i] + outWidths[i];
+        for (int w : outWidths) {
+            n += w;
         }
-        n = start[outWidths.length];
-        Panels.Source[] sources = new Panels.Source[outWidths.length];
-        for (int i = 0; i < sources.length; i++) {
-            sources[i] = source(a.constant(weights.get(i)));
-        }
-        int kk = k;
-        return Panels.transposed(n, k, width, index -> {
-            int j = index / kk;
-            int member = 0;
-            while (j >= start[member + 1]) {
-                member++;
-            }
-            return sources[member].at(index - start[member] * kk);
-        });
+        List<ConstValue> members = new ArrayList<>();
+        weights.forEach(w -> members.add(a.constant(w)));
+        return weightPanels(members, n, k, width, a.context().halfWeights());
     }
 
-    /** Element {@code i} of a constant weight's payload as a float (fp16 widens exactly). */
-    static Panels.Source source(ConstValue weight) {
+    /**
+     * The transposes of constant weights {@code [N_i, K]} stacked along N, straight from their payloads: binary16
+     * weights stay binary16 ({@link HalfPanels}) when {@code keepHalf} and they fit that layout.
+     */
+    static PackedWeight weightPanels(List<ConstValue> members, int n, int k, int width, boolean keepHalf) {
+        if (members.get(0).type().dataType() == DataType.FLOAT16) {
+            short[] bits = new short[Math.multiplyExact(n, k)];
+            int at = 0;
+            for (ConstValue m : members) {
+                int count = Math.toIntExact(m.type().elementCount());
+                payload(m).asShortBuffer().get(bits, at, count);
+                at += count;
+            }
+            HalfPanels half = keepHalf ? HalfPanels.fromTransposed(bits, n, k, width) : null;
+            return half != null ? half : Panels.fromTransposedHalf(bits, n, k, width);
+        }
+        float[] values = new float[Math.multiplyExact(n, k)];
+        int at = 0;
+        for (ConstValue m : members) {
+            int count = Math.toIntExact(m.type().elementCount());
+            payload(m).asFloatBuffer().get(values, at, count);
+            at += count;
+        }
+        return Panels.fromTransposed(values, 0, n, k, width);
+    }
+
+    /** A weight's little-endian payload, checked to hold every element. */
+    private static java.nio.ByteBuffer payload(ConstValue weight) {
         long need = weight.type().elementCount() * weight.type().dataType().byteSize();
-        if (weight.data().remaining() < need) {
-            throw new ExecutorException("constant of type " + weight.type() + " holds " + weight.data().remaining()
+        java.nio.ByteBuffer data = weight.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (data.remaining() < need) {
+            throw new ExecutorException("constant of type " + weight.type() + " holds " + data.remaining()
                     + " bytes, needs " + need);
         }
-        if (weight.type().dataType() == DataType.FLOAT16) {
-            ShortBuffer bits = weight.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
-            return i -> ConstantDecoder.halfToFloat(bits.get(i));
-        }
-        FloatBuffer values = weight.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        return values::get;
+        return data;
     }
 }

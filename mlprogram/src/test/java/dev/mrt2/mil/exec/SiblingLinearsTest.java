@@ -25,6 +25,24 @@ class SiblingLinearsTest {
         }
     }
 
+    /** The same with binary16 weights kept binary16 in memory ({@link HalfPanels}). */
+    @Test
+    void groupedLayersOnHalfWeightsGiveTheOraclesBits() {
+        String before = System.getProperty(KernelContext.HALF_WEIGHTS);
+        System.setProperty(KernelContext.HALF_WEIGHTS, "on");
+        try {
+            for (int rows : new int[] {1, 3}) {
+                check(rows, DataType.FLOAT16, new SplittableRandom(rows * 17L));
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(KernelContext.HALF_WEIGHTS);
+            } else {
+                System.setProperty(KernelContext.HALF_WEIGHTS, before);
+            }
+        }
+    }
+
     private static void check(int rows, DataType type, SplittableRandom rng) {
         int k = 37;
         OpHarness h = new OpHarness();
