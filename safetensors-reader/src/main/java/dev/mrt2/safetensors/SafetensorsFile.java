@@ -29,6 +29,9 @@ public final class SafetensorsFile implements AutoCloseable {
     public static final long MAX_HEADER_BYTES = 100_000_000L;
     /** Bytes per read of {@link #readFloats}: small enough to stay out of the JVM's large-object regions. */
     private static final int READ_CHUNK = 1 << 18;
+    /** Direct, so the channel reads straight into it (into a heap buffer it copies every byte once more). */
+    private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocateDirect(READ_CHUNK));
 
     private final Path path;
     private final ByteBuffer mapping;
@@ -156,7 +159,7 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         int width = t.dtype().byteSize();
         int chunkElements = Math.max(1, READ_CHUNK / width);
-        ByteBuffer chunk = ByteBuffer.allocate(chunkElements * width).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = READ_BUFFER.get().order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long at = dataStart + t.begin();
             for (long done = 0; done < n; ) {

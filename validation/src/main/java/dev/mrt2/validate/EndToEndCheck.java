@@ -186,13 +186,22 @@ final class EndToEndCheck {
             return m;
         }
 
-        /** The reference engine's render with windows of {@code decoderFrames} tokens. */
+        /**
+         * The reference engine's render with windows of {@code decoderFrames} tokens, in two passes so the reference's
+         * temporal and depth weights (900 MB of float32 at full size) and its decoder never share the heap: the frame
+         * loop with a decoder that only holds the window shape, recording every frame, then the same loop replaying
+         * the recorded frames into the real decoder. The second pass computes exactly what one pass would.
+         */
         private Reference reference(int decoderFrames) {
-            try (ReferenceGenerator g = ReferenceGenerator.open(checkpoint);
-                 AudioDecoder d = ReferenceAudioDecoder.open(checkpoint, decoderFrames)) {
-                Recording recording = new Recording(g);
-                return new Reference(recording, Renderer.run(recording, d, request(decoderFrames), Progress.NONE,
-                        null));
+            Recording recording;
+            try (ReferenceGenerator g = ReferenceGenerator.open(checkpoint)) {
+                recording = new Recording(g);
+                Renderer.run(recording, new ShapeOnlyDecoder(decoderFrames, g.levels(), g.codebookSize()),
+                        request(decoderFrames), Progress.NONE, null);
+            }
+            try (AudioDecoder d = ReferenceAudioDecoder.open(checkpoint, decoderFrames)) {
+                return new Reference(recording, Renderer.run(recording.replay(), d, request(decoderFrames),
+                        Progress.NONE, null));
             }
         }
 
@@ -242,11 +251,38 @@ final class EndToEndCheck {
     /** A reference render and what its generator saw. */
     private record Reference(Recording recording, Renderer.Result result) {}
 
-    /** The reference generator, keeping each frame's temporal output and noise for the flip classification. */
+    /** A decoder with the window shape and no weights: silence, for a pass that only wants the frames. */
+    private record ShapeOnlyDecoder(int frames, int levels, int codebookSize) implements AudioDecoder {
+        @Override
+        public float[] embed(int[] codes) {
+            return new float[1];
+        }
+
+        @Override
+        public float[] decode(float[][] embeddings) {
+            return new float[(4 * frames - 4) * InverseStft.FRAME_VALUES];
+        }
+
+        @Override
+        public String describe() {
+            return "no decoder (frames only)";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * The reference generator, keeping each frame's temporal output and noise for the flip classification, and every
+     * frame for a {@link #replay()}.
+     */
     private static final class Recording implements TokenGenerator {
         private final TokenGenerator inner;
         final List<float[]> outputs = new ArrayList<>();
         final List<float[]> noise = new ArrayList<>();
+        private final List<RolloutFrame> frames = new ArrayList<>();
+        private float[] start;
 
         Recording(TokenGenerator inner) {
             this.inner = inner;
@@ -274,7 +310,8 @@ final class EndToEndCheck {
 
         @Override
         public float[] startInput() {
-            return inner.startInput();
+            start = inner.startInput();
+            return start;
         }
 
         @Override
@@ -287,7 +324,66 @@ final class EndToEndCheck {
         @Override
         public RolloutFrame rollout(float[] temporalOutput, float[] g, float inverseTemperature) {
             noise.add(g);
-            return inner.rollout(temporalOutput, g, inverseTemperature);
+            RolloutFrame f = inner.rollout(temporalOutput, g, inverseTemperature);
+            frames.add(f);
+            return f;
+        }
+
+        /** The recorded frames again, in order, without the weights (for a second pass into a decoder). */
+        TokenGenerator replay() {
+            int d = inner.modelDim();
+            int s = inner.sourceDim();
+            int levels = inner.levels();
+            int codes = inner.codebookSize();
+            String what = "replay of " + inner.describe();
+            return new TokenGenerator() {
+                private int step;
+                private int frame;
+
+                @Override
+                public int modelDim() {
+                    return d;
+                }
+
+                @Override
+                public int sourceDim() {
+                    return s;
+                }
+
+                @Override
+                public int levels() {
+                    return levels;
+                }
+
+                @Override
+                public int codebookSize() {
+                    return codes;
+                }
+
+                @Override
+                public float[] startInput() {
+                    return start;
+                }
+
+                @Override
+                public float[] temporalStep(float[] input, float[] source) {
+                    return outputs.get(step++);
+                }
+
+                @Override
+                public RolloutFrame rollout(float[] temporalOutput, float[] g, float inverseTemperature) {
+                    return frames.get(frame++);
+                }
+
+                @Override
+                public String describe() {
+                    return what;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
         }
 
         @Override

@@ -14,6 +14,7 @@ final class ConstantTable {
     private final Map<String, ConstValue> tensors = new TreeMap<>();
     private final Map<String, String> strings = new TreeMap<>();
     private final Map<String, NdArray> decoded = new HashMap<>();
+    private final Map<String, Boolean> finite = new HashMap<>();
 
     void add(String name, ConstValue value) {
         if (ConstantDecoder.isString(value)) {
@@ -58,5 +59,20 @@ final class ConstantTable {
 
     String string(String name) {
         return strings.get(name);
+    }
+
+    /**
+     * Whether constant {@code name} is a string, or a tensor already decoded that holds no NaN or infinity (looked at
+     * once). False for anything else, including a tensor nobody decoded yet.
+     */
+    boolean finite(String name) {
+        if (strings.containsKey(name)) {
+            return true;
+        }
+        NdArray t = decoded.get(name);
+        if (t == null) {
+            return false;
+        }
+        return finite.computeIfAbsent(name, n -> !t.isFloat() || !MlProgramExecutor.hasNonFinite(t.floats()));
     }
 }

@@ -26,6 +26,18 @@ public enum ExecutorBackend {
         return this != DJL || Accelerators.find() != null;
     }
 
+    /**
+     * {@link #fromSystemProperty()} for a program that does or does not hold convolutions. Only convolutions run
+     * natively, so "auto" gives a program without them the JVM kernels and never loads the native library for it
+     * (loading it maps a few hundred MB into the process).
+     */
+    public static ExecutorBackend fromSystemProperty(boolean convolutions) {
+        if (!convolutions && System.getProperty(PROPERTY, "auto").equalsIgnoreCase("auto")) {
+            return JAVA;
+        }
+        return fromSystemProperty();
+    }
+
     public static ExecutorBackend fromSystemProperty() {
         String v = System.getProperty(PROPERTY, "auto");
         return switch (v.toLowerCase(java.util.Locale.ROOT)) {

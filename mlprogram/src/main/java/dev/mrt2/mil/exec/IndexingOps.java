@@ -19,14 +19,14 @@ public final class IndexingOps {
     private IndexingOps() {}
 
     static void define(OpTable t) {
-        t.op("slice_by_index", Kernel.single(IndexingOps::sliceByIndex), "x", "begin", "end", "stride", "begin_mask",
+        t.mover("slice_by_index", Kernel.single(IndexingOps::sliceByIndex), "x", "begin", "end", "stride", "begin_mask",
                 "end_mask", "squeeze_mask");
-        t.op("slice_by_size", Kernel.single(IndexingOps::sliceBySize), "x", "begin", "size");
+        t.mover("slice_by_size", Kernel.single(IndexingOps::sliceBySize), "x", "begin", "size");
         t.op(Opset.IOS18, "slice_update", Kernel.single(IndexingOps::sliceUpdate), "x", "update", "begin", "end",
                 "stride", "begin_mask", "end_mask", "squeeze_mask");
-        t.op("gather", Kernel.single(IndexingOps::gather), "x", "indices", "axis", "batch_dims@IOS16",
+        t.mover("gather", Kernel.single(IndexingOps::gather), "x", "indices", "axis", "batch_dims@IOS16",
                 "validate_indices@IOS17");
-        t.op("gather_along_axis", Kernel.single(IndexingOps::gatherAlongAxis), "x", "indices", "axis",
+        t.mover("gather_along_axis", Kernel.single(IndexingOps::gatherAlongAxis), "x", "indices", "axis",
                 "validate_indices@IOS17");
         t.op("topk", IndexingOps::topk, "x", "k", "axis", "ascending", "sort@IOS16", "return_indices@IOS16",
                 "output_indices_dtype@IOS17");

@@ -12,13 +12,23 @@ import java.util.function.Supplier;
  * of constant operands (a weight cut into {@link Panels}, a weight already in native memory), made once.
  */
 final class KernelContext implements AutoCloseable {
+    /** {@code -Dmrt2.executor.halfweights=on|off|auto}: keep binary16 linear weights binary16 in memory. */
+    static final String HALF_WEIGHTS = "mrt2.executor.halfweights";
+
     private final ExecutorBackend backend;
     private final ConvBackend conv;
+    private final boolean halfWeights;
     private final Map<NdArray, Map<String, Object>> derived = new IdentityHashMap<>();
     private final Map<String, Map<String, Object>> prepared = new HashMap<>();
 
     KernelContext(ExecutorBackend backend) {
+        this(backend, 0);
+    }
+
+    /** {@code halfWeightsAsFloat}: bytes the program's binary16 linear weights take once widened to float32. */
+    KernelContext(ExecutorBackend backend, long halfWeightsAsFloat) {
         this.backend = backend;
+        this.halfWeights = keepHalf(halfWeightsAsFloat);
         switch (backend) {
             case SCALAR -> this.conv = new ScalarConv();
             case JAVA -> this.conv = new DirectConv();
@@ -37,6 +47,25 @@ final class KernelContext implements AutoCloseable {
 
     ConvBackend conv() {
         return conv;
+    }
+
+    /**
+     * Whether binary16 linear weights stay binary16 ({@link HalfPanels}: half the memory, a streaming step about a tenth
+     * slower on this project's Xeon). Automatic: when widened they would take more than a third of the heap, e.g. the
+     * 730 MB temporal body under validate's 1.2 GB heap, but not under a benchmark's 6 GB.
+     */
+    boolean halfWeights() {
+        return halfWeights;
+    }
+
+    private static boolean keepHalf(long halfWeightsAsFloat) {
+        String v = System.getProperty(HALF_WEIGHTS, "auto").toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "on" -> true;
+            case "off" -> false;
+            case "auto" -> halfWeightsAsFloat > Runtime.getRuntime().maxMemory() / 3;
+            default -> throw new ExecutorException("-D" + HALF_WEIGHTS + "=" + v + ": expected on, off or auto");
+        };
     }
 
     /** A value derived from constant array {@code source}, computed once per {@code kind}. */

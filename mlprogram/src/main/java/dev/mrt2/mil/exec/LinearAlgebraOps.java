@@ -44,11 +44,15 @@ public final class LinearAlgebraOps {
         int n = ws[0];
         int k = ws[1];
         int m = k == 0 ? 0 : x.size() / k;
-        float[] c = new float[m * n];
+        float[] c;
         if (a.context().scalar()) {
+            c = new float[m * n];
             Gemm.scalar(x.floats(), 0, floats(a, "weight").floats(), 0, c, 0, m, n, k);
+        } else if (a.siblings() != null) {
+            c = a.siblings().product(a, a.siblingIndex(), x.floats(), m);
         } else {
-            PanelGemm.multiply(x.floats(), 0, m, weightPanels(a, constant, n, k), c, 0);
+            c = new float[m * n];
+            weightPanels(a, constant, n, k, m).multiply(x.floats(), 0, m, c, 0);
         }
         if (bias != null) {
             if (bias.size() != n) throw a.fail("bias " + bias + " != [" + n + "]");
@@ -65,19 +69,20 @@ public final class LinearAlgebraOps {
     }
 
     /**
-     * A linear weight {@code [n, k]} as panels of its transpose. A constant is laid out once, straight from its
-     * payload (an fp16 weight is never expanded twice), and kept for the executor's lifetime.
+     * A linear weight {@code [n, k]} as panels of its transpose, as wide as suits {@code m} rows of x. A constant is
+     * laid out once, straight from its payload (never decoded into a second copy), and kept for the executor's
+     * lifetime.
      */
-    private static Panels weightPanels(OpArgs a, dev.mrt2.mil.ConstValue constant, int n, int k) {
+    private static PackedWeight weightPanels(OpArgs a, dev.mrt2.mil.ConstValue constant, int n, int k, int m) {
+        int width = Panels.widthFor(n, (long) m);
         if (constant == null) {
-            return Panels.fromTransposed(floats(a, "weight").floats(), 0, n, k);
+            return Panels.fromTransposed(floats(a, "weight").floats(), 0, n, k, width);
         }
-        return a.context().prepared(a.constantName("weight"), "panels", () -> {
-            if (constant.type().dataType() == dev.mrt2.mil.DataType.FLOAT16) {
-                return Panels.fromTransposedHalf(ConstantDecoder.halfBits(constant), n, k);
-            }
-            return Panels.fromTransposed(floats(a, "weight").floats(), 0, n, k);
-        });
+        dev.mrt2.mil.DataType type = constant.type().dataType();
+        boolean payload = type == dev.mrt2.mil.DataType.FLOAT16 || type == dev.mrt2.mil.DataType.FLOAT32;
+        return a.context().prepared(a.constantName("weight"), "panels " + width, () -> payload
+                ? SiblingLinears.weightPanels(java.util.List.of(constant), n, k, width, a.context().halfWeights())
+                : Panels.fromTransposed(floats(a, "weight").floats(), 0, n, k, width));
     }
 
     private static NdArray floats(OpArgs a, String param) {

@@ -59,6 +59,9 @@ public final class MlProgramExecutor implements AutoCloseable {
     private Map<String, NdArray> states;
     private int calls;
     private NonFiniteOp firstNonFinite;
+    private boolean trackNonFinite = true;
+    /** Whether outputs went unlooked-at at some point, so states may hold values nobody checked. */
+    private boolean everUntracked;
 
     private MlProgramExecutor(Model model, String label, ExecutorBackend backend, AutoCloseable owned) {
         this.model = model;
@@ -73,16 +76,21 @@ public final class MlProgramExecutor implements AutoCloseable {
         }
         this.blockOutputs = main.block().outputs();
         planFunction(main);
-        this.context = new KernelContext(backend);
+        // no backend given: the system property's, where "auto" loads native code only for convolutions
+        ExecutorBackend chosen = backend != null ? backend : ExecutorBackend.fromSystemProperty(plan.stream()
+                .anyMatch(op -> op.type().startsWith("conv")));
+        this.context = new KernelContext(chosen, halfLinearWeightsAsFloat());
         this.states = zeroStates();
     }
 
     /**
      * Reads the package (a {@link dev.mrt2.mil.MilException} names the package and the problem if it is malformed)
-     * and keeps its weight file mapped until {@link #close()}. The backend comes from {@link ExecutorBackend#fromSystemProperty()}.
+     * and keeps its weight file mapped until {@link #close()}. The backend comes from
+     * {@link ExecutorBackend#fromSystemProperty(boolean)}: "auto" gives native kernels to a program with convolutions
+     * only.
      */
     public static MlProgramExecutor load(Path pkg) {
-        return load(pkg, ExecutorBackend.fromSystemProperty());
+        return load(pkg, null);
     }
 
     public static MlProgramExecutor load(Path pkg, ExecutorBackend backend) {
@@ -97,7 +105,7 @@ public final class MlProgramExecutor implements AutoCloseable {
 
     /** Runs an already opened package; the caller keeps ownership and closes it after the executor. */
     public static MlProgramExecutor load(MlPackage pkg) {
-        return load(pkg, ExecutorBackend.fromSystemProperty());
+        return load(pkg, null);
     }
 
     public static MlProgramExecutor load(MlPackage pkg, ExecutorBackend backend) {
@@ -106,7 +114,7 @@ public final class MlProgramExecutor implements AutoCloseable {
 
     /** Loads a model held in memory (built with MilBuilder or read elsewhere); {@code label} prefixes every error. */
     public static MlProgramExecutor forModel(Model model, String label) {
-        return forModel(model, label, ExecutorBackend.fromSystemProperty());
+        return forModel(model, label, null);
     }
 
     public static MlProgramExecutor forModel(Model model, String label, ExecutorBackend backend) {
@@ -135,8 +143,8 @@ public final class MlProgramExecutor implements AutoCloseable {
                 }
                 continue;
             }
-            Kernel kernel = OpCatalog.kernel(op.type());
-            if (kernel == null) {
+            OpDef def = OpCatalog.executable(op.type());
+            if (def == null) {
                 throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type()
                         + "): op type not supported by the executor");
             }
@@ -153,7 +161,7 @@ public final class MlProgramExecutor implements AutoCloseable {
             }
             PlannedOp planned;
             try {
-                planned = new PlannedOp(op, kernel);
+                planned = new PlannedOp(op, def);
             } catch (RuntimeException e) {
                 throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): " + e.getMessage(), e);
             }
@@ -173,12 +181,28 @@ public final class MlProgramExecutor implements AutoCloseable {
                 throw new ExecutorException(label + ": block output '" + out + "' is never defined");
             }
         }
+        SiblingLinears.group(plan, constants);
         Set<String> keep = new HashSet<>(blockOutputs);
         new TreeSet<>(lastUse.keySet()).forEach(name -> {
             if (!keep.contains(name) && !constants.contains(name) && !stateTypes.containsKey(name)) {
                 plan.get(lastUse.get(name)).releaseAfter.add(name);
             }
         });
+    }
+
+    /** Bytes the binary16 constant weights of linear layers take once widened to float32. */
+    private long halfLinearWeightsAsFloat() {
+        long bytes = 0;
+        for (PlannedOp op : plan) {
+            List<PlannedOp.Arg> w = op.params.get("weight");
+            if (op.type().equals("linear") && w != null && w.size() == 1 && w.get(0).isName()) {
+                dev.mrt2.mil.ConstValue c = constants.value(w.get(0).name());
+                if (c != null && c.type().dataType() == DataType.FLOAT16) {
+                    bytes += 4 * c.type().elementCount();
+                }
+            }
+        }
+        return bytes;
     }
 
     /** The description must name the function's inputs, states and outputs, so callers can trust it. */
@@ -250,6 +274,15 @@ public final class MlProgramExecutor implements AutoCloseable {
         return Optional.ofNullable(firstNonFinite);
     }
 
+    /**
+     * Stops (false) or resumes looking for NaN and infinity in op outputs; while off, {@link #firstNonFinite()} learns
+     * nothing new. For a caller whose observer looks at every output anyway (measuring maxima finds them too).
+     */
+    public void trackNonFinite(boolean on) {
+        trackNonFinite = on;
+        everUntracked |= !on;
+    }
+
     public void addObserver(OpObserver observer) {
         observers.add(observer);
     }
@@ -285,6 +318,11 @@ public final class MlProgramExecutor implements AutoCloseable {
         bindInputs(inputs, env);
         Map<String, NdArray> working = new LinkedHashMap<>(states);
         CallValues values = new CallValues(env, working);
+        if (tracking()) {
+            env.forEach((name, v) -> {
+                if (!v.isFloat() || !hasNonFinite(v.floats())) values.finite.add(name);
+            });
+        }
         for (PlannedOp op : plan) {
             run(op, values, env);
         }
@@ -339,14 +377,24 @@ public final class MlProgramExecutor implements AutoCloseable {
             throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + ") declares " + outs.size()
                     + " outputs but computed " + results.size());
         }
+        // such an op on finite values yields finite values, unless rounding to fp16 overflows on the way out
+        boolean fromFinite = op.keepsFinite && op.inlineFinite && tracking() && values.allFinite(op.inputNames);
         for (int i = 0; i < outs.size(); i++) {
-            NdArray value = conform(op, args, results.get(i), outs.get(i).tensorType());
-            env.put(outs.get(i).name(), value);
+            NdArray raw = results.get(i);
+            NdArray value = conform(op, args, raw, outs.get(i).tensorType());
+            String name = outs.get(i).name();
+            env.put(name, value);
             for (OpObserver o : observers) {
                 o.onOutput(op.name(), op.type(), value);
             }
-            if (firstNonFinite == null && value.isFloat() && hasNonFinite(value.floats())) {
-                firstNonFinite = new NonFiniteOp(op.name(), op.type(), calls);
+            if (tracking()) {
+                boolean known = !value.isFloat() || (fromFinite && !(raw.kind() == NdArray.Kind.F32
+                        && value.kind() == NdArray.Kind.F16));
+                if (known || !hasNonFinite(value.floats())) {
+                    values.finite.add(name);
+                } else {
+                    firstNonFinite = new NonFiniteOp(op.name(), op.type(), calls);
+                }
             }
         }
         for (String name : op.releaseAfter) {
@@ -377,6 +425,11 @@ public final class MlProgramExecutor implements AutoCloseable {
                 + r.kind().name().toLowerCase(Locale.ROOT) + " values but the op declares " + declared);
     }
 
+    /** Whether op outputs are still looked at for NaN and infinity (on, and none found yet). */
+    private boolean tracking() {
+        return trackNonFinite && firstNonFinite == null;
+    }
+
     /** Whether a kernel handed back an input's own array (pass-through ops), which must not be rounded in place. */
     private static boolean sharesInput(OpArgs args, float[] data) {
         for (String param : args.paramNames()) {
@@ -405,17 +458,34 @@ public final class MlProgramExecutor implements AutoCloseable {
                 + v.kind().name().toLowerCase(Locale.ROOT));
     }
 
-    /** Whether any value is an infinity or a NaN: {@code v · 0} is 0 for every finite v and NaN otherwise. */
+    /** Values per task when looking for non-finite values (a decoder activation holds millions). */
+    private static final int SCAN_GRAIN = 1 << 18;
+
+    /** Whether any value is an infinity or a NaN, looked for on all cores when there are many. */
     static boolean hasNonFinite(float[] values) {
+        if (values.length <= SCAN_GRAIN) {
+            return hasNonFinite(values, 0, values.length);
+        }
+        java.util.concurrent.atomic.AtomicBoolean found = new java.util.concurrent.atomic.AtomicBoolean();
+        Parallel.range(values.length, SCAN_GRAIN, (from, to) -> {
+            if (!found.get() && hasNonFinite(values, from, to)) {
+                found.set(true);
+            }
+        });
+        return found.get();
+    }
+
+    /** {@code v · 0} is 0 for every finite v and NaN otherwise. */
+    private static boolean hasNonFinite(float[] values, int from, int to) {
         float a = 0f, b = 0f, c = 0f, d = 0f;   // four independent sums keep the adder busy
-        int i = 0;
-        for (; i + 4 <= values.length; i += 4) {
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
             a += values[i] * 0f;
             b += values[i + 1] * 0f;
             c += values[i + 2] * 0f;
             d += values[i + 3] * 0f;
         }
-        for (; i < values.length; i++) {
+        for (; i < to; i++) {
             a += values[i] * 0f;
         }
         return Float.isNaN(a + b + c + d);
@@ -447,6 +517,8 @@ public final class MlProgramExecutor implements AutoCloseable {
     private final class CallValues implements ValueSource {
         private final Map<String, NdArray> env;
         private final Map<String, NdArray> working;
+        /** Values of this call known to hold no NaN or infinity (inputs and op outputs looked at, movers of them). */
+        final Set<String> finite = new HashSet<>();
 
         CallValues(Map<String, NdArray> env, Map<String, NdArray> working) {
             this.env = env;
@@ -483,6 +555,20 @@ public final class MlProgramExecutor implements AutoCloseable {
         @Override
         public boolean isState(String name) {
             return stateTypes.containsKey(name);
+        }
+
+        /**
+         * Whether every named value is known finite: looked at in this call, a state (zero, or written from outputs
+         * that were looked at while no non-finite op had been found), or a decoded constant without NaN or infinity.
+         */
+        boolean allFinite(List<String> names) {
+            for (String name : names) {
+                boolean checkedState = !everUntracked && stateTypes.containsKey(name);
+                if (!finite.contains(name) && !checkedState && !constants.finite(name)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

@@ -41,6 +41,29 @@ final class OpArgs {
         return context;
     }
 
+    /** What identifies the current call (values computed for one call must not serve the next). */
+    Object call() {
+        return values;
+    }
+
+    /** The linear layers sharing this op's input, or null. */
+    SiblingLinears siblings() {
+        return planned.siblings;
+    }
+
+    int siblingIndex() {
+        return planned.siblingIndex;
+    }
+
+    /** The undecoded tensor constant {@code name}; fails when there is none. */
+    dev.mrt2.mil.ConstValue constant(String name) {
+        dev.mrt2.mil.ConstValue v = values.constantValue(name);
+        if (v == null) {
+            throw fail("'" + name + "' is not a tensor constant");
+        }
+        return v;
+    }
+
     boolean has(String param) {
         return planned.params.containsKey(param);
     }

@@ -41,9 +41,9 @@ public final class OpCatalog {
         return OPS.keySet();
     }
 
-    /** The kernel of {@code type}, or null when the executor does not run it. */
-    static Kernel kernel(String type) {
+    /** The definition of {@code type} when the executor runs it, else null. */
+    static OpDef executable(String type) {
         OpDef def = OPS.get(type);
-        return def == null ? null : def.kernel();
+        return def == null || def.kernel() == null ? null : def;
     }
 }

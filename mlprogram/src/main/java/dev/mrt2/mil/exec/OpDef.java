@@ -19,13 +19,16 @@ public final class OpDef {
     private final Map<String, Opset> params;
     private final Set<String> variadic;
     private final Kernel kernel;
+    private final boolean keepsFinite;
 
-    private OpDef(String type, Opset since, Map<String, Opset> params, Set<String> variadic, Kernel kernel) {
+    private OpDef(String type, Opset since, Map<String, Opset> params, Set<String> variadic, Kernel kernel,
+                  boolean keepsFinite) {
         this.type = type;
         this.since = since;
         this.params = params;
         this.variadic = variadic;
         this.kernel = kernel;
+        this.keepsFinite = keepsFinite;
     }
 
     /**
@@ -34,7 +37,7 @@ public final class OpDef {
      */
     static OpDef of(Opset since, String type, Kernel kernel, String... specs) {
         if (specs == null) {
-            return new OpDef(type, since, null, Set.of(), kernel);
+            return new OpDef(type, since, null, Set.of(), kernel, false);
         }
         Map<String, Opset> p = new TreeMap<>();
         Set<String> variadic = new TreeSet<>();
@@ -52,7 +55,13 @@ public final class OpDef {
             }
             p.put(name, from);
         }
-        return new OpDef(type, since, Collections.unmodifiableMap(p), Collections.unmodifiableSet(variadic), kernel);
+        return new OpDef(type, since, Collections.unmodifiableMap(p), Collections.unmodifiableSet(variadic), kernel,
+                false);
+    }
+
+    /** This op, marked as one whose outputs are finite whenever its inputs are ({@link OpTable#mover}, {@link OpTable#bounded}). */
+    OpDef keepingFinite() {
+        return new OpDef(type, since, params, variadic, kernel, true);
     }
 
     public String type() {
@@ -84,5 +93,10 @@ public final class OpDef {
 
     Kernel kernel() {
         return kernel;
+    }
+
+    /** Whether finite inputs always give finite outputs ({@link OpTable#mover}, {@link OpTable#bounded}). */
+    boolean keepsFinite() {
+        return keepsFinite;
     }
 }

@@ -15,7 +15,7 @@ package dev.mrt2.mil.exec;
  */
 final class PanelGemm {
     /** Below this many multiply-adds the fork costs more than it saves. */
-    private static final long PARALLEL_WORK = 1L << 16;
+    static final long PARALLEL_WORK = 1L << 16;
 
     private PanelGemm() {}
 

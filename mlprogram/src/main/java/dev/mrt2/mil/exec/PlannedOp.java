@@ -24,12 +24,22 @@ final class PlannedOp {
 
     final Operation op;
     final Kernel kernel;
+    /** Finite inputs give finite outputs ({@link OpTable#mover}, {@link OpTable#bounded}). */
+    final boolean keepsFinite;
     final SortedMap<String, List<Arg>> params;
+    /** Every value bound by name, in parameter order (what the outputs of an op that keeps values finite depend on). */
+    final List<String> inputNames;
+    /** Whether no inline tensor of the op holds a NaN or an infinity. */
+    final boolean inlineFinite;
     final List<String> releaseAfter = new ArrayList<>();
+    /** The group of linear layers sharing this one's input that computes its product, or null ({@link SiblingLinears}). */
+    SiblingLinears siblings;
+    int siblingIndex;
 
-    PlannedOp(Operation op, Kernel kernel) {
+    PlannedOp(Operation op, OpDef def) {
         this.op = op;
-        this.kernel = kernel;
+        this.kernel = def.kernel();
+        this.keepsFinite = def.keepsFinite();
         TreeMap<String, List<Arg>> p = new TreeMap<>();
         for (Map.Entry<String, List<Binding>> e : op.inputs().entrySet()) {
             List<Arg> args = new ArrayList<>();
@@ -45,6 +55,19 @@ final class PlannedOp {
             p.put(e.getKey(), List.copyOf(args));
         }
         this.params = Collections.unmodifiableSortedMap(p);
+        List<String> names = new ArrayList<>();
+        boolean inlineOk = true;
+        for (List<Arg> args : p.values()) {
+            for (Arg a : args) {
+                if (a.isName()) {
+                    names.add(a.name());
+                } else if (a.tensor() != null && a.tensor().isFloat()) {
+                    inlineOk &= !MlProgramExecutor.hasNonFinite(a.tensor().floats());
+                }
+            }
+        }
+        this.inputNames = List.copyOf(names);
+        this.inlineFinite = inlineOk;
     }
 
     String name() {

@@ -23,7 +23,7 @@ public final class ReductionOps {
         }
         t.op("reduce_argmax", Kernel.single(a -> argExtreme(a, true)), "x", "axis", "keep_dims", "output_dtype@IOS17");
         t.op("reduce_argmin", Kernel.single(a -> argExtreme(a, false)), "x", "axis", "keep_dims", "output_dtype@IOS17");
-        t.op("softmax", Kernel.single(ReductionOps::softmax), "x", "axis");
+        t.bounded("softmax", Kernel.single(ReductionOps::softmax), "x", "axis");
         t.op("cumsum", Kernel.single(ReductionOps::cumsum), "x", "axis", "exclusive", "reverse");
     }
 

@@ -20,25 +20,25 @@ public final class ShapeOps {
     private ShapeOps() {}
 
     static void define(OpTable t) {
-        t.op("reshape", Kernel.single(ShapeOps::reshape), "x", "shape");
-        t.op("transpose", Kernel.single(a -> {
+        t.mover("reshape", Kernel.single(ShapeOps::reshape), "x", "shape");
+        t.mover("transpose", Kernel.single(a -> {
             NdArray x = a.tensor("x");
             int[] perm = a.intList("perm");
             if (perm.length != x.rank()) throw a.fail("perm " + Arrays.toString(perm) + " for " + x);
             for (int i = 0; i < perm.length; i++) perm[i] = a.axis(perm[i], x.rank());
             return transpose(x, perm);
         }), "x", "perm");
-        t.op("concat", Kernel.single(ShapeOps::concat), "values*", "axis", "interleave");
-        t.op("split", ShapeOps::split, "x", "num_splits", "split_sizes", "axis");
-        t.op("expand_dims", Kernel.single(ShapeOps::expandDims), "x", "axes");
-        t.op("squeeze", Kernel.single(ShapeOps::squeeze), "x", "axes");
-        t.op("tile", Kernel.single(ShapeOps::tile), "x", "reps");
+        t.mover("concat", Kernel.single(ShapeOps::concat), "values*", "axis", "interleave");
+        t.mover("split", ShapeOps::split, "x", "num_splits", "split_sizes", "axis");
+        t.mover("expand_dims", Kernel.single(ShapeOps::expandDims), "x", "axes");
+        t.mover("squeeze", Kernel.single(ShapeOps::squeeze), "x", "axes");
+        t.mover("tile", Kernel.single(ShapeOps::tile), "x", "reps");
         t.op("pad", Kernel.single(ShapeOps::pad), "x", "pad", "mode", "constant_val");
         t.op("fill", Kernel.single(a -> fill(a, a.intList("shape"))), "shape", "value");
         t.op(Opset.IOS16, "fill_like", Kernel.single(a -> fill(a, a.tensor("ref_tensor").shape())), "ref_tensor", "value");
-        t.op(Opset.IOS16, "pixel_unshuffle", Kernel.single(ShapeOps::pixelUnshuffle), "x", "downscale_factor");
+        t.mover(Opset.IOS16, "pixel_unshuffle", Kernel.single(ShapeOps::pixelUnshuffle), "x", "downscale_factor");
         t.op("range_1d", Kernel.single(ShapeOps::range), "end", "start", "step");
-        t.op("upsample_nearest_neighbor", Kernel.single(ShapeOps::upsampleNearest), "x", "scale_factor_height",
+        t.mover("upsample_nearest_neighbor", Kernel.single(ShapeOps::upsampleNearest), "x", "scale_factor_height",
                 "scale_factor_width");
     }
 

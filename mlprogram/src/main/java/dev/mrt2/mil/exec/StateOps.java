@@ -19,7 +19,7 @@ public final class StateOps {
     private StateOps() {}
 
     static void define(OpTable t) {
-        t.op(Opset.IOS18, "read_state", Kernel.single(a -> a.readState(a.stateName("input"))), "input");
+        t.mover(Opset.IOS18, "read_state", Kernel.single(a -> a.readState(a.stateName("input"))), "input");
         t.op(Opset.IOS18, "write_state", a -> {
             String state = a.stateName("input");
             NdArray data = a.tensor("data");

@@ -21,7 +21,11 @@ final class Team {
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile Job job;
 
+    private static final java.util.concurrent.atomic.AtomicLong JOBS = new java.util.concurrent.atomic.AtomicLong();
+
     private static final class Job {
+        /** Tells jobs apart without holding on to one (a finished job's body still points at its kernel's arrays). */
+        final long id = JOBS.incrementAndGet();
         final int chunks;
         final IntConsumer body;
         final AtomicInteger next = new AtomicInteger();
@@ -101,13 +105,14 @@ final class Team {
     }
 
     private void help() {
-        Job last = null;
+        long last = 0;
         long idleSince = System.nanoTime();
         while (true) {
             Job j = job;
-            if (j != null && j != last) {
+            if (j != null && j.id != last) {
                 j.work();
-                last = j;
+                last = j.id;
+                j = null;   // drop it before spinning or sleeping: its body holds the kernel's arrays
                 idleSince = System.nanoTime();
             } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                 Thread.onSpinWait();

@@ -24,9 +24,9 @@ public final class UnaryOps {
         floatOp(t, "exp", Math::exp);
         floatOp(t, "exp2", v -> Math.pow(2, v));
         floatOp(t, "sqrt", Math::sqrt);
-        floatOp(t, "tanh", Math::tanh);
-        floatOp(t, "sin", Math::sin);
-        floatOp(t, "cos", Math::cos);
+        boundedOp(t, "tanh", Math::tanh);
+        boundedOp(t, "sin", Math::sin);
+        boundedOp(t, "cos", Math::cos);
         floatOp(t, "tan", Math::tan);
         floatOp(t, "atan", Math::atan);
         floatOp(t, "asin", Math::asin);
@@ -37,26 +37,26 @@ public final class UnaryOps {
         floatOp(t, "floor", Math::floor);
         floatOp(t, "ceil", Math::ceil);
         floatOp(t, "round", Math::rint);           // NumPy rounds halves to even
-        floatOp(t, "erf", Erf::erf);
-        floatOp(t, "relu", v -> v > 0 ? v : 0.0);
-        floatOp(t, "relu6", v -> Math.min(Math.max(v, 0.0), 6.0));
-        floatOp(t, "sigmoid", UnaryOps::sigmoid);
+        boundedOp(t, "erf", Erf::erf);
+        boundedOp(t, "relu", v -> v > 0 ? v : 0.0);
+        boundedOp(t, "relu6", v -> Math.min(Math.max(v, 0.0), 6.0));
+        boundedOp(t, "sigmoid", UnaryOps::sigmoid);
         floatOp(t, "silu", v -> v * sigmoid(v));
-        floatOp(t, "softsign", v -> v / (1 + Math.abs(v)));
+        boundedOp(t, "softsign", v -> v / (1 + Math.abs(v)));
         // log(1 + e^x) without overflow for large x
         floatOp(t, "softplus", v -> Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
-        t.op("abs", Kernel.single(a -> signed(a, Math::abs, Math::abs)), "x");
-        t.op("sign", Kernel.single(a -> signed(a, Math::signum, Integer::signum)), "x");
+        t.bounded("abs", Kernel.single(a -> signed(a, Math::abs, Math::abs)), "x");
+        t.bounded("sign", Kernel.single(a -> signed(a, Math::signum, Integer::signum)), "x");
         t.op("square", Kernel.single(a -> signed(a, v -> v * v, v -> v * v)), "x");
         t.op("rsqrt", Kernel.single(a -> withEpsilon(a, 1e-12f, (v, e) -> 1 / Math.sqrt(v + e))), "x", "epsilon");
         t.op("log", Kernel.single(a -> withEpsilon(a, 1e-45f, (v, e) -> Math.log(v + e))), "x", "epsilon");
         t.op("inverse", Kernel.single(a -> withEpsilon(a, 1e-4f, (v, e) -> 1 / (v + e))), "x", "epsilon");
-        t.op("elu", Kernel.single(UnaryOps::elu), "x", "alpha");
+        t.bounded("elu", Kernel.single(UnaryOps::elu), "x", "alpha");     // x, or alpha·expm1(x) in (-alpha, 0]
         t.op("leaky_relu", Kernel.single(UnaryOps::leakyRelu), "x", "alpha");
         t.op("prelu", Kernel.single(UnaryOps::prelu), "x", "alpha");
-        t.op("clip", Kernel.single(UnaryOps::clip), "x", "alpha", "beta");
+        t.bounded("clip", Kernel.single(UnaryOps::clip), "x", "alpha", "beta");
         t.op("gelu", Kernel.single(UnaryOps::gelu), "x", "mode");
-        t.op("identity", Kernel.single(a -> a.tensor("x")), "x");
+        t.mover("identity", Kernel.single(a -> a.tensor("x")), "x");
         t.op("cast", Kernel.single(UnaryOps::cast), "x", "dtype");
     }
 
@@ -68,6 +68,11 @@ public final class UnaryOps {
         t.op(op, Kernel.single(a -> map(a, floatInput(a), f)), "x");
     }
 
+    /** A function with finite values for every finite argument ({@link OpTable#bounded}). */
+    private static void boundedOp(OpTable t, String op, DoubleUnaryOperator f) {
+        t.bounded(op, Kernel.single(a -> map(a, floatInput(a), f)), "x");
+    }
+
     private static NdArray floatInput(OpArgs a) {
         NdArray x = a.tensor("x");
         if (!x.isFloat()) {
@@ -76,8 +81,11 @@ public final class UnaryOps {
         return x;
     }
 
-    /** Values per task of a mapped function: a transcendental costs tens of nanoseconds, so small tensors split too. */
-    private static final int MAP_GRAIN = 8192;
+    /**
+     * Values per task of a mapped function: a transcendental costs tens of nanoseconds, so even a streaming step's
+     * 4096 FFN activations (a gelu) are worth two tasks.
+     */
+    private static final int MAP_GRAIN = 2048;
 
     static NdArray map(OpArgs a, NdArray x, DoubleUnaryOperator f) {
         float[] in = x.floats();

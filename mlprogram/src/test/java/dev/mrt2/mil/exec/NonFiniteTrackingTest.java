@@ -53,6 +53,46 @@ class NonFiniteTrackingTest {
         }
     }
 
+    /**
+     * Ops that only move elements are not looked at again when everything they move was already looked at, so the
+     * first op that holds a NaN or an infinity must still be found when it arrives from an input or a constant.
+     */
+    @Test
+    void moversOfAnInputOrConstantStillReportTheirNonFiniteValues() {
+        OpHarness h = new OpHarness();
+        Var x = h.in("x", DataType.FLOAT32, 2);
+        Var r = h.b.reshape("r", x, 2, 1);
+        Var c = h.b.concat("c", 0, r, h.f32("k", s(1, 1), Float.NEGATIVE_INFINITY));
+        dev.mrt2.mil.Model model = h.model(c);
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "movers", ExecutorBackend.SCALAR)) {
+            e.predict(inputs("x", NdArray.f32(shape(2), new float[] {1, Float.NaN})));
+            assertEquals(new NonFiniteOp("r", "reshape", 0), e.firstNonFinite().orElseThrow(),
+                    "a reshape of a NaN input holds the NaN");
+        }
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "movers", ExecutorBackend.SCALAR)) {
+            e.predict(inputs("x", NdArray.f32(shape(2), new float[] {1, 2})));
+            assertEquals(new NonFiniteOp("c", "concat", 0), e.firstNonFinite().orElseThrow(),
+                    "a concat of finite values and an infinite constant holds the infinity");
+        }
+    }
+
+    /** A bounded op (relu) of an infinite input holds the infinity; with tracking off nothing is recorded, and on again it is. */
+    @Test
+    void boundedOpsOfNonFiniteInputsAndTrackingOff() {
+        OpHarness h = new OpHarness();
+        Var x = h.in("x", DataType.FLOAT32, 2);
+        Var y = h.b.relu("y", x);
+        dev.mrt2.mil.Model model = h.model(y);
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "bounded", ExecutorBackend.SCALAR)) {
+            e.trackNonFinite(false);
+            e.predict(inputs("x", NdArray.f32(shape(2), new float[] {Float.POSITIVE_INFINITY, 1})));
+            assertTrue(e.firstNonFinite().isEmpty(), "nothing is looked at while tracking is off");
+            e.trackNonFinite(true);
+            e.predict(inputs("x", NdArray.f32(shape(2), new float[] {Float.POSITIVE_INFINITY, 1})));
+            assertEquals(new NonFiniteOp("y", "relu", 1), e.firstNonFinite().orElseThrow());
+        }
+    }
+
     @Test
     void observersSeeEveryComputedOutputForHeadroom() {
         Map<String, Float> largest = new TreeMap<>();
