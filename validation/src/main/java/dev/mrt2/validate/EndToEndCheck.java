@@ -198,6 +198,7 @@ final class EndToEndCheck {
                 recording = new Recording(g);
                 Renderer.run(recording, new ShapeOnlyDecoder(decoderFrames, g.levels(), g.codebookSize()),
                         request(decoderFrames), Progress.NONE, null);
+                recording.detach();
             }
             try (AudioDecoder d = ReferenceAudioDecoder.open(checkpoint, decoderFrames)) {
                 return new Reference(recording, Renderer.run(recording.replay(), d, request(decoderFrames),
@@ -278,7 +279,13 @@ final class EndToEndCheck {
      * frame for a {@link #replay()}.
      */
     private static final class Recording implements TokenGenerator {
-        private final TokenGenerator inner;
+        /** The generator while recording; null once {@link #detach()}ed, so its weights can be collected. */
+        private TokenGenerator inner;
+        private final int modelDim;
+        private final int sourceDim;
+        private final int levels;
+        private final int codebookSize;
+        private final String description;
         final List<float[]> outputs = new ArrayList<>();
         final List<float[]> noise = new ArrayList<>();
         private final List<RolloutFrame> frames = new ArrayList<>();
@@ -286,37 +293,50 @@ final class EndToEndCheck {
 
         Recording(TokenGenerator inner) {
             this.inner = inner;
+            this.modelDim = inner.modelDim();
+            this.sourceDim = inner.sourceDim();
+            this.levels = inner.levels();
+            this.codebookSize = inner.codebookSize();
+            this.description = inner.describe();
+        }
+
+        /**
+         * Ends the recording pass: the generator is no longer referenced, so the reference's 900 MB of weights do not
+         * stay reachable through the cached {@link Reference} while the next chain runs.
+         */
+        void detach() {
+            inner = null;
         }
 
         @Override
         public int modelDim() {
-            return inner.modelDim();
+            return modelDim;
         }
 
         @Override
         public int sourceDim() {
-            return inner.sourceDim();
+            return sourceDim;
         }
 
         @Override
         public int levels() {
-            return inner.levels();
+            return levels;
         }
 
         @Override
         public int codebookSize() {
-            return inner.codebookSize();
+            return codebookSize;
         }
 
         @Override
         public float[] startInput() {
-            start = inner.startInput();
+            start = recording().startInput();
             return start;
         }
 
         @Override
         public float[] temporalStep(float[] input, float[] source) {
-            float[] h = inner.temporalStep(input, source);
+            float[] h = recording().temporalStep(input, source);
             outputs.add(h);
             return h;
         }
@@ -324,30 +344,33 @@ final class EndToEndCheck {
         @Override
         public RolloutFrame rollout(float[] temporalOutput, float[] g, float inverseTemperature) {
             noise.add(g);
-            RolloutFrame f = inner.rollout(temporalOutput, g, inverseTemperature);
+            RolloutFrame f = recording().rollout(temporalOutput, g, inverseTemperature);
             frames.add(f);
             return f;
         }
 
+        private TokenGenerator recording() {
+            if (inner == null) {
+                throw new IllegalStateException("the recording pass has ended");
+            }
+            return inner;
+        }
+
         /** The recorded frames again, in order, without the weights (for a second pass into a decoder). */
         TokenGenerator replay() {
-            int d = inner.modelDim();
-            int s = inner.sourceDim();
-            int levels = inner.levels();
-            int codes = inner.codebookSize();
-            String what = "replay of " + inner.describe();
+            String what = "replay of " + description;
             return new TokenGenerator() {
                 private int step;
                 private int frame;
 
                 @Override
                 public int modelDim() {
-                    return d;
+                    return modelDim;
                 }
 
                 @Override
                 public int sourceDim() {
-                    return s;
+                    return sourceDim;
                 }
 
                 @Override
@@ -357,7 +380,7 @@ final class EndToEndCheck {
 
                 @Override
                 public int codebookSize() {
-                    return codes;
+                    return codebookSize;
                 }
 
                 @Override
@@ -388,12 +411,14 @@ final class EndToEndCheck {
 
         @Override
         public String describe() {
-            return inner.describe();
+            return description;
         }
 
         @Override
         public void close() {
-            inner.close();
+            if (inner != null) {
+                inner.close();
+            }
         }
     }
 
