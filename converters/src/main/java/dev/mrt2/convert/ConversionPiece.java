@@ -16,14 +16,13 @@ public interface ConversionPiece {
      * Every checkpoint tensor this piece will read, keys, shapes and dtypes checked (nothing read yet), so that
      * {@code convert} can check their values before it writes anything. Cheap: no graph is built.
      */
-    default List<CheckpointTensor> reads(ConvertContext ctx) {
-        return List.of();
-    }
+    List<CheckpointTensor> reads(ConvertContext ctx);
 
-    /** The top-level names this piece writes into the output folder (a package directory, a file). */
-    default List<String> outputs(ConvertContext ctx) {
-        return List.of();
-    }
+    /**
+     * The top-level names this piece writes into the output folder (a package directory, a file). No default: a piece
+     * that forgot its names would have them reported as strays and escape the replaceability check.
+     */
+    List<String> outputs(ConvertContext ctx);
 
     /** Writes this piece's files into {@code ctx.outDir()} (each atomically) and says what it wrote. */
     Result convert(ConvertContext ctx);

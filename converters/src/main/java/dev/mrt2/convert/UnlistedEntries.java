@@ -3,6 +3,7 @@ package dev.mrt2.convert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mrt2.convert.codebooks.CodebookExporter;
+import dev.mrt2.convert.sos.SosInputExporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,9 @@ public final class UnlistedEntries {
         }
         if (name.equals(CodebookExporter.BIN) || name.equals(CodebookExporter.SIDECAR)) {
             return field(folder.resolve(CodebookExporter.SIDECAR), "checkpoint_sha256");
+        }
+        if (name.equals(SosInputExporter.BIN) || name.equals(SosInputExporter.SIDECAR)) {
+            return field(folder.resolve(SosInputExporter.SIDECAR), "checkpoint_sha256");
         }
         return null;
     }

@@ -54,6 +54,29 @@ class ConvertTransactionTest {
         assertEquals(List.of(".out.mrt2-lock", "out"), names(dir.resolve("run")), "no staging folder left");
     }
 
+    /**
+     * Every piece names what it writes: a conversion of every piece of both generations into an empty folder reports
+     * nothing as unlisted, and each piece's checkpoint read is checked (a NaN in the token embedding, which sos-input
+     * alone reads, stops it).
+     */
+    @Test
+    void everyPieceNamesItsOutputsAndReads() {
+        List<ConversionPiece> all = ConversionPieces.generation(ConversionPieces.ALL_GENERATIONS);
+        ConvertService.Report r = ConvertService.run(TinyCheckpoint.sharedCheckpoint(), dir.resolve("all"), all,
+                s -> { });
+        assertEquals(List.of(), r.unlisted(), "a piece that does not name its outputs has them reported as strays");
+        Path bad = rebuilt("emb-nan.safetensors", (key, values) -> {
+            if (key.equals(Mrt2Keys.EMBEDDING)) {
+                values[5] = Float.NaN;
+            }
+            return values;
+        }, DType.F32);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> ConvertService.run(bad,
+                dir.resolve("sos"), ConversionPieces.select(List.of("sos-input")), s -> { }));
+        assertTrue(e.getMessage().contains(Mrt2Keys.EMBEDDING), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("sos")));
+    }
+
     @Test
     void onlyTheKeysOfTheRequestedPiecesAreChecked() {
         Path partlyBad = rebuilt("temporal-nan.safetensors", (key, values) -> {

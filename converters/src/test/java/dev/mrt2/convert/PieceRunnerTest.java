@@ -77,6 +77,16 @@ class PieceRunnerTest {
             }
 
             @Override
+            public List<CheckpointTensor> reads(ConvertContext ctx) {
+                return List.of();
+            }
+
+            @Override
+            public List<String> outputs(ConvertContext ctx) {
+                return List.of();
+            }
+
+            @Override
             public Result convert(ConvertContext ctx) {
                 try {
                     Thread.sleep(sleepMillis);

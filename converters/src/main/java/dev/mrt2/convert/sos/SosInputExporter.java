@@ -34,9 +34,14 @@ public final class SosInputExporter {
 
     private SosInputExporter() {}
 
+    /** The one tensor the export reads: the token embedding {@code [V, D]}. */
+    public static CheckpointTensor embedding(SafetensorsFile checkpoint, Mrt2Dims dims) {
+        return CheckpointTensor.require(checkpoint, Mrt2Keys.EMBEDDING, dims.vocab(), dims.temporalDim());
+    }
+
     public static Export export(SafetensorsFile checkpoint, Mrt2Dims dims, String checkpointSha256, Path outDir) {
         int d = dims.temporalDim();
-        CheckpointTensor emb = CheckpointTensor.require(checkpoint, Mrt2Keys.EMBEDDING, dims.vocab(), d);
+        CheckpointTensor emb = embedding(checkpoint, dims);
         float[] row = sosRow(checkpoint, emb.key(), d);
         float scale = Mrt2Constants.embeddingScale(d);
         ByteBuffer bytes = ByteBuffer.allocate(4 * d).order(ByteOrder.LITTLE_ENDIAN);

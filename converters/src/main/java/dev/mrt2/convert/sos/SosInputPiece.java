@@ -1,5 +1,6 @@
 package dev.mrt2.convert.sos;
 
+import dev.mrt2.convert.CheckpointTensor;
 import dev.mrt2.convert.ConversionPiece;
 import dev.mrt2.convert.ConvertContext;
 import java.nio.file.Path;
@@ -17,6 +18,16 @@ public final class SosInputPiece implements ConversionPiece {
     @Override
     public String description() {
         return "first frame's temporal input sqrt(D) Emb[0] (" + SosInputExporter.BIN + " + .json)";
+    }
+
+    @Override
+    public List<CheckpointTensor> reads(ConvertContext ctx) {
+        return List.of(SosInputExporter.embedding(ctx.checkpoint(), ctx.dims()));
+    }
+
+    @Override
+    public List<String> outputs(ConvertContext ctx) {
+        return List.of(SosInputExporter.BIN, SosInputExporter.SIDECAR);
     }
 
     @Override
