@@ -201,7 +201,7 @@ final class EndToEndCheck {
                 recording.detach();
             }
             try (AudioDecoder d = ReferenceAudioDecoder.open(checkpoint, decoderFrames)) {
-                return new Reference(recording, Renderer.run(recording.replay(), d, request(decoderFrames),
+                return new Reference(recording, Renderer.run(recording, d, request(decoderFrames),
                         Progress.NONE, null));
             }
         }
@@ -275,8 +275,9 @@ final class EndToEndCheck {
     }
 
     /**
-     * The reference generator, keeping each frame's temporal output and noise for the flip classification, and every
-     * frame for a {@link #replay()}.
+     * The reference generator, keeping each frame's temporal output and noise for the flip classification. A first
+     * pass records every frame through the generator; after {@link #detach()} the same object replays them in order
+     * without the weights (for a second pass into a decoder).
      */
     private static final class Recording implements TokenGenerator {
         /** The generator while recording; null once {@link #detach()}ed, so its weights can be collected. */
@@ -290,6 +291,8 @@ final class EndToEndCheck {
         final List<float[]> noise = new ArrayList<>();
         private final List<RolloutFrame> frames = new ArrayList<>();
         private float[] start;
+        private int replayedSteps;
+        private int replayedFrames;
 
         Recording(TokenGenerator inner) {
             this.inner = inner;
@@ -301,8 +304,9 @@ final class EndToEndCheck {
         }
 
         /**
-         * Ends the recording pass: the generator is no longer referenced, so the reference's 900 MB of weights do not
-         * stay reachable through the cached {@link Reference} while the next chain runs.
+         * Ends the recording pass: from now on the recorded frames are replayed, and the generator is no longer
+         * referenced, so the reference's 900 MB of weights do not stay reachable through the cached {@link Reference}
+         * while the next chain runs.
          */
         void detach() {
             inner = null;
@@ -330,88 +334,37 @@ final class EndToEndCheck {
 
         @Override
         public float[] startInput() {
-            start = recording().startInput();
+            if (inner == null) {
+                return start;
+            }
+            start = inner.startInput();
             return start;
         }
 
         @Override
         public float[] temporalStep(float[] input, float[] source) {
-            float[] h = recording().temporalStep(input, source);
+            if (inner == null) {
+                return outputs.get(replayedSteps++);
+            }
+            float[] h = inner.temporalStep(input, source);
             outputs.add(h);
             return h;
         }
 
         @Override
         public RolloutFrame rollout(float[] temporalOutput, float[] g, float inverseTemperature) {
+            if (inner == null) {
+                return frames.get(replayedFrames++);
+            }
             noise.add(g);
-            RolloutFrame f = recording().rollout(temporalOutput, g, inverseTemperature);
+            RolloutFrame f = inner.rollout(temporalOutput, g, inverseTemperature);
             frames.add(f);
             return f;
         }
 
-        private TokenGenerator recording() {
-            if (inner == null) {
-                throw new IllegalStateException("the recording pass has ended");
-            }
-            return inner;
-        }
-
-        /** The recorded frames again, in order, without the weights (for a second pass into a decoder). */
-        TokenGenerator replay() {
-            String what = "replay of " + description;
-            return new TokenGenerator() {
-                private int step;
-                private int frame;
-
-                @Override
-                public int modelDim() {
-                    return modelDim;
-                }
-
-                @Override
-                public int sourceDim() {
-                    return sourceDim;
-                }
-
-                @Override
-                public int levels() {
-                    return levels;
-                }
-
-                @Override
-                public int codebookSize() {
-                    return codebookSize;
-                }
-
-                @Override
-                public float[] startInput() {
-                    return start;
-                }
-
-                @Override
-                public float[] temporalStep(float[] input, float[] source) {
-                    return outputs.get(step++);
-                }
-
-                @Override
-                public RolloutFrame rollout(float[] temporalOutput, float[] g, float inverseTemperature) {
-                    return frames.get(frame++);
-                }
-
-                @Override
-                public String describe() {
-                    return what;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-
         @Override
         public String describe() {
-            return description;
+            return inner == null ? "replay of " + description : description;
         }
 
         @Override
