@@ -1,7 +1,6 @@
 package dev.mrt2.tensor;
 
 import dev.mrt2.io.AtomicFile;
-import dev.mrt2.safetensors.Float16;
 import dev.mrt2.tensor.NdArray;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,16 +12,16 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * NumPy {@code .npy} files, format versions 1.0 and 2.0, little-endian and C order only:
+ * NumPy {@code .npy} files, format versions 1.0, 2.0 and 3.0, either byte order, C or Fortran order:
  *
  * <pre>
  * "\x93NUMPY" [u8 major] [u8 minor] [u16 LE header length (v1) | u32 LE (v2)] [ASCII header dict, space padded, '\n']
  * [data, C order]                      (magic + version + length + header is a multiple of 64 bytes)
  * </pre>
  *
- * dtypes: {@code <f4} (F32), {@code <f2} (F16), {@code <i4} (I32), {@code |b1} (BOOL), and {@code <i8}, read into I32
- * when every value fits. Anything else (big-endian, Fortran order, other dtypes, short data) is a
- * {@link TensorFileException} naming the file.
+ * dtypes as {@link NpyDtype} reads them (floats, integers that fit int32, bools). Anything else (complex, strings,
+ * objects, structured dtypes, short data) is a {@link TensorFileException} naming the file. Writing always gives
+ * v1.0, little-endian, C order, exactly as {@code np.save} would.
  */
 public final class Npy {
     private Npy() {}
@@ -51,11 +50,12 @@ public final class Npy {
         }
         int major = bytes[6] & 0xff;
         int minor = bytes[7] & 0xff;
+        // 2.0 widens the header length to 4 bytes; 3.0 also allows a UTF-8 header (field names)
         int lengthBytes = switch (major) {
             case 1 -> 2;
-            case 2 -> 4;
+            case 2, 3 -> 4;
             default -> throw TensorFileException.of(source, "NPY format version " + major + "." + minor
-                    + " is not supported (1.0 and 2.0 are)");
+                    + " is not supported (1.0, 2.0 and 3.0 are)");
         };
         int start = 8 + lengthBytes;
         if (bytes.length < start) {
@@ -66,14 +66,12 @@ public final class Npy {
             throw TensorFileException.of(source, "NPY header length " + headerLength + " runs past the end of the "
                     + bytes.length + "-byte file (truncated?)");
         }
-        String text = new String(bytes, start, (int) headerLength, StandardCharsets.ISO_8859_1);
+        String text = new String(bytes, start, (int) headerLength,
+                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         NpyHeader header = NpyHeader.parse(source, text);
-        if (header.fortranOrder()) {
-            throw TensorFileException.of(source, "fortran_order is True; only C-order arrays are supported");
-        }
-        Dtype dtype = Dtype.of(source, header.descr());
+        NpyDtype dtype = NpyDtype.parse(source, header.descr());
         long count = NdArray.size(header.shape());
-        long need = count * dtype.bytes;
+        long need = count * dtype.bytes();
         int dataStart = start + (int) headerLength;
         long have = bytes.length - (long) dataStart;
         if (have != need) {
@@ -81,8 +79,18 @@ public final class Npy {
                     + header.descr() + " " + Arrays.toString(header.shape()) + " needs " + need + " bytes, the file has "
                     + have);
         }
-        ByteBuffer data = b.position(dataStart).slice().order(ByteOrder.LITTLE_ENDIAN);
-        return dtype.decode(source, header.shape(), data, (int) count);
+        ByteBuffer data = b.position(dataStart).slice();
+        if (!header.fortranOrder()) {
+            return dtype.decode(source, header.shape(), data, (int) count);
+        }
+        // Fortran order (np.save of a transposed array): the bytes are the C-order array of the reversed shape
+        int[] reversed = header.shape().clone();
+        for (int i = 0; i < reversed.length / 2; i++) {
+            int t = reversed[i];
+            reversed[i] = reversed[reversed.length - 1 - i];
+            reversed[reversed.length - 1 - i] = t;
+        }
+        return ReversedAxes.of(dtype.decode(source, reversed, data, (int) count));
     }
 
     /** Writes {@code array} as .npy v1.0 atomically (temp sibling, then rename). */
@@ -92,8 +100,8 @@ public final class Npy {
 
     /** The exact bytes {@code np.save} writes for this array (v1.0, header padded to 64 bytes). */
     public static byte[] format(NdArray array) {
-        Dtype dtype = Dtype.of(array.kind());
-        String dict = new NpyHeader(dtype.descr, false, array.shape()).format();
+        NpyDtype dtype = NpyDtype.of(array.kind());
+        String dict = new NpyHeader(dtype.descr(), false, array.shape()).format();
         // header text = dict, spaces, '\n'; 10 bytes of preamble; total a multiple of 64
         int unpadded = 10 + dict.length() + 1;
         int padding = (ALIGN - unpadded % ALIGN) % ALIGN;
@@ -101,7 +109,7 @@ public final class Npy {
         if (headerLength > 0xffff) {
             throw new IllegalArgumentException("NPY v1.0 header of " + headerLength + " bytes is too long");
         }
-        long dataBytes = (long) array.size() * dtype.bytes;
+        long dataBytes = (long) array.size() * dtype.bytes();
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(10 + headerLength + dataBytes))
                 .order(ByteOrder.LITTLE_ENDIAN);
         out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerLength);
@@ -112,101 +120,5 @@ public final class Npy {
         out.put((byte) '\n');
         dtype.encode(array, out);
         return out.array();
-    }
-
-    /** The dtypes we read and write, with their NumPy {@code descr} and item size. */
-    private enum Dtype {
-        F4("<f4", 4), F2("<f2", 2), I4("<i4", 4), B1("|b1", 1), I8("<i8", 8);
-
-        final String descr;
-        final int bytes;
-
-        Dtype(String descr, int bytes) {
-            this.descr = descr;
-            this.bytes = bytes;
-        }
-
-        static Dtype of(String source, String descr) {
-            for (Dtype d : values()) {
-                if (d.descr.equals(descr)) {
-                    return d;
-                }
-            }
-            throw TensorFileException.of(source, "unsupported NPY dtype '" + descr
-                    + "' (supported: <f4, <f2, <i4, |b1, <i8, little-endian)");
-        }
-
-        static Dtype of(NdArray.Kind kind) {
-            return switch (kind) {
-                case F32 -> F4;
-                case F16 -> F2;
-                case I32 -> I4;
-                case BOOL -> B1;
-            };
-        }
-
-        NdArray decode(String source, int[] shape, ByteBuffer data, int count) {
-            switch (this) {
-                case F4 -> {
-                    float[] v = new float[count];
-                    data.asFloatBuffer().get(v);
-                    return NdArray.f32(shape, v);
-                }
-                case F2 -> {
-                    float[] v = new float[count];
-                    for (int i = 0; i < count; i++) {
-                        v[i] = Float16.toFloat(data.getShort(2 * i));
-                    }
-                    return NdArray.f16(shape, v);
-                }
-                case I4 -> {
-                    int[] v = new int[count];
-                    data.asIntBuffer().get(v);
-                    return NdArray.i32(shape, v);
-                }
-                case B1 -> {
-                    int[] v = new int[count];
-                    for (int i = 0; i < count; i++) {
-                        int byteValue = data.get(i) & 0xff;
-                        if (byteValue > 1) {
-                            throw TensorFileException.of(source, "bool element " + i + " has byte value " + byteValue);
-                        }
-                        v[i] = byteValue;
-                    }
-                    return NdArray.bool(shape, v);
-                }
-                case I8 -> {
-                    int[] v = new int[count];
-                    for (int i = 0; i < count; i++) {
-                        long x = data.getLong(8 * i);
-                        if (x != (int) x) {
-                            throw TensorFileException.of(source, "<i8 element " + i + " = " + x
-                                    + " does not fit in int32");
-                        }
-                        v[i] = (int) x;
-                    }
-                    return NdArray.i32(shape, v);
-                }
-                default -> throw new AssertionError(this);
-            }
-        }
-
-        void encode(NdArray array, ByteBuffer out) {
-            switch (this) {
-                case F4 -> {
-                    for (float f : array.floats()) out.putFloat(f);
-                }
-                case F2 -> {
-                    for (float f : array.floats()) out.putShort(Float16.fromFloat(f));
-                }
-                case I4 -> {
-                    for (int i : array.ints()) out.putInt(i);
-                }
-                case B1 -> {
-                    for (int i : array.ints()) out.put((byte) (i != 0 ? 1 : 0));
-                }
-                default -> throw new AssertionError(this);
-            }
-        }
     }
 }
