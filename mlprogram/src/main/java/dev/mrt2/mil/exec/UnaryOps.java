@@ -123,15 +123,21 @@ public final class UnaryOps {
     private static NdArray elu(OpArgs a) {
         double alpha = a.floatValue("alpha", 1f);
         NdArray x = floatInput(a);
+        if (HalfTable.suits(x)) {
+            return HalfTable.map(x, "elu " + alpha, v -> elu((float) v, alpha));
+        }
         float[] in = x.floats();
         float[] out = new float[in.length];
         Parallel.range(out.length, (from, to) -> {
             for (int i = from; i < to; i++) {
-                float v = in[i];
-                out[i] = v > 0 ? v : (float) (alpha * expm1(v));
+                out[i] = elu(in[i], alpha);
             }
         });
         return NdArray.f32(x.shape(), out);
+    }
+
+    private static float elu(float v, double alpha) {
+        return v > 0 ? v : (float) (alpha * expm1(v));
     }
 
     private static final double LOG2E = 1.4426950408889634;
@@ -198,12 +204,13 @@ public final class UnaryOps {
     private static NdArray gelu(OpArgs a) {
         String mode = a.stringValue("mode", "EXACT");
         NdArray x = floatInput(a);
-        return switch (mode) {
-            case "EXACT" -> map(a, x, v -> 0.5 * v * (1 + Erf.erf(v * SQRT_HALF)));
-            case "TANH_APPROXIMATION" -> map(a, x, v -> 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
-            case "SIGMOID_APPROXIMATION" -> map(a, x, v -> v * sigmoid(1.702 * v));
+        DoubleUnaryOperator f = switch (mode) {
+            case "EXACT" -> v -> 0.5 * v * (1 + Erf.erf(v * SQRT_HALF));
+            case "TANH_APPROXIMATION" -> v -> 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
+            case "SIGMOID_APPROXIMATION" -> v -> v * sigmoid(1.702 * v);
             default -> throw a.fail("unknown gelu mode '" + mode + "'");
         };
+        return HalfTable.suits(x) ? HalfTable.map(x, "gelu " + mode, f) : map(a, x, f);
     }
 
     /**
