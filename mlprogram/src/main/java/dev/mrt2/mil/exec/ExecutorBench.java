@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
 /**
  * Executor speed on a folder of full-size packages, next to this machine's floor measured in the same run, for
  * {@code scripts/bench-executor} (timings never live in unit tests).
- * <pre>java -cp mrt2.jar dev.mrt2.mil.exec.ExecutorBench [--repeats N] [--decoder-repeats N] [--profile] [--only WORK]
- *     MODELS_DIR</pre>
+ * <pre>java -cp mrt2.jar dev.mrt2.mil.exec.ExecutorBench [--repeats N] [--decoder-repeats N] [--warmup N] [--profile]
+ *     [--only WORK] MODELS_DIR</pre>
  * Prints the machine's read bandwidth and GEMM peak (JVM kernels, all cores), each package's weight bytes and what
  * one call must at least cost (float32 weight bytes streamed over the bandwidth, or the heavy ops' flops over the
  * peak, whichever is larger), then per backend the median and fastest call of a temporal step, a depth pass, a
@@ -38,6 +38,9 @@ public final class ExecutorBench {
     public static void main(String[] args) {
         int repeats = 10;
         int decoderRepeats = 3;
+        // a render or a validation stream runs hundreds of steps; the first few dozen also pay for the heap growing
+        // into memory the OS has not mapped yet (page faults on every new array), which a long run does not
+        int warmup = 50;
         boolean profile = false;
         String only = null;
         Path models = null;
@@ -45,13 +48,15 @@ public final class ExecutorBench {
             switch (args[i]) {
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
                 case "--decoder-repeats" -> decoderRepeats = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--profile" -> profile = true;
                 case "--only" -> only = args[++i];
                 default -> models = Path.of(args[i]);
             }
         }
         if (models == null) {
-            System.err.println("usage: ExecutorBench [--repeats N] [--decoder-repeats N] [--profile] MODELS_DIR");
+            System.err.println("usage: ExecutorBench [--repeats N] [--decoder-repeats N] [--warmup N] [--profile] "
+                    + "[--only WORK] MODELS_DIR");
             System.exit(2);
         }
         List<ExecutorBackend> backends = new ArrayList<>(List.of(ExecutorBackend.JAVA));
@@ -97,13 +102,15 @@ public final class ExecutorBench {
                     memory >= compute ? "bandwidth" : "GEMM peak");
         }
         System.out.println();
+        System.out.printf(Locale.ROOT, "timed calls after %d untimed ones (1 for the decoder): %d, decoder %d%n", warmup,
+                repeats, decoderRepeats);
         System.out.printf(Locale.ROOT, "%-14s %-8s %11s %11s %11s %8s %9s%n", "work", "backend", "first ms", "median ms",
                 "min ms", "/floor", "GFLOP/s");
         for (String[] w : WORK) {
             if (!floors.containsKey(w[0]) || (only != null && !w[0].startsWith(only))) continue;
             boolean decoder = w[0].startsWith("decoder");
             for (ExecutorBackend backend : backends) {
-                bench(w[0], models.resolve(w[1]), backend, decoder ? 1 : 4, decoder ? decoderRepeats : repeats,
+                bench(w[0], models.resolve(w[1]), backend, decoder ? 1 : warmup, decoder ? decoderRepeats : repeats,
                         floors.get(w[0]), costs.get(w[0]), profile);
             }
         }
