@@ -34,12 +34,23 @@ final class Fp16Rounding {
         return (float) (Math.rint(value * 0x1p24f) * 0x1p-24);
     }
 
-    /** Rounds {@code values} in place. */
-    static void roundInPlace(float[] values) {
+    /**
+     * Rounds {@code values} in place and tells whether every rounded value is finite: the executor needs both for an
+     * FP16 op output, and one pass over a decoder activation (millions of values) costs less than two.
+     */
+    static boolean roundInPlace(float[] values) {
+        java.util.concurrent.atomic.AtomicBoolean nonFinite = new java.util.concurrent.atomic.AtomicBoolean();
         Parallel.range(values.length, (from, to) -> {
+            boolean bad = false;
             for (int i = from; i < to; i++) {
-                values[i] = round(values[i]);
+                float r = round(values[i]);
+                values[i] = r;
+                bad |= r - r != 0;             // NaN for an infinity or a NaN, 0 for every finite value
+            }
+            if (bad) {
+                nonFinite.set(true);
             }
         });
+        return !nonFinite.get();
     }
 }

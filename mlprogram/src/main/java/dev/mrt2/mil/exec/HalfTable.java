@@ -10,7 +10,8 @@ import java.util.function.DoubleUnaryOperator;
  * A costly unary function of an F16 tensor as a lookup: binary16 has 65536 bit patterns, so the function's float
  * result for each is computed once per JVM and an element costs one conversion and one load (gelu's erf series is
  * about 40 ns an element; the FP16 temporal step runs it on 49152 values). The table holds exactly what the direct
- * loop computes for each value, so outputs are bit for bit the same.
+ * loop computes for each value, rounded to binary16 as the executor would round it, so outputs are bit for bit the
+ * same.
  */
 final class HalfTable {
     /** Below this many elements building a table (65536 evaluations) costs more than it saves the first time. */
@@ -25,8 +26,9 @@ final class HalfTable {
     }
 
     /**
-     * {@code f} applied to every element of the F16 tensor {@code x}, as float32 values (the caller's op rounds them
-     * to binary16 on the way out). {@code key} names the function and every parameter it captures.
+     * {@code f} applied to every element of the F16 tensor {@code x}, already rounded to binary16 (an FP16 op's
+     * output: the table holds the rounded value, so the executor has nothing left to round). {@code key} names the
+     * function and every parameter it captures.
      */
     static NdArray map(NdArray x, String key, DoubleUnaryOperator f) {
         float[] table = TABLES.computeIfAbsent(key, k -> build(f));
@@ -37,7 +39,7 @@ final class HalfTable {
                 out[i] = table[bits(in[i])];
             }
         });
-        return NdArray.f32(x.shape(), out);
+        return NdArray.f16Rounded(x.shape(), out);
     }
 
     /** The binary16 pattern of a float that holds a binary16 value (any NaN maps to a NaN pattern). */
@@ -57,7 +59,7 @@ final class HalfTable {
     private static float[] build(DoubleUnaryOperator f) {
         float[] table = new float[1 << 16];
         for (int h = 0; h < table.length; h++) {
-            table[h] = (float) f.applyAsDouble(Float16.toFloat((short) h));
+            table[h] = Float16.round((float) f.applyAsDouble(Float16.toFloat((short) h)));
         }
         return table;
     }

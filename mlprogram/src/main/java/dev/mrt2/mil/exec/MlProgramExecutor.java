@@ -60,6 +60,8 @@ public final class MlProgramExecutor implements AutoCloseable {
     private int calls;
     private NonFiniteOp firstNonFinite;
     private boolean trackNonFinite = true;
+    /** Set by {@link #conform} when it rounded an output to binary16 and every rounded value was finite. */
+    private boolean roundedFinite;
     /** Whether outputs went unlooked-at at some point, so states may hold values nobody checked. */
     private boolean everUntracked;
 
@@ -381,6 +383,7 @@ public final class MlProgramExecutor implements AutoCloseable {
         boolean fromFinite = op.keepsFinite && op.inlineFinite && tracking() && values.allFinite(op.inputNames);
         for (int i = 0; i < outs.size(); i++) {
             NdArray raw = results.get(i);
+            roundedFinite = false;
             NdArray value = conform(op, args, raw, outs.get(i).tensorType());
             String name = outs.get(i).name();
             env.put(name, value);
@@ -388,7 +391,7 @@ public final class MlProgramExecutor implements AutoCloseable {
                 o.onOutput(op.name(), op.type(), value);
             }
             if (tracking()) {
-                boolean known = !value.isFloat() || (fromFinite && !(raw.kind() == NdArray.Kind.F32
+                boolean known = !value.isFloat() || roundedFinite || (fromFinite && !(raw.kind() == NdArray.Kind.F32
                         && value.kind() == NdArray.Kind.F16));
                 if (known || !hasNonFinite(value.floats())) {
                     values.finite.add(name);
@@ -415,7 +418,7 @@ public final class MlProgramExecutor implements AutoCloseable {
         }
         if (want == NdArray.Kind.F16 && r.kind() == NdArray.Kind.F32) {
             float[] f = sharesInput(args, r.floats()) ? r.floats().clone() : r.floats();
-            Fp16Rounding.roundInPlace(f);
+            roundedFinite = Fp16Rounding.roundInPlace(f);
             return NdArray.f16Rounded(shape, f);
         }
         if (want == NdArray.Kind.F32 && r.kind() == NdArray.Kind.F16) {
