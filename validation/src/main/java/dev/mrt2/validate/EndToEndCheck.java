@@ -219,14 +219,12 @@ final class EndToEndCheck {
                 TokenEmbedding embedding = TokenEmbedding.load(file, dims);
                 DepthReference.Session session = depth.session(dims.rvqLevels());
                 float[] position = ref.outputs.get(frame);
-                float[] logits = null;
+                int c = dims.codebookSize();
+                float[] z = null;
                 for (int l = 0; l <= level; l++) {
-                    logits = session.next(position);
+                    z = session.next(position, embedding.uniqueId(l, 0), c);
                     position = embedding.scaledRow(embedding.uniqueId(l, expected[frame][l]));
                 }
-                int c = dims.codebookSize();
-                int from = embedding.uniqueId(level, 0);
-                float[] z = java.util.Arrays.copyOfRange(logits, from, from + c);
                 float[] noise = java.util.Arrays.copyOfRange(ref.noise.get(frame), level * c, (level + 1) * c);
                 int k = Math.min(Mrt2Constants.TOP_K, c);
                 float[] scores = RolloutReference.scores(z, noise, Sampler.inverseTemperature(TEMPERATURE), k);

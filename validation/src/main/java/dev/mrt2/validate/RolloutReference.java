@@ -8,7 +8,6 @@ import dev.mrt2.validate.reference.Sampler;
 import dev.mrt2.host.noise.SplitMix64;
 import dev.mrt2.validate.reference.TokenEmbedding;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -121,7 +120,7 @@ final class RolloutReference {
                 float[] position = input;
                 for (int level = 0; level < levels; level++) {
                     int from = embedding.uniqueId(level, 0);
-                    float[] logits = Arrays.copyOfRange(session.next(position), from, from + c);
+                    float[] logits = session.next(position, from, c);
                     codes[f][level] = sampler.sampleCode(logits, gumbel[f][level], invT);
                     levelLogits[f][level] = logits;
                     scores[f][level] = scores(logits, gumbel[f][level], invT, k);

@@ -66,6 +66,15 @@ public final class DepthReference {
 
         /** Adds {@code position [D]} and returns its soft-capped logits {@code [V]}. */
         public float[] next(float[] position) {
+            return next(position, 0, weights.vocab());
+        }
+
+        /**
+         * Adds {@code position [D]} and returns soft-capped logits {@code [from, from + columns)} only, each the value
+         * {@link #next(float[])} gives it: a sampler reads one level's codebook of the vocabulary, and the logits
+         * projection is the largest weight the depth body streams per position (D x 12294).
+         */
+        public float[] next(float[] position, int from, int columns) {
             if (count == capacity) {
                 throw new IllegalStateException("depth session is full (" + capacity + " positions)");
             }
@@ -80,8 +89,8 @@ public final class DepthReference {
                 y = LayerMath.ffnBlock(k, layer.ffn(), y);
             }
             count++;
-            float[] z = k.vecMat(k.layerNorm(y, weights.finalScale(), weights.finalBias()), weights.logits(),
-                    weights.depthDim(), weights.vocab(), weights.logitsBias());
+            float[] z = k.vecMatColumns(k.layerNorm(y, weights.finalScale(), weights.finalBias()), weights.logits(),
+                    weights.depthDim(), weights.vocab(), weights.logitsBias(), from, columns);
             for (int i = 0; i < z.length; i++) {
                 z[i] = Kernels.softCap(z[i]);
             }

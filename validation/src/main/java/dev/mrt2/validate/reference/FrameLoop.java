@@ -34,16 +34,13 @@ public final class FrameLoop {
      * @param gumbel {@code [L][C]} noise
      */
     public Frame rollout(float[] temporalOutput, float[][] gumbel, float inverseTemperature) {
-        return run(temporalOutput, (logits, level) -> {
-            int from = embedding.uniqueId(level, 0);
-            float[] slice = java.util.Arrays.copyOfRange(logits, from, from + embedding.codebookSize());
-            return from + sampler.sampleCode(slice, gumbel[level], inverseTemperature);
-        });
+        return run(temporalOutput, (slice, level) ->
+                embedding.uniqueId(level, 0) + sampler.sampleCode(slice, gumbel[level], inverseTemperature));
     }
 
     /** The reference sampler (§3.7) at temperature T, with {@code [L][C]} noise (ignored at T = 0). */
     public Frame sample(float[] temporalOutput, float[][] gumbel, float temperature) {
-        return run(temporalOutput, (logits, level) -> sampler.sampleUnique(logits, level, gumbel[level], temperature));
+        return run(temporalOutput, (slice, level) -> sampler.sampleLevel(slice, level, gumbel[level], temperature));
     }
 
     /** Teacher forcing: runs the depth body on given ids and returns each level's soft-capped logits {@code [L][V]}. */
@@ -56,8 +53,9 @@ public final class FrameLoop {
         return depth.logits(positions);
     }
 
+    /** Picks a level's unique id from that level's C soft-capped logits. */
     private interface Rule {
-        int pick(float[] logits, int level);
+        int pick(float[] levelLogits, int level);
     }
 
     private Frame run(float[] temporalOutput, Rule rule) {
@@ -67,7 +65,8 @@ public final class FrameLoop {
         DepthReference.Session session = depth.session(levels);
         float[] position = temporalOutput;
         for (int level = 0; level < levels; level++) {
-            ids[level] = rule.pick(session.next(position), level);
+            int from = embedding.uniqueId(level, 0);
+            ids[level] = rule.pick(session.next(position, from, embedding.codebookSize()), level);
             codes[level] = embedding.code(ids[level]);
             position = embedding.scaledRow(ids[level]);
         }

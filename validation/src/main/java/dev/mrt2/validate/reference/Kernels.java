@@ -30,26 +30,37 @@ public final class Kernels {
 
     /** {@code y[out] = x[in] . K[in, out] + b} for a JAX dense kernel {@code [in, out]}; {@code bias} may be null. */
     public float[] vecMat(float[] x, float[] kernel, int in, int out, float[] bias) {
+        return vecMatColumns(x, kernel, in, out, bias, 0, out);
+    }
+
+    /**
+     * Columns {@code [from, from + count)} of {@link #vecMat}, each summed exactly as there (a column's sum reads no
+     * other column): what a sampler needs of the 12294-wide logits is one level's 1024.
+     */
+    public float[] vecMatColumns(float[] x, float[] kernel, int in, int out, float[] bias, int from, int count) {
         requireLength("x", x, in);
         requireLength("kernel", kernel, (long) in * out);
-        float[] y = new float[out];
+        if (from < 0 || count < 0 || from + count > out) {
+            throw new IllegalArgumentException("columns " + from + " + " + count + " outside " + out);
+        }
+        float[] y = new float[count];
         if (wide) {
-            double[] acc = new double[out];
+            double[] acc = new double[count];
             for (int i = 0; i < in; i++) {
                 double xi = x[i];
-                int row = i * out;
-                for (int j = 0; j < out; j++) {
+                int row = i * out + from;
+                for (int j = 0; j < count; j++) {
                     acc[j] += xi * kernel[row + j];
                 }
             }
-            for (int j = 0; j < out; j++) {
-                y[j] = (float) (acc[j] + (bias == null ? 0 : bias[j]));
+            for (int j = 0; j < count; j++) {
+                y[j] = (float) (acc[j] + (bias == null ? 0 : bias[from + j]));
             }
         } else {
-            RowSums.accumulate(x, kernel, in, out, y);
+            RowSums.accumulate(x, kernel, in, out, from, y);
             if (bias != null) {
-                for (int j = 0; j < out; j++) {
-                    y[j] += bias[j];
+                for (int j = 0; j < count; j++) {
+                    y[j] += bias[from + j];
                 }
             }
         }

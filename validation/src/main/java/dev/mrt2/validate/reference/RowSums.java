@@ -22,19 +22,27 @@ final class RowSums {
 
     /** Adds {@code x · K} for {@code K [in, out]} row-major into {@code y [out]} (normally zero). */
     static void accumulate(float[] x, float[] kernel, int in, int out, float[] y) {
-        // one chunk per core when the columns allow it; chunking never changes a sum's order
-        int cores = Runtime.getRuntime().availableProcessors();
-        int width = Math.max(MIN_CHUNK, Math.min(CHUNK, (out + cores - 1) / cores));
-        int chunks = (out + width - 1) / width;
-        IntStream range = IntStream.range(0, chunks);
-        ((long) in * out >= 1 << 16 && chunks > 1 ? range.parallel() : range)
-                .forEach(c -> chunk(x, kernel, in, out, y, c * width, Math.min(out, (c + 1) * width)));
+        accumulate(x, kernel, in, out, 0, y);
     }
 
-    private static void chunk(float[] x, float[] kernel, int in, int out, float[] y, int j0, int j1) {
-        int w = j1 - j0;
+    /** The same for columns {@code [from, from + y.length)} of K only, into {@code y}. */
+    static void accumulate(float[] x, float[] kernel, int in, int out, int from, float[] y) {
+        // one chunk per core when the columns allow it; chunking never changes a sum's order
+        int columns = y.length;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int width = Math.max(MIN_CHUNK, Math.min(CHUNK, (columns + cores - 1) / cores));
+        int chunks = (columns + width - 1) / width;
+        IntStream range = IntStream.range(0, chunks);
+        ((long) in * columns >= 1 << 16 && chunks > 1 ? range.parallel() : range)
+                .forEach(c -> chunk(x, kernel, in, out, from, y, c * width, Math.min(columns, (c + 1) * width)));
+    }
+
+    /** Columns {@code from + y0 .. from + y1} of K into {@code y[y0 .. y1)}. */
+    private static void chunk(float[] x, float[] kernel, int in, int out, int from, float[] y, int y0, int y1) {
+        int w = y1 - y0;
+        int j0 = from + y0;
         float[] s = new float[w];
-        System.arraycopy(y, j0, s, 0, w);
+        System.arraycopy(y, y0, s, 0, w);
         float[] r0 = new float[w];
         float[] r1 = new float[w];
         float[] r2 = new float[w];
@@ -57,7 +65,7 @@ final class RowSums {
                 s[j] = s[j] + x0 * r0[j];
             }
         }
-        System.arraycopy(s, 0, y, j0, w);
+        System.arraycopy(s, 0, y, y0, w);
     }
 
 }

@@ -54,11 +54,20 @@ public final class Sampler {
         }
         // Step 1's range mask (-0.7 x float max elsewhere) leaves only this level's C entries in play, so the
         // threshold and the argmax run over that slice.
-        float threshold = topKThreshold(logits, from, codebookSize, topK);
+        return sampleLevel(java.util.Arrays.copyOfRange(logits, from, from + codebookSize), level, noise, temperature);
+    }
+
+    /** {@link #sampleUnique} given only the level's C logits {@code [C]} (the slice the range mask leaves). */
+    public int sampleLevel(float[] levelLogits, int level, float[] noise, float temperature) {
+        if (levelLogits.length != codebookSize) {
+            throw new IllegalArgumentException("level " + level + " needs " + codebookSize + " logits, got "
+                    + levelLogits.length);
+        }
+        float threshold = topKThreshold(levelLogits, 0, codebookSize, topK);
         int best = -1;
         float bestValue = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < codebookSize; c++) {
-            float v = logits[from + c];
+            float v = levelLogits[c];
             if (v < threshold) {
                 continue;
             }
@@ -68,7 +77,7 @@ public final class Sampler {
                 bestValue = perturbed;
             }
         }
-        return from + best;
+        return uniqueId(level, best);
     }
 
     /**

@@ -52,6 +52,22 @@ class DepthReferenceTest {
     }
 
     @Test
+    void aLevelsColumnsAreThoseOfTheFullLogits() {
+        for (boolean wide : new boolean[] {false, true}) {
+            DepthReference depth = new DepthReference(new TestWeights(21).depth(D, 6, 2, 2, 3, 12, V), wide);
+            float[][] positions = TemporalReferenceTest.inputs(3, 4, D);
+            DepthReference.Session full = depth.session(4);
+            DepthReference.Session sliced = depth.session(4);
+            for (int j = 0; j < 4; j++) {
+                int from = 6 + 4 * (j % 3);
+                float[] all = full.next(positions[j]);
+                assertArrayEquals(java.util.Arrays.copyOfRange(all, from, from + 4), sliced.next(positions[j], from, 4),
+                        "position " + j + (wide ? ", float64 sums" : ""));
+            }
+        }
+    }
+
+    @Test
     void singlePositionMatchesAHandWrittenFloat64Pass() {
         // One position attends only to itself, so attention = softmax over one slot = its value.
         TestWeights rng = new TestWeights(5);

@@ -86,4 +86,37 @@ class KernelsTest {
         assertArrayEquals(new float[] {14, 32}, Kernels.FLOAT64.matVec(new float[] {1, 2, 3, 4, 5, 6}, 2, 3,
                 new float[] {1, 2, 3}));
     }
+
+    @Test
+    void vecMatColumnsSumsEachColumnInTheRowOrderOfAPlainLoop() {
+        // wide enough that the float32 path cuts the columns into chunks, and an offset that is no chunk boundary
+        int in = 37;
+        int out = 1100;
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        float[] x = new float[in];
+        float[] k = new float[in * out];
+        float[] b = new float[out];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < k.length; i++) k[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
+        int from = 301;
+        int count = 650;
+        float[] plain = new float[count];
+        double[] wide = new double[count];
+        for (int j = 0; j < count; j++) {
+            float s = 0;
+            for (int i = 0; i < in; i++) {
+                s += x[i] * k[i * out + from + j];
+                wide[j] += (double) x[i] * k[i * out + from + j];
+            }
+            plain[j] = s + b[from + j];
+        }
+        assertArrayEquals(plain, Kernels.FLOAT32.vecMatColumns(x, k, in, out, b, from, count));
+        assertArrayEquals(java.util.Arrays.copyOfRange(Kernels.FLOAT32.vecMat(x, k, in, out, b), from, from + count),
+                Kernels.FLOAT32.vecMatColumns(x, k, in, out, b, from, count));
+        float[] w = Kernels.FLOAT64.vecMatColumns(x, k, in, out, b, from, count);
+        for (int j = 0; j < count; j++) {
+            assertEquals((float) (wide[j] + b[from + j]), w[j]);
+        }
+    }
 }
