@@ -60,8 +60,6 @@ public final class MlProgramExecutor implements AutoCloseable {
     private int calls;
     private NonFiniteOp firstNonFinite;
     private boolean trackNonFinite = true;
-    /** Set by {@link #conform} when it rounded an output to binary16 and every rounded value was finite. */
-    private boolean roundedFinite;
     /** Whether outputs went unlooked-at at some point, so states may hold values nobody checked. */
     private boolean everUntracked;
 
@@ -383,16 +381,16 @@ public final class MlProgramExecutor implements AutoCloseable {
         boolean fromFinite = op.keepsFinite && op.inlineFinite && tracking() && values.allFinite(op.inputNames);
         for (int i = 0; i < outs.size(); i++) {
             NdArray raw = results.get(i);
-            roundedFinite = false;
-            NdArray value = conform(op, args, raw, outs.get(i).tensorType());
+            Conformed conformed = conform(op, args, raw, outs.get(i).tensorType());
+            NdArray value = conformed.value();
             String name = outs.get(i).name();
             env.put(name, value);
             for (OpObserver o : observers) {
                 o.onOutput(op.name(), op.type(), value);
             }
             if (tracking()) {
-                boolean known = !value.isFloat() || roundedFinite || (fromFinite && !(raw.kind() == NdArray.Kind.F32
-                        && value.kind() == NdArray.Kind.F16));
+                boolean known = !value.isFloat() || conformed.roundedFinite() || (fromFinite
+                        && !(raw.kind() == NdArray.Kind.F32 && value.kind() == NdArray.Kind.F16));
                 if (known || !hasNonFinite(value.floats())) {
                     values.finite.add(name);
                 } else {
@@ -405,8 +403,14 @@ public final class MlProgramExecutor implements AutoCloseable {
         }
     }
 
+    /**
+     * An op output with its declared type; {@code roundedFinite} when it was rounded to binary16 here and every rounded
+     * value is finite (the rounding pass looked at each one, so non-finite tracking need not look again).
+     */
+    private record Conformed(NdArray value, boolean roundedFinite) {}
+
     /** Checks a kernel result against the op's declared output type and gives it that type (rounding fp16). */
-    private NdArray conform(PlannedOp op, OpArgs args, NdArray r, TensorType declared) {
+    private Conformed conform(PlannedOp op, OpArgs args, NdArray r, TensorType declared) {
         int[] shape = declared.intDims();
         if (!Arrays.equals(r.shape(), shape)) {
             throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): computed shape "
@@ -414,15 +418,15 @@ public final class MlProgramExecutor implements AutoCloseable {
         }
         NdArray.Kind want = kindOf(declared.dataType());
         if (r.kind() == want) {
-            return r;
+            return new Conformed(r, false);
         }
         if (want == NdArray.Kind.F16 && r.kind() == NdArray.Kind.F32) {
             float[] f = sharesInput(args, r.floats()) ? r.floats().clone() : r.floats();
-            roundedFinite = Fp16Rounding.roundInPlace(f);
-            return NdArray.f16Rounded(shape, f);
+            boolean finite = Fp16Rounding.roundInPlace(f);
+            return new Conformed(NdArray.f16Rounded(shape, f), finite);
         }
         if (want == NdArray.Kind.F32 && r.kind() == NdArray.Kind.F16) {
-            return NdArray.f32(shape, r.floats());     // every binary16 value is a float32 value
+            return new Conformed(NdArray.f32(shape, r.floats()), false);     // every binary16 value is a float32 value
         }
         throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): computed "
                 + r.kind().name().toLowerCase(Locale.ROOT) + " values but the op declares " + declared);

@@ -52,4 +52,19 @@ class Fp16RoundingTest {
         assertEquals(0f, Fp16Rounding.round(0x1p-25f));                          // subnormal tie to even (zero)
         assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Fp16Rounding.round(-0x1p-30f)));
     }
+
+    @Test
+    void roundingInPlaceTellsWhetherEveryRoundedValueIsFinite() {
+        float[] fits = {1.5f, -65504f, 65519.99f, 0x1p-30f, -0f};
+        org.junit.jupiter.api.Assertions.assertTrue(Fp16Rounding.roundInPlace(fits));
+        assertEquals(65504f, fits[2]);
+        // 65520 is the tie between 65504 and 2^16: it rounds to infinity, which the answer must report
+        for (float bad : new float[] {65520f, -1e6f, Float.NaN, Float.NEGATIVE_INFINITY}) {
+            float[] big = new float[(1 << 17) + 3];     // several chunks, so the answer comes from every core's part
+            java.util.Arrays.fill(big, 0.25f);
+            big[big.length - 2] = bad;
+            org.junit.jupiter.api.Assertions.assertFalse(Fp16Rounding.roundInPlace(big), "with " + bad);
+            assertEquals(0.25f, big[0]);
+        }
+    }
 }
