@@ -57,7 +57,8 @@ class GoldenBytesTest {
 
     @Test
     void oneChangedByteOfOnePackageFailsNamingThatFile() throws IOException {
-        Path copy = copyTree(converted, dir.resolve("copy"));
+        Path copy = dir.resolve("copy");
+        TestFiles.copyTree(converted, copy);
         Path weights = copy.resolve("MRT2DepthBody.mlpackage/Data/com.apple.CoreML/weights/weight.bin");
         byte[] bytes = Files.readAllBytes(weights);
         bytes[bytes.length / 2] ^= 1;
@@ -90,19 +91,5 @@ class GoldenBytesTest {
             assertTrue(path.startsWith("SpectroStreamDecoder") || path.equals("MODELS.md") || path.equals("SHA256SUMS"),
                     "a decoder setting changed " + path);
         }
-    }
-
-    private static Path copyTree(Path from, Path to) throws IOException {
-        try (var walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
     }
 }
