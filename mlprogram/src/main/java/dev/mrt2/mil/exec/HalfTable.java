@@ -20,9 +20,12 @@ final class HalfTable {
 
     private HalfTable() {}
 
-    /** Whether {@code x} is worth a table: F16 values, and enough of them. */
-    static boolean suits(NdArray x) {
-        return x.kind() == NdArray.Kind.F16 && x.size() >= MIN_ELEMENTS;
+    /**
+     * Whether {@code x} is worth a table: F16 values, and enough of them. The scalar backend, the oracle the fast
+     * kernels are tested against, always runs the direct loop.
+     */
+    static boolean suits(OpArgs a, NdArray x) {
+        return !a.context().scalar() && x.kind() == NdArray.Kind.F16 && x.size() >= MIN_ELEMENTS;
     }
 
     /**

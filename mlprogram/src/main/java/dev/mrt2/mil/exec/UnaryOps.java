@@ -123,7 +123,7 @@ public final class UnaryOps {
     private static NdArray elu(OpArgs a) {
         double alpha = a.floatValue("alpha", 1f);
         NdArray x = floatInput(a);
-        if (HalfTable.suits(x)) {
+        if (HalfTable.suits(a, x)) {
             return HalfTable.map(x, "elu " + alpha, v -> elu((float) v, alpha));
         }
         float[] in = x.floats();
@@ -210,7 +210,7 @@ public final class UnaryOps {
             case "SIGMOID_APPROXIMATION" -> v -> v * sigmoid(1.702 * v);
             default -> throw a.fail("unknown gelu mode '" + mode + "'");
         };
-        return HalfTable.suits(x) ? HalfTable.map(x, "gelu " + mode, f) : map(a, x, f);
+        return HalfTable.suits(a, x) ? HalfTable.map(x, "gelu " + mode, f) : map(a, x, f);
     }
 
     /**

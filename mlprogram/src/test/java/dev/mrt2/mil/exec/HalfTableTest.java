@@ -27,24 +27,26 @@ class HalfTableTest {
         return v;
     }
 
-    private static void sameAsDirect(String op, BiFunction<OpHarness, Var, Var> build) {
+    /** The op on {@code kind} values on {@code backend} (JAVA uses the table for F16, SCALAR never does). */
+    private static float[] run(BiFunction<OpHarness, Var, Var> build, DataType kind, ExecutorBackend backend) {
         float[] values = everyHalf();
-        float[][] results = new float[2][];
-        DataType[] kinds = {DataType.FLOAT16, DataType.FLOAT32};
-        for (int k = 0; k < 2; k++) {
-            OpHarness h = new OpHarness();
-            Var x = h.in("x", kinds[k], N);
-            Var y = build.apply(h, x);
-            NdArray in = k == 0 ? NdArray.f16(new int[] {N}, values) : NdArray.f32(new int[] {N}, values);
-            Map<String, NdArray> out = h.run(Map.of("x", in), y);
-            results[k] = out.get(y.name()).floats();
-        }
-        assertEquals(N, results[0].length);
+        OpHarness h = new OpHarness();
+        Var x = h.in("x", kind, N);
+        Var y = build.apply(h, x);
+        NdArray in = kind == DataType.FLOAT16 ? NdArray.f16(new int[] {N}, values) : NdArray.f32(new int[] {N}, values);
+        return h.run(backend, Map.of("x", in), y).get(y.name()).floats();
+    }
+
+    private static void sameAsDirect(String op, BiFunction<OpHarness, Var, Var> build) {
+        float[] table = run(build, DataType.FLOAT16, ExecutorBackend.JAVA);
+        assertEquals(N, table.length);
+        assertArrayEquals(run(build, DataType.FLOAT16, ExecutorBackend.SCALAR), table, op + " against the oracle");
+        float[] f32 = run(build, DataType.FLOAT32, ExecutorBackend.JAVA);
         float[] direct = new float[N];
         for (int i = 0; i < N; i++) {
-            direct[i] = Float16.round(results[1][i]);
+            direct[i] = Float16.round(f32[i]);
         }
-        assertArrayEquals(direct, results[0], op);
+        assertArrayEquals(direct, table, op + " against the float32 loop rounded");
     }
 
     @Test
