@@ -11,15 +11,19 @@ import java.util.Arrays;
  * The right operand B {@code [K, N]} of a product, kept as binary16 (half the memory of {@link Panels}, and half the
  * bytes a streaming step reads), widened to float32 a few rows at a time while {@link #multiply} runs. Widening is
  * exact, and each output sums its products exactly as {@link Gemm#scalar} does, so the result is the oracle's, bit for
- * bit, like {@link PanelGemm}'s.
- *
- * <p>Layout: per panel of columns, one int per column for each pair of rows, row p in the low half and row p + 1 in
- * the high half, so the widening loop reads and writes 32-bit lanes only. Java 17's C2 vectorizes no conversion
- * between int and float lanes (its superword has no ConvI2F or MoveI2F node), so a half is widened with integer
- * operations into float32 bits ({@code (h & 0x7fff) << 13}, exponent rebiased by 112, sign moved to bit 31), which
- * C2 vectorizes when they are stored through a byte-array view, and the bits reach the float row in one bulk copy.
- * That formula is exact for every normal half; the halves with a zero exponent field (zero and subnormals, a fraction
- * of a percent of real weights) are stored beside the panel as exact float patches and written over the widened row.
+ * bit, like {@link PanelGemm}'s. Two layouts, by what the running JVM widens fastest:
+ * <ul>
+ *   <li>{@link Layout#ROWS}, Java 21 and later: each panel row as a {@code short[]}, widened by the JDK's own
+ *       vectorized conversion ({@link HalfWidening}).</li>
+ *   <li>{@link Layout#PAIRS}, Java 17 to 20: per panel of columns, one int per column for each pair of rows, row p in
+ *       the low half and row p + 1 in the high half, so the widening loop reads and writes 32-bit lanes only. Java
+ *       17's C2 vectorizes no conversion between int and float lanes (its superword has no ConvI2F or MoveI2F node),
+ *       so a half is widened with integer operations into float32 bits ({@code (h & 0x7fff) << 13}, exponent
+ *       rebiased by 112, sign moved to bit 31), which C2 vectorizes when they are stored through a byte-array view,
+ *       and the bits reach the float row in one bulk copy. That formula is exact for every normal half; the halves
+ *       with a zero exponent field (zero and subnormals, a fraction of a percent of real weights) are stored beside
+ *       the panel as exact float patches and written over the widened row.</li>
+ * </ul>
  * Infinite and NaN halves never get here: the caller keeps such a weight in {@link Panels}.
  */
 final class HalfPanels implements PackedWeight {
@@ -28,20 +32,38 @@ final class HalfPanels implements PackedWeight {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
 
+    /** How a panel's halves are held, and so how they are widened. */
+    enum Layout {
+        /** {@code short[k][w]} per panel, widened by {@link HalfWidening}. */
+        ROWS,
+        /** Pairs of rows in ints, widened by integer operations, zero exponents patched. */
+        PAIRS;
+
+        /** The faster layout on the running JVM. */
+        static Layout best() {
+            return HalfWidening.available() ? ROWS : PAIRS;
+        }
+    }
+
     final int k;
     final int n;
     final int width;
-    /** {@code packed[panel][q][j]}: rows 2q (low half) and 2q + 1 (high half) of column start(panel) + j. */
+    private final Layout layout;
+    /** {@link Layout#ROWS}: {@code halves[panel][p][j]} is row p of column start(panel) + j. */
+    private final short[][][] halves;
+    /** {@link Layout#PAIRS}: {@code packed[panel][q][j]}: rows 2q (low half) and 2q + 1 (high half) of column start(panel) + j. */
     private final int[][][] packed;
     /** Per panel, the rows ({@code p·width + j}) and exact values of the halves with a zero exponent field, ascending. */
     private final int[][] patchAt;
     private final float[][] patchValue;
 
-    private HalfPanels(int k, int n, int width) {
+    private HalfPanels(int k, int n, int width, Layout layout) {
         this.k = k;
         this.n = n;
         this.width = width;
+        this.layout = layout;
         int panels = Math.max(1, (n + width - 1) / width);
+        this.halves = new short[panels][][];
         this.packed = new int[panels][][];
         this.patchAt = new int[panels][];
         this.patchValue = new float[panels][];
@@ -49,6 +71,10 @@ final class HalfPanels implements PackedWeight {
 
     int panels() {
         return packed.length;
+    }
+
+    Layout layout() {
+        return layout;
     }
 
     int width(int panel) {
@@ -61,14 +87,24 @@ final class HalfPanels implements PackedWeight {
 
     /**
      * B from its transpose held as binary16 patterns {@code [N, K]} (a linear weight), or null when a pattern is
-     * infinite or NaN, or more than one in sixteen needs a patch (then {@link Panels} is the better layout).
+     * infinite or NaN, or (layout {@link Layout#PAIRS}) more than one in sixteen needs a patch (then {@link Panels} is
+     * the better layout). The layout is the running JVM's {@link Layout#best()}.
      */
     static HalfPanels fromTransposed(short[] bt, int n, int k, int width) {
-        HalfPanels b = new HalfPanels(k, n, width);
+        return fromTransposed(bt, n, k, width, Layout.best());
+    }
+
+    /** {@link #fromTransposed(short[], int, int, int)} in a chosen layout ({@link Layout#ROWS} needs Java 21+). */
+    static HalfPanels fromTransposed(short[] bt, int n, int k, int width, Layout layout) {
+        if (layout == Layout.ROWS && !HalfWidening.available()) {
+            throw new IllegalStateException("binary16 rows need Float.float16ToFloat, vectorized from Java "
+                    + HalfWidening.FIRST_VECTORIZED_RELEASE);
+        }
+        HalfPanels b = new HalfPanels(k, n, width, layout);
         boolean[] unfit = new boolean[1];
         Parallel.range(b.panels(), 1, (from, to) -> {
             for (int c = from; c < to && !unfit[0]; c++) {
-                if (!b.fill(bt, c)) {
+                if (!(layout == Layout.ROWS ? b.fillRows(bt, c) : b.fill(bt, c))) {
                     unfit[0] = true;
                 }
             }
@@ -76,7 +112,26 @@ final class HalfPanels implements PackedWeight {
         return unfit[0] ? null : b;
     }
 
-    /** Packs one panel; false when it holds a non-finite half or too many patches. */
+    /** Lays out one panel as rows; false when it holds a non-finite half. */
+    private boolean fillRows(short[] bt, int c) {
+        int j0 = start(c);
+        int w = width(c);
+        short[][] rows = new short[k][w];
+        for (int j = 0; j < w; j++) {
+            int base = (j0 + j) * k;
+            for (int p = 0; p < k; p++) {
+                short h = bt[base + p];
+                if ((h & 0x7C00) == 0x7C00) {
+                    return false;
+                }
+                rows[p][j] = h;
+            }
+        }
+        halves[c] = rows;
+        return true;
+    }
+
+    /** Packs one panel as pairs; false when it holds a non-finite half or too many patches. */
     private boolean fill(short[] bt, int c) {
         int j0 = start(c);
         int w = width(c);
@@ -177,31 +232,25 @@ final class HalfPanels implements PackedWeight {
      * time ({@link Axpy#four}), so each sum still takes its products in ascending p.
      */
     private void panel(float[] a, int aOff, int m, int panel, float[] c, int cOff) {
+        if (layout == Layout.ROWS && m == 1) {
+            streamPanel(a, aOff, panel, c, cOff);
+            return;
+        }
         int w = width(panel);
-        int[][] rows = packed[panel];
-        int[] at = patchAt[panel];
-        float[] value = patchValue[panel];
         Scratch s = scratch(w);
         float[][] sums = new float[m][w];
         int next = 0;
         long touched = 0;
         for (int p0 = 0; p0 < k; p0 += BLOCK) {
             int count = Math.min(BLOCK, k - p0);
-            touched += touch(rows, (p0 + BLOCK) >> 1, BLOCK / 2);
-            for (int r = 0; r < count; r += 2) {
-                int[] pair = rows[(p0 + r) >> 1];
-                widenLow(pair, s, w);
-                s.view.clear();
-                s.view.get(s.rows[r], 0, w);
-                if (r + 1 < count) {
-                    widenHigh(pair, s, w);
-                    s.view.clear();
-                    s.view.get(s.rows[r + 1], 0, w);
+            if (layout == Layout.ROWS) {
+                touched += touchRows(halves[panel], p0 + BLOCK, BLOCK);
+                for (int r = 0; r < count; r++) {
+                    HalfWidening.widen(halves[panel][p0 + r], s.rows[r], w);
                 }
-            }
-            int end = (p0 + count) * w;
-            for (; next < at.length && at[next] < end; next++) {
-                s.rows[at[next] / w - p0][at[next] % w] = value[next];
+            } else {
+                touched += touch(packed[panel], (p0 + BLOCK) >> 1, BLOCK / 2);
+                next = widenPairs(panel, p0, count, next, s);
             }
             for (int i = 0; i < m; i++) {
                 int row = aOff + i * k + p0;
@@ -223,6 +272,69 @@ final class HalfPanels implements PackedWeight {
         for (int i = 0; i < m; i++) {
             System.arraycopy(sums[i], 0, c, cOff + i * n + j0, w);
         }
+    }
+
+    /**
+     * One row of A (a streaming step) times a {@link Layout#ROWS} panel, each weight widened inside the sum that reads
+     * it ({@link HalfWidening#four}): the same products in the same order as {@link #panel}'s block loop.
+     */
+    private void streamPanel(float[] a, int aOff, int panel, float[] c, int cOff) {
+        int w = width(panel);
+        short[][] rows = halves[panel];
+        float[] sum = new float[w];
+        long touched = 0;
+        for (int p0 = 0; p0 < k; p0 += BLOCK) {
+            int end = Math.min(k, p0 + BLOCK);
+            touched += touchRows(rows, p0 + BLOCK, BLOCK);
+            int p = p0;
+            for (; p + 4 <= end; p += 4) {
+                HalfWidening.four(sum, a[aOff + p], rows[p], a[aOff + p + 1], rows[p + 1], a[aOff + p + 2], rows[p + 2],
+                        a[aOff + p + 3], rows[p + 3], w);
+            }
+            for (; p < end; p++) {
+                HalfWidening.one(sum, a[aOff + p], rows[p], w);
+            }
+        }
+        if (touched == 42) {
+            Arrays.fill(sum, 0f);   // never: keeps the touching reads from being optimized away
+        }
+        System.arraycopy(sum, 0, c, cOff + start(panel), w);
+    }
+
+    /** Widens rows {@code [p0, p0 + count)} of a {@link Layout#PAIRS} panel into the scratch rows; the next patch. */
+    private int widenPairs(int panel, int p0, int count, int next, Scratch s) {
+        int w = width(panel);
+        int[][] rows = packed[panel];
+        int[] at = patchAt[panel];
+        float[] value = patchValue[panel];
+        for (int r = 0; r < count; r += 2) {
+            int[] pair = rows[(p0 + r) >> 1];
+            widenLow(pair, s, w);
+            s.view.clear();
+            s.view.get(s.rows[r], 0, w);
+            if (r + 1 < count) {
+                widenHigh(pair, s, w);
+                s.view.clear();
+                s.view.get(s.rows[r + 1], 0, w);
+            }
+        }
+        int end = (p0 + count) * w;
+        for (; next < at.length && at[next] < end; next++) {
+            s.rows[at[next] / w - p0][at[next] % w] = value[next];
+        }
+        return next;
+    }
+
+    /** {@link #touch} for a {@link Layout#ROWS} panel: one short per cache line of the next block's rows. */
+    private static long touchRows(short[][] rows, int from, int count) {
+        long sum = 0;
+        for (int p = from; p < Math.min(rows.length, from + count); p++) {
+            short[] row = rows[p];
+            for (int j = 0; j < row.length; j += 32) {
+                sum += row[j];
+            }
+        }
+        return sum;
     }
 
     /**
@@ -261,11 +373,14 @@ final class HalfPanels implements PackedWeight {
     /** Bytes held, for memory reports. */
     long bytes() {
         long b = 0;
+        for (short[][] p : halves) {
+            b += p == null ? 0 : 2L * p.length * (p.length == 0 ? 0 : p[0].length);
+        }
         for (int[][] p : packed) {
-            b += 4L * p.length * (p.length == 0 ? 0 : p[0].length);
+            b += p == null ? 0 : 4L * p.length * (p.length == 0 ? 0 : p[0].length);
         }
         for (int[] p : patchAt) {
-            b += 8L * p.length;
+            b += p == null ? 0 : 8L * p.length;
         }
         return b;
     }

@@ -1,16 +1,21 @@
 package dev.mrt2.mil.exec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.mrt2.safetensors.Float16;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Weights kept as binary16 ({@link HalfPanels}) against the scalar loop on the widened weights: odd sizes and row
- * counts, one row (a streaming step) and several, zeros of both signs and subnormals (patched), the largest halves;
- * a weight with an infinity, a NaN, or too many patches is refused (the float32 panels take it).
+ * Weights kept as binary16 ({@link HalfPanels}) against the scalar loop on the widened weights, in each layout this JVM
+ * runs ({@link HalfPanels.Layout#ROWS} needs Java 21+; CI runs this class on Java 17 and 25): odd sizes and row counts,
+ * one row (a streaming step, widened inside the sum in the rows layout) and several, zeros of both signs and
+ * subnormals (patched in the pairs layout), the largest halves; a weight with an infinity or a NaN is refused, and in
+ * the pairs layout one with too many patches (the float32 panels take it).
  */
 class HalfPanelsTest {
     @Test
@@ -34,26 +39,51 @@ class HalfPanelsTest {
             float[] a = Arrays2.random(rng, m * k, 1);
             float[] want = new float[m * n];
             Gemm.scalar(a, 0, widened, 0, want, 0, m, n, k);
-            for (int width : new int[] {Panels.widthFor(n, (long) m), 16}) {
-                HalfPanels half = HalfPanels.fromTransposed(bits, n, k, width);
-                assertNotNull(half, "fits [" + n + "x" + k + "]");
-                float[] got = new float[m * n];
-                half.multiply(a, 0, m, got, 0);
-                FastPathTest.assertBitEqual(want, got, "binary16 panels of width " + width + ", [" + m + "x" + k
-                        + "]·[" + k + "x" + n + "] vs scalar");
+            for (HalfPanels.Layout layout : layouts()) {
+                for (int width : new int[] {Panels.widthFor(n, (long) m), 16}) {
+                    HalfPanels half = HalfPanels.fromTransposed(bits, n, k, width, layout);
+                    assertNotNull(half, "fits [" + n + "x" + k + "]");
+                    assertEquals(layout, half.layout());
+                    float[] got = new float[m * n];
+                    half.multiply(a, 0, m, got, 0);
+                    FastPathTest.assertBitEqual(want, got, layout + " binary16 panels of width " + width + ", [" + m
+                            + "x" + k + "]·[" + k + "x" + n + "] vs scalar");
+                }
             }
         }
     }
 
     @Test
     void nonFiniteWeightsAndTooManyPatchesAreRefused() {
-        short[] bits = new short[64 * 8];
-        java.util.Arrays.fill(bits, Float16.fromFloat(0.5f));
-        bits[100] = (short) 0x7c00;                                   // +inf
-        assertNull(HalfPanels.fromTransposed(bits, 64, 8, 32));
-        bits[100] = (short) 0x7e00;                                   // NaN
-        assertNull(HalfPanels.fromTransposed(bits, 64, 8, 32));
-        java.util.Arrays.fill(bits, (short) 0);                       // all zero: every element a patch
-        assertNull(HalfPanels.fromTransposed(bits, 64, 8, 32));
+        for (HalfPanels.Layout layout : layouts()) {
+            short[] bits = new short[64 * 8];
+            java.util.Arrays.fill(bits, Float16.fromFloat(0.5f));
+            bits[100] = (short) 0xfc00;                               // -inf
+            assertNull(HalfPanels.fromTransposed(bits, 64, 8, 32, layout), layout + ": -inf");
+            bits[100] = (short) 0x7e00;                               // NaN
+            assertNull(HalfPanels.fromTransposed(bits, 64, 8, 32, layout), layout + ": NaN");
+        }
+        short[] zeros = new short[64 * 8];                            // all zero: every element a patch
+        assertNull(HalfPanels.fromTransposed(zeros, 64, 8, 32, HalfPanels.Layout.PAIRS));
+        if (HalfWidening.available()) {
+            assertNotNull(HalfPanels.fromTransposed(zeros, 64, 8, 32, HalfPanels.Layout.ROWS), "rows need no patches");
+        }
+    }
+
+    @Test
+    void theBestLayoutFollowsTheJvm() {
+        boolean vectorizing = Runtime.version().feature() >= HalfWidening.FIRST_VECTORIZED_RELEASE;
+        assertEquals(vectorizing, HalfWidening.available());
+        assertEquals(vectorizing ? HalfPanels.Layout.ROWS : HalfPanels.Layout.PAIRS, HalfPanels.Layout.best());
+        if (!vectorizing) {
+            assertThrows(IllegalStateException.class,
+                    () -> HalfPanels.fromTransposed(new short[4], 2, 2, 16, HalfPanels.Layout.ROWS));
+        }
+    }
+
+    /** The layouts this JVM can run. */
+    private static List<HalfPanels.Layout> layouts() {
+        return HalfWidening.available() ? List.of(HalfPanels.Layout.PAIRS, HalfPanels.Layout.ROWS)
+                : List.of(HalfPanels.Layout.PAIRS);
     }
 }
