@@ -120,7 +120,13 @@ public final class LinearAlgebraOps {
         float[] left = operand(x.floats(), xs, batch, tx, m, k);
         float[] c = new float[batches * m * n];
         // tiny products of two activations (attention scores per head) cost more to lay out as panels than to sum
-        if (a.context().scalar() || (!yConstant && (long) m * n * k < SMALL_PRODUCT)) {
+        boolean small = !yConstant && (long) m * n * k < SMALL_PRODUCT;
+        if (small && !a.context().scalar() && !ty && !yVector && Arrays.equals(Arrays.copyOf(ys, ys.length - 2), batch)) {
+            // y's rows [k, n] in place (attention's probabilities times values): no transposed copy of y
+            for (int b = 0; b < batches; b++) {
+                rowSums(left, b * m * k, y.floats(), b * k * n, c, b * m * n, m, n, k);
+            }
+        } else if (a.context().scalar() || small) {
             float[] right = operand(y.floats(), ys, batch, !ty, n, k);
             for (int b = 0; b < batches; b++) {
                 Gemm.scalar(left, b * m * k, right, b * n * k, c, b * m * n, m, n, k);
@@ -145,6 +151,24 @@ public final class LinearAlgebraOps {
             out = dropped;
         }
         return NdArray.f32(out, c);
+    }
+
+    /**
+     * {@code C[m, n] = A[m, k] · B[k, n]} with B as stored rows: each output starts at 0 and adds its products in
+     * ascending p, the sums of {@link Gemm#scalar} on B's transpose, bit for bit (Java never fuses a multiply and an
+     * add), with the inner loop along B's rows.
+     */
+    static void rowSums(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * n;
+            for (int p = 0; p < k; p++) {
+                float x = a[aOff + i * k + p];
+                int from = bOff + p * n;
+                for (int j = 0; j < n; j++) {
+                    c[row + j] += x * b[from + j];
+                }
+            }
+        }
     }
 
     /** The right operand of every batch as panels of {@code [k, n]}. */

@@ -86,6 +86,40 @@ class FastPathTest {
         }
     }
 
+    /**
+     * Products of two activations as attention makes them (scores q·Kᵀ, then probabilities times V read in place as
+     * [k, n] rows), with signed zeros among the values, bit for bit against the scalar loop on every fast backend; and
+     * a y whose batch broadcasts, which takes the general path.
+     */
+    @Test
+    void smallActivationProductsAreBitIdenticalToTheScalarLoop() {
+        SplittableRandom rng = new SplittableRandom(23);
+        int[][] shapes = {{8, 1, 43, 128}, {8, 1, 128, 43}, {3, 5, 7, 9}, {1, 1, 1, 1}, {2, 4, 1, 6}};
+        for (int[] bmkn : shapes) {
+            int b = bmkn[0], m = bmkn[1], k = bmkn[2], n = bmkn[3];
+            for (boolean broadcastY : new boolean[] {false, true}) {
+                IrProgram p = new IrProgram(Opset.IOS18);
+                Var x = p.input("x", DataType.FLOAT32, 1, b, m, k);
+                Var yIn = broadcastY ? p.input("yv", DataType.FLOAT32, 1, 1, k, n) : p.input("yv", DataType.FLOAT32, 1, b, k, n);
+                Var y = p.op("matmul", "y", TensorType.of(DataType.FLOAT32, 1, b, m, n), "x", x, "y", yIn,
+                        "transpose_x", IrProgram.boolScalar(false), "transpose_y", IrProgram.boolScalar(false));
+                Model model = p.build(y);
+                float[] xs = Arrays2.random(rng, b * m * k, 1);
+                float[] ys = Arrays2.random(rng, (broadcastY ? 1 : b) * k * n, 1);
+                for (int i = 0; i < ys.length; i += 5) {
+                    ys[i] = i % 2 == 0 ? 0f : -0f;
+                }
+                Map<String, NdArray> in = Map.of("x", NdArray.f32(new int[] {1, b, m, k}, xs),
+                        "yv", NdArray.f32(new int[] {1, broadcastY ? 1 : b, k, n}, ys));
+                float[] want = run(model, ExecutorBackend.SCALAR, in);
+                for (ExecutorBackend fast : Backends.fast()) {
+                    assertBitEqual(want, run(model, fast, in), fast + " matmul [" + b + "x" + m + "x" + k + "]·["
+                            + (broadcastY ? 1 : b) + "x" + k + "x" + n + "]");
+                }
+            }
+        }
+    }
+
     /** 12 rows × 256 → 700 is past the threshold where the native backend takes linear layers. */
     @Test
     void fastLinearMatchesTheScalarLoop() {
@@ -244,8 +278,12 @@ class FastPathTest {
     }
 
     private static float[] run(Model model, ExecutorBackend backend, NdArray x) {
+        return run(model, backend, Map.of("x", x));
+    }
+
+    private static float[] run(Model model, ExecutorBackend backend, Map<String, NdArray> inputs) {
         try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "fastpath", backend)) {
-            return e.predict(Map.of("x", x)).get("y").floats();
+            return e.predict(inputs).get("y").floats();
         }
     }
 
