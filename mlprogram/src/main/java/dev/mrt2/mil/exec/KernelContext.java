@@ -51,10 +51,10 @@ final class KernelContext implements AutoCloseable {
 
     /**
      * Whether binary16 linear weights stay binary16 ({@link HalfPanels}: half the memory and half the bytes a streaming
-     * step reads). Automatic: always where the JVM vectorizes the widening (Java 21+, {@link HalfWidening}), where it
-     * makes a temporal step faster; on older JVMs, whose integer widening makes a step about a tenth slower on this
-     * project's Xeon, only when widened they would take more than a third of the heap, e.g. the 730 MB temporal body
-     * under validate's 1.2 GB heap, but not under a benchmark's 6 GB.
+     * step reads). Automatic: always where the JVM vectorizes the widening and that was measured faster (Java 21+ on
+     * x86-64, {@link HalfWidening#fasterThanFloat32}); elsewhere (on Java 17 the integer widening makes a step about a
+     * tenth slower on this project's Xeon) only when widened they would take more than a third of the heap, e.g. the
+     * 730 MB temporal body under validate's 1.2 GB heap, but not under a benchmark's 6 GB.
      */
     boolean halfWeights() {
         return halfWeights;
@@ -65,7 +65,8 @@ final class KernelContext implements AutoCloseable {
         return switch (v) {
             case "on" -> true;
             case "off" -> false;
-            case "auto" -> HalfWidening.available() || halfWeightsAsFloat > Runtime.getRuntime().maxMemory() / 3;
+            case "auto" -> HalfWidening.fasterThanFloat32()
+                    || halfWeightsAsFloat > Runtime.getRuntime().maxMemory() / 3;
             default -> throw new ExecutorException("-D" + HALF_WEIGHTS + "=" + v + ": expected on, off or auto");
         };
     }
