@@ -33,7 +33,7 @@ public final class IndexingOps {
     }
 
     /** A strided view of x: where it starts, per-axis strides and counts, and which axes squeeze_mask removes. */
-    private record View(int offset, int[] strides, int[] shape, boolean[] squeezed) {
+    record View(int offset, int[] strides, int[] shape, boolean[] squeezed) {
         int[] keptShape() {
             int n = 0;
             for (boolean s : squeezed) if (!s) n++;
@@ -93,6 +93,11 @@ public final class IndexingOps {
 
     private static int clamp(int v, int lo, int hi) {
         return Math.max(lo, Math.min(hi, v));
+    }
+
+    /** The view slice_by_index op {@code a} reads of its {@code x}, without copying it. */
+    static View sliceView(OpArgs a, NdArray x) {
+        return slice(a, x.shape());
     }
 
     private static NdArray sliceByIndex(OpArgs a) {

@@ -60,6 +60,8 @@ public final class MlProgramExecutor implements AutoCloseable {
     private int calls;
     private NonFiniteOp firstNonFinite;
     private boolean trackNonFinite = true;
+    /** Ops that run inside their reader when movers are folded ({@link MoverFusion}). */
+    private int foldedMovers;
     /** Whether outputs went unlooked-at at some point, so states may hold values nobody checked. */
     private boolean everUntracked;
 
@@ -188,6 +190,7 @@ public final class MlProgramExecutor implements AutoCloseable {
                 plan.get(lastUse.get(name)).releaseAfter.add(name);
             }
         });
+        foldedMovers = MoverFusion.apply(plan, blockOutputs, constants);
     }
 
     /** Bytes the binary16 constant weights of linear layers take once widened to float32. */
@@ -266,6 +269,11 @@ public final class MlProgramExecutor implements AutoCloseable {
     }
 
     /** Completed {@link #predict} calls since the executor was created. */
+    /** How many ops run inside their reader when movers are folded (tests check that folding happens). */
+    int foldedMovers() {
+        return foldedMovers;
+    }
+
     public int calls() {
         return calls;
     }
@@ -323,8 +331,12 @@ public final class MlProgramExecutor implements AutoCloseable {
                 if (!v.isFloat() || !hasNonFinite(v.floats())) values.finite.add(name);
             });
         }
+        boolean fold = foldMovers();
         for (PlannedOp op : plan) {
-            run(op, values, env);
+            if (fold && op.foldedInto != null) {
+                continue;   // its reader computes its output
+            }
+            run(op, values, env, fold);
         }
         Map<String, NdArray> result = new LinkedHashMap<>();
         for (FeatureDescription f : model.description().outputs()) {
@@ -362,11 +374,21 @@ public final class MlProgramExecutor implements AutoCloseable {
         return names;
     }
 
-    private void run(PlannedOp op, CallValues values, Map<String, NdArray> env) {
+    /**
+     * Whether this call runs folded movers ({@link MoverFusion}): not while an observer must see every op output, and
+     * never on the scalar backend, the oracle that runs every op as written.
+     */
+    private boolean foldMovers() {
+        return observers.isEmpty() && !context.scalar();
+    }
+
+    private void run(PlannedOp op, CallValues values, Map<String, NdArray> env, boolean fold) {
         List<NdArray> results;
         OpArgs args = new OpArgs(op, values, context, opset);
+        boolean fused = fold && op.fused != null;
         try {
-            results = op.kernel.run(args);
+            results = fused ? List.of(op.fused.run(args, p -> new OpArgs(p, values, context, opset)))
+                    : op.kernel.run(args);
         } catch (ExecutorException e) {
             throw new ExecutorException(label + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -378,7 +400,8 @@ public final class MlProgramExecutor implements AutoCloseable {
                     + " outputs but computed " + results.size());
         }
         // such an op on finite values yields finite values, unless rounding to fp16 overflows on the way out
-        boolean fromFinite = op.keepsFinite && op.inlineFinite && tracking() && values.allFinite(op.inputNames);
+        boolean fromFinite = op.keepsFinite && (fused ? op.fusedInlineFinite : op.inlineFinite) && tracking()
+                && values.allFinite(fused ? op.fusedInputNames : op.inputNames);
         for (int i = 0; i < outs.size(); i++) {
             NdArray raw = results.get(i);
             Conformed conformed = conform(op, args, raw, outs.get(i).tensorType());

@@ -102,6 +102,15 @@ final class OpArgs {
         return out;
     }
 
+    /** Binding {@code index} of a variadic parameter. */
+    NdArray tensorAt(String param, int index) {
+        List<PlannedOp.Arg> args = planned.params.get(param);
+        if (args == null || index >= args.size()) {
+            throw fail("parameter '" + param + "' has no binding " + index);
+        }
+        return resolve(param, args.get(index));
+    }
+
     java.util.Set<String> paramNames() {
         return planned.params.keySet();
     }

@@ -32,6 +32,14 @@ final class PlannedOp {
     /** Whether no inline tensor of the op holds a NaN or an infinity. */
     final boolean inlineFinite;
     final List<String> releaseAfter = new ArrayList<>();
+    /** The op that computes this one's output inside its own kernel when movers are folded, or null ({@link MoverFusion}). */
+    PlannedOp foldedInto;
+    /** This op's kernel with the movers folded into it, or null. */
+    MoverFusion.Fused fused;
+    /** With {@link #fused}: the values its result depends on (a folded producer's inputs in place of its output). */
+    List<String> fusedInputNames;
+    /** With {@link #fused}: whether no inline tensor of this op or of a folded producer holds a NaN or an infinity. */
+    boolean fusedInlineFinite;
     /** The group of linear layers sharing this one's input that computes its product, or null ({@link SiblingLinears}). */
     SiblingLinears siblings;
     int siblingIndex;

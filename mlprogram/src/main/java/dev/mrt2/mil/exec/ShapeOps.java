@@ -119,40 +119,51 @@ public final class ShapeOps {
         }
         int[] outShape = shape.clone();
         outShape[axis] = total;
+        if (!interleave) {
+            return concat(values, axis, outShape);
+        }
+        // interleave: output rows along axis alternate between the inputs (value 0 row 0, value 1 row 0, …)
         int outer = Shapes.product(shape, 0, axis);
         int inner = Shapes.product(shape, axis + 1, rank);
         boolean isFloat = first.isFloat();
         float[] fo = isFloat ? new float[Shapes.size(outShape)] : null;
         int[] io = isFloat ? null : new int[Shapes.size(outShape)];
         int rowOut = total * inner;
-        if (interleave) {
-            // interleave: output rows along axis alternate between the inputs (value 0 row 0, value 1 row 0, …)
-            int n = values.size();
-            for (int vi = 0; vi < n; vi++) {
-                NdArray v = values.get(vi);
-                for (int o = 0; o < outer; o++) {
-                    for (int k = 0; k < shape[axis]; k++) {
-                        int src = (o * shape[axis] + k) * inner;
-                        int dst = o * rowOut + (k * n + vi) * inner;
-                        copy(v, src, fo, io, dst, inner);
-                    }
+        int n = values.size();
+        for (int vi = 0; vi < n; vi++) {
+            NdArray v = values.get(vi);
+            for (int o = 0; o < outer; o++) {
+                for (int k = 0; k < shape[axis]; k++) {
+                    int src = (o * shape[axis] + k) * inner;
+                    int dst = o * rowOut + (k * n + vi) * inner;
+                    copy(v, src, fo, io, dst, inner);
                 }
-            }
-        } else {
-            int offset = 0;
-            for (NdArray v : values) {
-                int rowIn = v.dim(axis) * inner;
-                for (int o = 0; o < outer; o++) {
-                    copy(v, o * rowIn, fo, io, o * rowOut + offset, rowIn);
-                }
-                offset += rowIn;
             }
         }
         return isFloat ? Strided.withFloats(uniformKind(values), outShape, fo) : Strided.withInts(first, outShape, io);
     }
 
+    /** Values already checked to fit one another, one after the other along {@code axis}, into {@code outShape}. */
+    static NdArray concat(List<NdArray> values, int axis, int[] outShape) {
+        NdArray first = values.get(0);
+        int outer = Shapes.product(outShape, 0, axis);
+        int inner = Shapes.product(outShape, axis + 1, outShape.length);
+        int rowOut = outShape[axis] * inner;
+        float[] fo = first.isFloat() ? new float[Shapes.size(outShape)] : null;
+        int[] io = first.isFloat() ? null : new int[Shapes.size(outShape)];
+        int offset = 0;
+        for (NdArray v : values) {
+            int rowIn = v.dim(axis) * inner;
+            for (int o = 0; o < outer; o++) {
+                copy(v, o * rowIn, fo, io, o * rowOut + offset, rowIn);
+            }
+            offset += rowIn;
+        }
+        return fo != null ? Strided.withFloats(uniformKind(values), outShape, fo) : Strided.withInts(first, outShape, io);
+    }
+
     /** F16 only when every input is F16; a mixed list yields F32 and the executor rounds to the declared type. */
-    private static NdArray uniformKind(List<NdArray> values) {
+    static NdArray uniformKind(List<NdArray> values) {
         for (NdArray v : values) {
             if (v.kind() != NdArray.Kind.F16) {
                 return v;

@@ -24,11 +24,16 @@ final class Strided {
     }
 
     static void gather(float[] src, int offset, int[] strides, int[] shape, float[] dst) {
-        if (dst.length == 0) {
+        gather(src, offset, strides, shape, dst, 0);
+    }
+
+    /** The view's elements in order into {@code dst} from index {@code dstPos} on. */
+    static void gather(float[] src, int offset, int[] strides, int[] shape, float[] dst, int dstPos) {
+        if (Shapes.size(shape) == 0) {
             return;
         }
         int[][] simple = simplify(strides, shape);
-        gatherAxis(src, offset, simple[0], simple[1], dst, 0, 0);
+        gatherAxis(src, offset, simple[0], simple[1], dst, 0, dstPos);
     }
 
     /** Recurses over the outer axes; the last two axes are one loop nest, so small inner axes cost no calls. */
@@ -125,19 +130,20 @@ final class Strided {
         if (src.length == 0) {
             return;
         }
-        if (shape.length == 0) {
-            dst[offset] = src[0];
-            return;
-        }
-        scatterAxis(src, dst, offset, strides, shape, 0, 0);
+        int[][] simple = simplify(strides, shape);
+        scatterAxis(src, dst, offset, simple[0], simple[1], 0, 0);
     }
 
     private static int scatterAxis(float[] src, float[] dst, int offset, int[] strides, int[] shape, int axis, int pos) {
         int n = shape[axis];
         int stride = strides[axis];
         if (axis == shape.length - 1) {
-            for (int i = 0; i < n; i++) {
-                dst[offset + i * stride] = src[pos + i];
+            if (n >= 16 && stride == 1) {
+                System.arraycopy(src, pos, dst, offset, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    dst[offset + i * stride] = src[pos + i];
+                }
             }
             return pos + n;
         }
