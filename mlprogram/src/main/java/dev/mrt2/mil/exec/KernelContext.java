@@ -60,7 +60,8 @@ final class KernelContext implements AutoCloseable {
         return halfWeights;
     }
 
-    private static boolean keepHalf(long halfWeightsAsFloat) {
+    /** Whether a program whose binary16 linear weights take {@code halfWeightsAsFloat} bytes widened keeps them 16-bit. */
+    static boolean keepHalf(long halfWeightsAsFloat) {
         String v = System.getProperty(HALF_WEIGHTS, "auto").toLowerCase(java.util.Locale.ROOT);
         return switch (v) {
             case "on" -> true;

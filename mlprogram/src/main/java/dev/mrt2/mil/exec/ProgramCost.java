@@ -12,14 +12,21 @@ import java.util.Map;
 
 /**
  * What one call of a program must at least do, counted from its declared types: the bytes of constant weights the
- * heavy ops read (as the float32 the kernels stream, whatever the stored precision) and the floating-point operations
- * of linear, matmul, conv and conv_transpose (a multiply-add counts two). Benchmarks divide these by the machine's
- * measured bandwidth and GEMM peak to get a floor.
+ * heavy ops read (as the float32 the kernels stream, whatever the stored precision, except binary16 linear weights
+ * when the executor keeps them 16-bit, {@link #streamedBytes(boolean)}) and the floating-point operations of linear,
+ * matmul, conv and conv_transpose (a multiply-add counts two). Benchmarks divide these by the machine's measured
+ * bandwidth and GEMM peak to get a floor.
  *
- * @param streamedBytes float32 bytes of constant weights read per call (each use counted)
- * @param flops         floating-point operations of the heavy ops per call
+ * @param streamedBytes        float32 bytes of constant weights read per call (each use counted)
+ * @param flops                floating-point operations of the heavy ops per call
+ * @param halfLinearFloatBytes the part of {@code streamedBytes} that is binary16 linear weights, as float32
  */
-record ProgramCost(long streamedBytes, double flops) {
+record ProgramCost(long streamedBytes, double flops, long halfLinearFloatBytes) {
+    /** Weight bytes read per call, binary16 linear weights counted at 2 bytes when {@code halfLinear}. */
+    long streamedBytes(boolean halfLinear) {
+        return halfLinear ? streamedBytes - halfLinearFloatBytes / 2 : streamedBytes;
+    }
+
     static ProgramCost of(Model model) {
         Function main = model.program().main();
         Map<String, TensorType> types = new HashMap<>();
@@ -29,6 +36,7 @@ record ProgramCost(long streamedBytes, double flops) {
             if (v.type() instanceof TensorType t) types.put(v.name(), t);
         }
         long bytes = 0;
+        long halfLinear = 0;
         double flops = 0;
         for (Operation op : main.block().operations()) {
             for (Var out : op.outputs()) {
@@ -47,6 +55,9 @@ record ProgramCost(long streamedBytes, double flops) {
                     long m = type(op, "x", types).elementCount() / Math.max(1, k);
                     flops += 2.0 * m * n * k;
                     bytes += 4 * n * k;
+                    if (w.dataType() == dev.mrt2.mil.DataType.FLOAT16 && Boolean.TRUE.equals(constant.get(name(op, "weight")))) {
+                        halfLinear += 4 * n * k;
+                    }
                 }
                 case "matmul" -> {
                     TensorType out = op.outputs().get(0).tensorType();
@@ -74,7 +85,7 @@ record ProgramCost(long streamedBytes, double flops) {
                 default -> { }
             }
         }
-        return new ProgramCost(bytes, flops);
+        return new ProgramCost(bytes, flops, halfLinear);
     }
 
     private static boolean flag(Operation op, String param, Map<String, dev.mrt2.mil.ConstValue> values) {
