@@ -31,6 +31,12 @@ final class HalfPanels implements PackedWeight {
     private static final int BLOCK = 16;
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+    /**
+     * Columns laid out together: their rows of the transposed weight are read side by side along their length, and each
+     * panel row is written a tile at a time, so both stay in cache (column by column, every value went to another
+     * panel row: 6% of a full-size validate's samples on Java 17).
+     */
+    private static final int TILE = 32;
 
     /** How a panel's halves are held, and so how they are widened. */
     enum Layout {
@@ -117,14 +123,17 @@ final class HalfPanels implements PackedWeight {
         int j0 = start(c);
         int w = width(c);
         short[][] rows = new short[k][w];
-        for (int j = 0; j < w; j++) {
-            int base = (j0 + j) * k;
+        for (int t0 = 0; t0 < w; t0 += TILE) {
+            int t1 = Math.min(w, t0 + TILE);
             for (int p = 0; p < k; p++) {
-                short h = bt[base + p];
-                if ((h & 0x7C00) == 0x7C00) {
-                    return false;
+                short[] row = rows[p];
+                for (int j = t0; j < t1; j++) {
+                    short h = bt[(j0 + j) * k + p];
+                    if ((h & 0x7C00) == 0x7C00) {
+                        return false;
+                    }
+                    row[j] = h;
                 }
-                rows[p][j] = h;
             }
         }
         halves[c] = rows;
@@ -140,26 +149,30 @@ final class HalfPanels implements PackedWeight {
         float[] value = new float[16];
         int patches = 0;
         int limit = Math.max(16, k * w / 16);
-        for (int j = 0; j < w; j++) {
-            int base = (j0 + j) * k;
+        for (int t0 = 0; t0 < w; t0 += TILE) {
+            int t1 = Math.min(w, t0 + TILE);
             for (int p = 0; p < k; p++) {
-                int h = bt[base + p] & 0xFFFF;
-                int exponent = h & 0x7C00;
-                if (exponent == 0x7C00) {
-                    return false;
-                }
-                if (exponent == 0) {
-                    if (patches == limit) {
+                int[] row = rows[p >> 1];
+                int shift = (p & 1) * 16;
+                for (int j = t0; j < t1; j++) {
+                    int h = bt[(j0 + j) * k + p] & 0xFFFF;
+                    int exponent = h & 0x7C00;
+                    if (exponent == 0x7C00) {
                         return false;
                     }
-                    if (patches == at.length) {
-                        at = Arrays.copyOf(at, 2 * patches);
-                        value = Arrays.copyOf(value, 2 * patches);
+                    if (exponent == 0) {
+                        if (patches == limit) {
+                            return false;
+                        }
+                        if (patches == at.length) {
+                            at = Arrays.copyOf(at, 2 * patches);
+                            value = Arrays.copyOf(value, 2 * patches);
+                        }
+                        at[patches] = p * w + j;
+                        value[patches++] = ConstantDecoder.halfToFloat((short) h);
                     }
-                    at[patches] = p * w + j;
-                    value[patches++] = ConstantDecoder.halfToFloat((short) h);
+                    row[j] |= h << shift;
                 }
-                rows[p >> 1][j] |= (p & 1) == 0 ? h : h << 16;
             }
         }
         sortPatches(at, value, patches);
@@ -169,7 +182,7 @@ final class HalfPanels implements PackedWeight {
         return true;
     }
 
-    /** Orders the patches by row, then column (they were found column by column). */
+    /** Orders the patches by row, then column (they were found tile by tile). */
     private static void sortPatches(int[] at, float[] value, int count) {
         long[] keyed = new long[count];
         for (int i = 0; i < count; i++) {
