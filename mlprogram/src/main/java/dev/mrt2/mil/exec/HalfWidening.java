@@ -33,11 +33,11 @@ final class HalfWidening {
         return available() && (arch.equals("amd64") || arch.equals("x86_64"));
     }
 
-    /** {@code out[j] = float32(halves[j])} for {@code j < count}; only call when {@link #available()}. */
-    static void widen(short[] halves, float[] out, int count) {
+    /** {@code out[j] = float32(halves[from + j])} for {@code j < count}; only call when {@link #available()}. */
+    static void widen(short[] halves, int from, float[] out, int count) {
         try {
             for (int j = 0; j < count; j++) {
-                out[j] = (float) TO_FLOAT.invokeExact(halves[j]);
+                out[j] = (float) TO_FLOAT.invokeExact(halves[from + j]);
             }
         } catch (Throwable t) {
             throw new IllegalStateException("Float.float16ToFloat failed", t);
@@ -45,27 +45,30 @@ final class HalfWidening {
     }
 
     /**
-     * {@code s[j] = s[j] + a0·b0[j] + a1·b1[j] + a2·b2[j] + a3·b3[j]} with each {@code b} widened on the fly: the sums
-     * of {@link Axpy#four} on the widened rows, bit for bit, without writing the widened rows anywhere (one row of A,
-     * a streaming step, reads each weight once, so widening into a buffer first only adds memory traffic).
+     * {@code s[j] = s[j] + a0·b0[j] + a1·b1[j] + a2·b2[j] + a3·b3[j]}, where {@code b0..b3} are the four rows of
+     * {@code width} halves from {@code from} on in {@code b}, each widened on the fly: the sums of {@link Axpy#four} on
+     * the widened rows, bit for bit, without writing the widened rows anywhere (one row of A, a streaming step, reads
+     * each weight once, so widening into a buffer first only adds memory traffic).
      */
-    static void four(float[] s, float a0, short[] b0, float a1, short[] b1, float a2, short[] b2, float a3, short[] b3,
-                     int width) {
+    static void four(float[] s, short[] b, int from, int width, float a0, float a1, float a2, float a3) {
+        int r1 = from + width;
+        int r2 = r1 + width;
+        int r3 = r2 + width;
         try {
             for (int j = 0; j < width; j++) {
-                s[j] = s[j] + a0 * (float) TO_FLOAT.invokeExact(b0[j]) + a1 * (float) TO_FLOAT.invokeExact(b1[j])
-                        + a2 * (float) TO_FLOAT.invokeExact(b2[j]) + a3 * (float) TO_FLOAT.invokeExact(b3[j]);
+                s[j] = s[j] + a0 * (float) TO_FLOAT.invokeExact(b[from + j]) + a1 * (float) TO_FLOAT.invokeExact(b[r1 + j])
+                        + a2 * (float) TO_FLOAT.invokeExact(b[r2 + j]) + a3 * (float) TO_FLOAT.invokeExact(b[r3 + j]);
             }
         } catch (Throwable t) {
             throw new IllegalStateException("Float.float16ToFloat failed", t);
         }
     }
 
-    /** {@link Axpy#one} on a row widened on the fly. */
-    static void one(float[] s, float a0, short[] b0, int width) {
+    /** {@link Axpy#one} on the row of {@code width} halves from {@code from} on in {@code b}, widened on the fly. */
+    static void one(float[] s, float a0, short[] b, int from, int width) {
         try {
             for (int j = 0; j < width; j++) {
-                s[j] = s[j] + a0 * (float) TO_FLOAT.invokeExact(b0[j]);
+                s[j] = s[j] + a0 * (float) TO_FLOAT.invokeExact(b[from + j]);
             }
         } catch (Throwable t) {
             throw new IllegalStateException("Float.float16ToFloat failed", t);
