@@ -40,17 +40,27 @@ final class Fp16Rounding {
      */
     static boolean roundInPlace(float[] values) {
         java.util.concurrent.atomic.AtomicBoolean nonFinite = new java.util.concurrent.atomic.AtomicBoolean();
+        boolean jdk = JdkHalfFloat.available();
         Parallel.range(values.length, (from, to) -> {
-            boolean bad = false;
-            for (int i = from; i < to; i++) {
-                float r = round(values[i]);
-                values[i] = r;
-                bad |= r - r != 0;             // NaN for an infinity or a NaN, 0 for every finite value
+            Boolean finite = jdk ? JdkHalfFloat.roundInPlace(values, from, to) : null;   // Java 21+: vectorized
+            if (finite == null) {
+                finite = roundLoop(values, from, to);
             }
-            if (bad) {
+            if (!finite) {
                 nonFinite.set(true);
             }
         });
         return !nonFinite.get();
+    }
+
+    /** {@link #round} over {@code values[from, to)}; whether every rounded value is finite. */
+    static boolean roundLoop(float[] values, int from, int to) {
+        boolean bad = false;
+        for (int i = from; i < to; i++) {
+            float r = round(values[i]);
+            values[i] = r;
+            bad |= r - r != 0;             // NaN for an infinity or a NaN, 0 for every finite value
+        }
+        return !bad;
     }
 }

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * bit, like {@link PanelGemm}'s. Two layouts, by what the running JVM widens fastest:
  * <ul>
  *   <li>{@link Layout#ROWS}, Java 21 and later: each panel row as a {@code short[]}, widened by the JDK's own
- *       vectorized conversion ({@link HalfWidening}).</li>
+ *       vectorized conversion ({@link JdkHalfFloat}).</li>
  *   <li>{@link Layout#PAIRS}, Java 17 to 20: per panel of columns, one int per column for each pair of rows, row p in
  *       the low half and row p + 1 in the high half, so the widening loop reads and writes 32-bit lanes only. Java
  *       17's C2 vectorizes no conversion between int and float lanes (its superword has no ConvI2F or MoveI2F node),
@@ -46,14 +46,14 @@ final class HalfPanels implements PackedWeight {
 
     /** How a panel's halves are held, and so how they are widened. */
     enum Layout {
-        /** {@code short[k][w]} per panel, widened by {@link HalfWidening}. */
+        /** {@code short[k][w]} per panel, widened by {@link JdkHalfFloat}. */
         ROWS,
         /** Pairs of rows in ints, widened by integer operations, zero exponents patched. */
         PAIRS;
 
         /** The faster layout on the running JVM. */
         static Layout best() {
-            return HalfWidening.available() ? ROWS : PAIRS;
+            return JdkHalfFloat.available() ? ROWS : PAIRS;
         }
     }
 
@@ -111,9 +111,9 @@ final class HalfPanels implements PackedWeight {
 
     /** {@link #fromTransposed(short[], int, int, int)} in a chosen layout ({@link Layout#ROWS} needs Java 21+). */
     static HalfPanels fromTransposed(short[] bt, int n, int k, int width, Layout layout) {
-        if (layout == Layout.ROWS && !HalfWidening.available()) {
+        if (layout == Layout.ROWS && !JdkHalfFloat.available()) {
             throw new IllegalStateException("binary16 rows need Float.float16ToFloat, vectorized from Java "
-                    + HalfWidening.FIRST_VECTORIZED_RELEASE);
+                    + JdkHalfFloat.FIRST_VECTORIZED_RELEASE);
         }
         HalfPanels b = new HalfPanels(k, n, width, layout);
         boolean[] unfit = new boolean[1];
@@ -268,7 +268,7 @@ final class HalfPanels implements PackedWeight {
             if (layout == Layout.ROWS) {
                 touched += touchRows(halves[panel], (p0 + BLOCK) * w, Math.min(k, p0 + 2 * BLOCK) * w);
                 for (int r = 0; r < count; r++) {
-                    HalfWidening.widen(halves[panel], (p0 + r) * w, s.rows[r], w);
+                    JdkHalfFloat.widen(halves[panel], (p0 + r) * w, s.rows[r], w);
                 }
             } else {
                 touched += touch(packed[panel], (p0 + BLOCK) >> 1, BLOCK / 2);
@@ -298,7 +298,7 @@ final class HalfPanels implements PackedWeight {
 
     /**
      * One row of A (a streaming step) times a {@link Layout#ROWS} panel, each weight widened inside the sum that reads
-     * it ({@link HalfWidening#four}): the same products in the same order as {@link #panel}'s block loop.
+     * it ({@link JdkHalfFloat#four}): the same products in the same order as {@link #panel}'s block loop.
      */
     private void streamPanel(float[] a, int aOff, int panel, float[] c, int cOff) {
         int w = width(panel);
@@ -312,10 +312,10 @@ final class HalfPanels implements PackedWeight {
             }
             int p = p0;
             for (; p + 4 <= end; p += 4) {
-                HalfWidening.four(sum, rows, p * w, w, a[aOff + p], a[aOff + p + 1], a[aOff + p + 2], a[aOff + p + 3]);
+                JdkHalfFloat.four(sum, rows, p * w, w, a[aOff + p], a[aOff + p + 1], a[aOff + p + 2], a[aOff + p + 3]);
             }
             for (; p < end; p++) {
-                HalfWidening.one(sum, a[aOff + p], rows, p * w, w);
+                JdkHalfFloat.one(sum, a[aOff + p], rows, p * w, w);
             }
         }
         if (touched == 42) {

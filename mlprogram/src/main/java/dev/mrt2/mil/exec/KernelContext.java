@@ -52,7 +52,7 @@ final class KernelContext implements AutoCloseable {
     /**
      * Whether binary16 linear weights stay binary16 ({@link HalfPanels}: half the memory and half the bytes a streaming
      * step reads). Automatic: always where the JVM vectorizes the widening and that was measured faster (Java 21+ on
-     * x86-64, {@link HalfWidening#fasterThanFloat32}); elsewhere (on Java 17 the integer widening makes a step about a
+     * x86-64, {@link JdkHalfFloat#fasterThanFloat32}); elsewhere (on Java 17 the integer widening makes a step about a
      * tenth slower on this project's Xeon) only when widened they would take more than a third of the heap, e.g. the
      * 730 MB temporal body under validate's 1.2 GB heap, but not under a benchmark's 6 GB.
      */
@@ -66,7 +66,7 @@ final class KernelContext implements AutoCloseable {
         return switch (v) {
             case "on" -> true;
             case "off" -> false;
-            case "auto" -> HalfWidening.fasterThanFloat32()
+            case "auto" -> JdkHalfFloat.fasterThanFloat32()
                     || halfWeightsAsFloat > Runtime.getRuntime().maxMemory() / 3;
             default -> throw new ExecutorException("-D" + HALF_WEIGHTS + "=" + v + ": expected on, off or auto");
         };

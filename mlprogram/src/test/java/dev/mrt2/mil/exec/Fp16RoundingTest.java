@@ -67,4 +67,61 @@ class Fp16RoundingTest {
             assertEquals(0.25f, big[0]);
         }
     }
+
+    /**
+     * The array form gives every value {@code Float16.round}'s bits, on the JDK's vectorized conversions where this JVM
+     * has them (Java 21+; CI runs this class on 17 and 25) and in the scalar loop otherwise: every half's neighbourhood
+     * and midpoints, random finite patterns, and random patterns with NaNs (whose chunks keep the scalar rounding and
+     * its NaN payloads).
+     */
+    @Test
+    void roundingInPlaceGivesEveryValueFloat16sBits() {
+        float[] around = new float[0x10000 * 6];
+        int n = 0;
+        for (int bits = 0; bits < 0x10000; bits++) {
+            float f = Float16.toFloat((short) bits);
+            if (f != f) {
+                continue;
+            }
+            around[n++] = f;
+            around[n++] = Math.nextUp(f);
+            around[n++] = Math.nextDown(f);
+            if ((bits & 0x7FFF) < 0x7C00) {
+                float mid = (float) (((double) f + Float16.toFloat((short) (bits + 1))) / 2);
+                around[n++] = mid;
+                around[n++] = Math.nextUp(mid);
+                around[n++] = Math.nextDown(mid);
+            }
+        }
+        assertRoundsLikeFloat16(java.util.Arrays.copyOf(around, n), "around every half");
+        SplittableRandom rng = new SplittableRandom(21);
+        float[] finite = new float[1 << 20];
+        float[] any = new float[1 << 20];
+        for (int i = 0; i < finite.length; i++) {
+            float f;
+            do {
+                f = Float.intBitsToFloat(rng.nextInt());
+            } while (f != f);
+            finite[i] = f;
+            any[i] = Float.intBitsToFloat(rng.nextInt());
+        }
+        assertRoundsLikeFloat16(finite, "random patterns, no NaN");
+        assertRoundsLikeFloat16(any, "random patterns with NaNs");
+    }
+
+    private static void assertRoundsLikeFloat16(float[] values, String what) {
+        float[] rounded = values.clone();
+        boolean finite = Fp16Rounding.roundInPlace(rounded);
+        boolean allFinite = true;
+        for (int i = 0; i < values.length; i++) {
+            float want = Float16.round(values[i]);
+            allFinite &= Float.isFinite(want);
+            if (Float.floatToRawIntBits(want) != Float.floatToRawIntBits(rounded[i])) {
+                assertEquals(Integer.toHexString(Float.floatToRawIntBits(want)),
+                        Integer.toHexString(Float.floatToRawIntBits(rounded[i])), what + ": element " + i + " ("
+                        + Integer.toHexString(Float.floatToRawIntBits(values[i])) + ")");
+            }
+        }
+        assertEquals(allFinite, finite, what + ": whether every rounded value is finite");
+    }
 }

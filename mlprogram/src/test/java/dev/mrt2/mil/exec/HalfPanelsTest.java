@@ -65,15 +65,15 @@ class HalfPanelsTest {
         }
         short[] zeros = new short[64 * 8];                            // all zero: every element a patch
         assertNull(HalfPanels.fromTransposed(zeros, 64, 8, 32, HalfPanels.Layout.PAIRS));
-        if (HalfWidening.available()) {
+        if (JdkHalfFloat.available()) {
             assertNotNull(HalfPanels.fromTransposed(zeros, 64, 8, 32, HalfPanels.Layout.ROWS), "rows need no patches");
         }
     }
 
     @Test
     void theBestLayoutFollowsTheJvm() {
-        boolean vectorizing = Runtime.version().feature() >= HalfWidening.FIRST_VECTORIZED_RELEASE;
-        assertEquals(vectorizing, HalfWidening.available());
+        boolean vectorizing = Runtime.version().feature() >= JdkHalfFloat.FIRST_VECTORIZED_RELEASE;
+        assertEquals(vectorizing, JdkHalfFloat.available());
         assertEquals(vectorizing ? HalfPanels.Layout.ROWS : HalfPanels.Layout.PAIRS, HalfPanels.Layout.best());
         if (!vectorizing) {
             assertThrows(IllegalStateException.class,
@@ -83,7 +83,7 @@ class HalfPanelsTest {
 
     /** The layouts this JVM can run. */
     private static List<HalfPanels.Layout> layouts() {
-        return HalfWidening.available() ? List.of(HalfPanels.Layout.PAIRS, HalfPanels.Layout.ROWS)
+        return JdkHalfFloat.available() ? List.of(HalfPanels.Layout.PAIRS, HalfPanels.Layout.ROWS)
                 : List.of(HalfPanels.Layout.PAIRS);
     }
 }

@@ -5,22 +5,50 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Widens binary16 rows to float32 with the JDK's own conversion, {@code Float.float16ToFloat} (Java 20 and later),
- * which C2 compiles to vector conversions from Java 21 on (JDK-8294588: {@code vcvtph2ps} on x86 with F16C). The
- * project targets Java 17, which has no such method, so it is looked up once and called through a constant method
- * handle that C2 inlines like a direct call. The conversion is exact for every half, so which JDK runs changes time,
- * never a bit.
+ * The JDK's own binary16 conversions, {@code Float.float16ToFloat} and {@code Float.floatToFloat16} (Java 20 and
+ * later), which C2 compiles to vector conversions from Java 21 on (JDK-8294588: {@code vcvtph2ps} and
+ * {@code vcvtps2ph} on x86 with F16C): binary16 weights widened inside a sum, and FP16 op outputs rounded. The project
+ * targets Java 17, which has neither method, so they are looked up once and called through constant method handles
+ * that C2 inlines like direct calls. Both conversions are exact IEEE operations (widening exact, narrowing to nearest,
+ * ties to even), so which JDK runs changes time, never a bit; NaN payloads are the one thing the JDK leaves open, and
+ * {@link #roundInPlace} never passes a NaN through them.
  */
-final class HalfWidening {
+final class JdkHalfFloat {
     /** The first Java release whose C2 vectorizes the conversion; before it, the integer widening is faster. */
     static final int FIRST_VECTORIZED_RELEASE = 21;
-    private static final MethodHandle TO_FLOAT = lookUp();
+    private static final MethodHandle TO_FLOAT = lookUp("float16ToFloat", float.class, short.class);
+    private static final MethodHandle TO_HALF = lookUp("floatToFloat16", short.class, float.class);
+    /** The smallest magnitude that rounds to binary16 infinity: 65504 plus half its ulp (ties to even go up). */
+    private static final float FIRST_OVERFLOW = 65520f;
 
-    private HalfWidening() {}
+    private JdkHalfFloat() {}
 
-    /** Whether this JVM has the conversion and vectorizes it. */
+    /** Whether this JVM has both conversions and vectorizes them. */
     static boolean available() {
-        return TO_FLOAT != null && Runtime.version().feature() >= FIRST_VECTORIZED_RELEASE;
+        return TO_FLOAT != null && TO_HALF != null && Runtime.version().feature() >= FIRST_VECTORIZED_RELEASE;
+    }
+
+    /**
+     * Rounds {@code values[from, to)} to binary16 in place, as {@link Fp16Rounding#round} does, when none is NaN, and
+     * says whether every rounded value is finite; null, with nothing changed, when one is NaN (the caller then rounds
+     * them its own way, keeping the payload as it always has). Only call when {@link #available()}.
+     */
+    static Boolean roundInPlace(float[] values, int from, int to) {
+        float max = 0f;
+        for (int i = from; i < to; i++) {
+            max = Math.max(max, Math.abs(values[i]));     // NaN if any value is NaN
+        }
+        if (max != max) {
+            return null;
+        }
+        try {
+            for (int i = from; i < to; i++) {
+                values[i] = (float) TO_FLOAT.invokeExact((short) TO_HALF.invokeExact(values[i]));
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("Float.floatToFloat16 failed", t);
+        }
+        return max < FIRST_OVERFLOW;
     }
 
     /**
@@ -75,10 +103,9 @@ final class HalfWidening {
         }
     }
 
-    private static MethodHandle lookUp() {
+    private static MethodHandle lookUp(String name, Class<?> result, Class<?> argument) {
         try {
-            return MethodHandles.publicLookup().findStatic(Float.class, "float16ToFloat",
-                    MethodType.methodType(float.class, short.class));
+            return MethodHandles.publicLookup().findStatic(Float.class, name, MethodType.methodType(result, argument));
         } catch (NoSuchMethodException | IllegalAccessException absent) {
             return null;   // Java 17 to 19
         }
