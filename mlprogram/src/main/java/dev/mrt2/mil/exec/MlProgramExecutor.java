@@ -404,7 +404,7 @@ public final class MlProgramExecutor implements AutoCloseable {
                 && values.allFinite(fused ? op.fusedInputNames : op.inputNames);
         for (int i = 0; i < outs.size(); i++) {
             NdArray raw = results.get(i);
-            Conformed conformed = conform(op, args, raw, outs.get(i).tensorType());
+            Conformed conformed = conform(op, args, raw, i);
             NdArray value = conformed.value();
             String name = outs.get(i).name();
             env.put(name, value);
@@ -433,8 +433,9 @@ public final class MlProgramExecutor implements AutoCloseable {
     private record Conformed(NdArray value, boolean roundedFinite) {}
 
     /** Checks a kernel result against the op's declared output type and gives it that type (rounding fp16). */
-    private Conformed conform(PlannedOp op, OpArgs args, NdArray r, TensorType declared) {
-        int[] shape = declared.intDims();
+    private Conformed conform(PlannedOp op, OpArgs args, NdArray r, int output) {
+        TensorType declared = op.op.outputs().get(output).tensorType();
+        int[] shape = op.outputDims[output];
         if (!Arrays.equals(r.shape(), shape)) {
             throw new ExecutorException(label + ": op '" + op.name() + "' (" + op.type() + "): computed shape "
                     + Arrays.toString(r.shape()) + " but the op declares " + declared);
@@ -444,7 +445,8 @@ public final class MlProgramExecutor implements AutoCloseable {
             return new Conformed(r, false);
         }
         if (want == NdArray.Kind.F16 && r.kind() == NdArray.Kind.F32) {
-            float[] f = sharesInput(args, r.floats()) ? r.floats().clone() : r.floats();
+            // a pass-through kernel may hand back an input's own array, which must not be rounded in place
+            float[] f = args.bindsArray(r.floats()) ? r.floats().clone() : r.floats();
             boolean finite = Fp16Rounding.roundInPlace(f);
             return new Conformed(NdArray.f16Rounded(shape, f), finite);
         }
@@ -458,18 +460,6 @@ public final class MlProgramExecutor implements AutoCloseable {
     /** Whether op outputs are still looked at for NaN and infinity (on, and none found yet). */
     private boolean tracking() {
         return trackNonFinite && firstNonFinite == null;
-    }
-
-    /** Whether a kernel handed back an input's own array (pass-through ops), which must not be rounded in place. */
-    private static boolean sharesInput(OpArgs args, float[] data) {
-        for (String param : args.paramNames()) {
-            for (NdArray t : args.peekTensors(param)) {
-                if (t.isFloat() && t.floats() == data) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private NdArray describedOutput(FeatureDescription f, NdArray v) {

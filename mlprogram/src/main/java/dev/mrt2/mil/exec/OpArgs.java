@@ -127,6 +127,19 @@ final class OpArgs {
         return out;
     }
 
+    /** Whether a live or decoded float tensor bound to any parameter holds exactly the array {@code data}. */
+    boolean bindsArray(float[] data) {
+        for (List<PlannedOp.Arg> args : planned.params.values()) {
+            for (PlannedOp.Arg arg : args) {
+                NdArray t = arg.isName() ? values.peek(arg.name()) : arg.tensor();
+                if (t != null && t.isFloat() && t.floats() == data) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The name of the constant bound to {@code param}, or null when it is bound to anything else. */
     String constantName(String param) {
         List<PlannedOp.Arg> args = planned.params.get(param);

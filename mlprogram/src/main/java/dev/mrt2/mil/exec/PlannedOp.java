@@ -32,6 +32,8 @@ final class PlannedOp {
     /** Whether no inline tensor of the op holds a NaN or an infinity. */
     final boolean inlineFinite;
     final List<String> releaseAfter = new ArrayList<>();
+    /** Each output's declared shape (tensors only; checked when planned), so a call does not rebuild it. */
+    final int[][] outputDims;
     /** The op that computes this one's output inside its own kernel when movers are folded, or null ({@link MoverFusion}). */
     PlannedOp foldedInto;
     /** This op's kernel with the movers folded into it, or null. */
@@ -76,6 +78,12 @@ final class PlannedOp {
         }
         this.inputNames = List.copyOf(names);
         this.inlineFinite = inlineOk;
+        this.outputDims = new int[op.outputs().size()][];
+        for (int i = 0; i < outputDims.length; i++) {
+            if (op.outputs().get(i).type() instanceof dev.mrt2.mil.TensorType t) {
+                outputDims[i] = t.intDims();
+            }
+        }
     }
 
     String name() {

@@ -190,10 +190,19 @@ final class Strided {
         return out;
     }
 
-    /** {@code x} broadcast to {@code outShape} as a contiguous array (x itself when the shapes already agree). */
+    /** {@code x} broadcast to {@code outShape} as a contiguous array (x's own values when only unit axes differ). */
     static NdArray broadcastTo(NdArray x, int[] outShape) {
         if (java.util.Arrays.equals(x.shape(), outShape)) {
             return x;
+        }
+        int n = Shapes.size(outShape);
+        if (x.size() == n) {
+            return x.reshape(outShape);      // only unit axes differ, so the values are already in order
+        }
+        if (x.size() == 1 && x.isFloat()) {
+            float[] filled = new float[n];   // one value everywhere (a norm's scalar divisor)
+            java.util.Arrays.fill(filled, x.floats()[0]);
+            return withFloats(x, outShape, filled);
         }
         return gather(x, 0, broadcastStrides(x.shape(), outShape), outShape);
     }
