@@ -111,22 +111,6 @@ final class OpArgs {
         return resolve(param, args.get(index));
     }
 
-    java.util.Set<String> paramNames() {
-        return planned.params.keySet();
-    }
-
-    /** The tensors bound to {@code param} that are live or already decoded (strings, states, untouched constants skipped). */
-    List<NdArray> peekTensors(String param) {
-        List<NdArray> out = new ArrayList<>();
-        for (PlannedOp.Arg arg : planned.params.getOrDefault(param, List.of())) {
-            NdArray t = arg.isName() ? values.peek(arg.name()) : arg.tensor();
-            if (t != null) {
-                out.add(t);
-            }
-        }
-        return out;
-    }
-
     /** Whether a live or decoded float tensor bound to any parameter holds exactly the array {@code data}. */
     boolean bindsArray(float[] data) {
         for (List<PlannedOp.Arg> args : planned.params.values()) {
