@@ -27,6 +27,26 @@ class ElementwiseOpsTest {
         assertArrayEquals(new float[] {1f, 2048f, 60000f, -2f}, out.floats());
     }
 
+    /**
+     * An op whose kernel hands back its input's own array (identity) but declares fp16 is rounded into a copy: the
+     * fp32 input it shares is still exact for the op after it, on every backend.
+     */
+    @Test
+    void roundingAnOutputNeverChangesTheInputItShares() {
+        for (ExecutorBackend backend : Backends.available().toList()) {
+            IrProgram p = new IrProgram(dev.mrt2.mil.Opset.IOS18);
+            Var x = p.input("x", DataType.FLOAT32, 1, 4);
+            Var half = p.op("identity", "half", dev.mrt2.mil.TensorType.of(DataType.FLOAT16, 1, 4), "x", x);
+            Var twice = p.op("add", "twice", dev.mrt2.mil.TensorType.of(DataType.FLOAT32, 1, 4), "x", x, "y", x);
+            Map<String, NdArray> out;
+            try (MlProgramExecutor e = MlProgramExecutor.forModel(p.build(half, twice), "share", backend)) {
+                out = e.predict(inputs("x", f32(shape(1, 4), 1.0001f, 2049f, 0.1f, -3f)));
+            }
+            assertArrayEquals(new float[] {1f, 2048f, 0.0999755859375f, -3f}, out.get("half").floats(), backend + "");
+            assertArrayEquals(new float[] {2.0002f, 4098f, 0.2f, -6f}, out.get("twice").floats(), backend + "");
+        }
+    }
+
     @Test
     void fp32AddKeepsWhatFp16Loses() {
         OpHarness h = new OpHarness();
