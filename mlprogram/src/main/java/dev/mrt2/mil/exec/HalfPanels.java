@@ -13,8 +13,8 @@ import java.util.Arrays;
  * exact, and each output sums its products exactly as {@link Gemm#scalar} does, so the result is the oracle's, bit for
  * bit, like {@link PanelGemm}'s. Two layouts, by what the running JVM widens fastest:
  * <ul>
- *   <li>{@link Layout#ROWS}, Java 21 and later: each panel row as a {@code short[]}, widened by the JDK's own
- *       vectorized conversion ({@link JdkHalfFloat}).</li>
+ *   <li>{@link Layout#ROWS}, Java 21 and later: each panel one {@code short[]} of its rows, widened by the JDK's own
+ *       vectorized conversion ({@link JdkHalfFloat}), inside the sum when A has one row.</li>
  *   <li>{@link Layout#PAIRS}, Java 17 to 20: per panel of columns, one int per column for each pair of rows, row p in
  *       the low half and row p + 1 in the high half, so the widening loop reads and writes 32-bit lanes only. Java
  *       17's C2 vectorizes no conversion between int and float lanes (its superword has no ConvI2F or MoveI2F node),
@@ -46,7 +46,7 @@ final class HalfPanels implements PackedWeight {
 
     /** How a panel's halves are held, and so how they are widened. */
     enum Layout {
-        /** {@code short[k][w]} per panel, widened by {@link JdkHalfFloat}. */
+        /** One {@code short[k·w]} per panel, widened by {@link JdkHalfFloat}. */
         ROWS,
         /** Pairs of rows in ints, widened by integer operations, zero exponents patched. */
         PAIRS;

@@ -268,12 +268,12 @@ public final class MlProgramExecutor implements AutoCloseable {
         return model.description().states();
     }
 
-    /** Completed {@link #predict} calls since the executor was created. */
     /** How many ops run inside their reader when movers are folded (tests check that folding happens). */
     int foldedMovers() {
         return foldedMovers;
     }
 
+    /** Completed {@link #predict} calls since the executor was created. */
     public int calls() {
         return calls;
     }

@@ -1,6 +1,7 @@
 package dev.mrt2.mil.pkg;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -186,6 +187,7 @@ public record PackageSummary(String path, int specificationVersion, String deplo
     /** One JSON document, keys sorted at every level, two-space indent, trailing newline. */
     public String toJson() {
         ObjectMapper mapper = snakeCase()
+                .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)     // JDK-independent digits, as SortedJson
                 .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .enable(SerializationFeature.INDENT_OUTPUT)
