@@ -10,6 +10,7 @@ import dev.mrt2.validate.reference.DepthReference;
 import dev.mrt2.validate.reference.FrameLoop;
 import dev.mrt2.validate.reference.Sampler;
 import dev.mrt2.validate.reference.TemporalReference;
+import dev.mrt2.validate.reference.TemporalWeights;
 import dev.mrt2.validate.reference.TokenEmbedding;
 import dev.mrt2.validate.reference.FastConv2d;
 import java.nio.ByteBuffer;
@@ -28,6 +29,8 @@ import java.util.function.Consumer;
 public final class CheckpointReference {
     /** The arm whose tokens become the generated tokens and whose first frames the unrolled case: T = 1.3 with noise. */
     static final String GENERATOR_ARM = "noise_t13";
+    /** Streaming steps computed together: one read of the weights per block, and progress between blocks. */
+    static final int STREAM_BLOCK = 16;
 
     private final Path checkpoint;
     private final Path seedFixtures;
@@ -66,16 +69,20 @@ public final class CheckpointReference {
         try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
             Mrt2Dims dims = Mrt2Dims.fromCheckpoint(file);
             InputFactory inputs = new InputFactory(dims, options.seed(), seedFixtures);
-            List<ReferenceSet.TokenArm> arms = demand.arms() ? arms(file, dims, inputs, options.frames()) : List.of();
+            SharedWeights shared = new SharedWeights(file, dims, options.float64Reference());
+            List<ReferenceSet.TokenArm> arms = demand.arms()
+                    ? arms(shared, inputs, SamplingArm.DEFAULT, options.frames()) : List.of();
             ReferenceSet.TokenArm generator = null;
             if (demand.unrolled() || demand.generated()) {
                 int frames = Math.max(options.frames(), FixtureFiles.UNROLLED_FRAMES);
                 generator = arms.stream().filter(a -> a.name().equals(GENERATOR_ARM) && a.frames() >= frames)
-                        .findFirst().orElseGet(() -> arm(file, dims, inputs, SamplingArm.byName(GENERATOR_ARM), frames));
+                        .findFirst().orElseGet(() -> arms(shared, inputs, List.of(SamplingArm.byName(GENERATOR_ARM)),
+                                frames).get(0));
             }
-            return new ReferenceSet(checkpoint.getFileName().toString(), sha256(), options.seed(),
-                    demand.stream() ? stream(file, dims, inputs) : null,
-                    demand.unrolled() ? unrolled(file, dims, generator) : null,
+            ReferenceSet.TemporalStream stream = demand.stream() ? stream(shared, inputs) : null;
+            ReferenceSet.Unrolled unrolled = demand.unrolled() ? unrolled(shared, generator) : null;
+            shared.release();   // the rollouts read the depth weights on their own, the decoder needs none of these
+            return new ReferenceSet(checkpoint.getFileName().toString(), sha256(), options.seed(), stream, unrolled,
                     demand.generated() ? new ReferenceSet.GeneratedTokens(generator.ids(), new Origin(
                             FixtureFiles.TOKENS, source, "arm " + GENERATOR_ARM + ": " + generator.origin().inputs()))
                             : null,
@@ -87,20 +94,70 @@ public final class CheckpointReference {
     }
 
     /**
-     * {@code steps} streaming steps from empty caches, the caches rounded to FP16 after every step as the port's
-     * streaming reference does (mrt2-model.md §8.3): the package keeps FP16 caches too.
+     * The temporal, depth and embedding weights (900 MB of float32 at full size), each read from the checkpoint the
+     * first time a case asks and then shared, so the heap never holds two copies and no case pays to read them again.
      */
-    private ReferenceSet.TemporalStream stream(SafetensorsFile file, Mrt2Dims dims, InputFactory inputs) {
+    private static final class SharedWeights {
+        private final SafetensorsFile file;
+        private final Mrt2Dims dims;
+        private final boolean float64;
+        private TemporalWeights temporal;
+        private DepthReference depth;
+        private TokenEmbedding embedding;
+
+        SharedWeights(SafetensorsFile file, Mrt2Dims dims, boolean float64) {
+            this.file = file;
+            this.dims = dims;
+            this.float64 = float64;
+        }
+
+        /** A fresh temporal session (empty caches) on the shared weights. */
+        TemporalReference temporal(boolean roundCachesToFp16) {
+            if (temporal == null) {
+                temporal = TemporalWeights.read(file, dims);
+            }
+            return new TemporalReference(temporal, new TemporalReference.Options(roundCachesToFp16, float64));
+        }
+
+        FrameLoop frameLoop() {
+            if (depth == null) {
+                depth = DepthReference.load(file, dims, float64);
+            }
+            return new FrameLoop(depth, embedding(), Sampler.standard(dims.codebookSize()));
+        }
+
+        TokenEmbedding embedding() {
+            if (embedding == null) {
+                embedding = TokenEmbedding.load(file, dims);
+            }
+            return embedding;
+        }
+
+        void release() {
+            temporal = null;
+            depth = null;
+            embedding = null;
+        }
+    }
+
+    /**
+     * {@code steps} streaming steps from empty caches, the caches rounded to FP16 after every step as the port's
+     * streaming reference does (mrt2-model.md §8.3): the package keeps FP16 caches too. The inputs are given, so the
+     * steps run teacher-forced, {@value #STREAM_BLOCK} at a time (the same sums as one by one).
+     */
+    private ReferenceSet.TemporalStream stream(SharedWeights shared, InputFactory inputs) {
         int steps = options.steps();
         log.accept("reference: temporal, " + steps + " streaming steps");
         InputFactory.Stream in = inputs.temporalStream(steps);
-        TemporalReference ref = TemporalReference.load(file, dims,
-                new TemporalReference.Options(true, options.float64Reference()));
+        TemporalReference ref = shared.temporal(true);
         float[][] out = new float[steps][];
         try (Progress.Task task = progress.start("reference: temporal stream", steps, "steps")) {
-            for (int s = 0; s < steps; s++) {
-                out[s] = ref.step(in.inputs()[s], in.sources()[s]);
-                task.advance(1);
+            for (int s0 = 0; s0 < steps; s0 += STREAM_BLOCK) {
+                int s1 = Math.min(steps, s0 + STREAM_BLOCK);
+                float[][] block = ref.steps(Arrays.copyOfRange(in.inputs(), s0, s1),
+                        Arrays.copyOfRange(in.sources(), s0, s1));
+                System.arraycopy(block, 0, out, s0, s1 - s0);
+                task.advance(s1 - s0);
             }
         }
         return new ReferenceSet.TemporalStream(in.inputs(), in.sources(), out, new Origin(FixtureFiles.stream(steps),
@@ -108,11 +165,10 @@ public final class CheckpointReference {
     }
 
     /** The generator arm's first two frames, teacher-forced, with the depth logits of rows [temporal output; prefix]. */
-    private ReferenceSet.Unrolled unrolled(SafetensorsFile file, Mrt2Dims dims, ReferenceSet.TokenArm arm) {
+    private ReferenceSet.Unrolled unrolled(SharedWeights shared, ReferenceSet.TokenArm arm) {
         int f = FixtureFiles.UNROLLED_FRAMES;
         log.accept("reference: unrolled, " + f + " teacher-forced frames with depth logits");
-        FrameLoop loop = new FrameLoop(DepthReference.load(file, dims, options.float64Reference()),
-                TokenEmbedding.load(file, dims), Sampler.standard(dims.codebookSize()));
+        FrameLoop loop = shared.frameLoop();
         float[][][] logits = new float[f][][];
         for (int i = 0; i < f; i++) {
             logits[i] = loop.teacherForcedLogits(arm.temporalOutputs()[i], arm.ids()[i]);
@@ -123,49 +179,64 @@ public final class CheckpointReference {
                 "first " + f + " frames of arm " + GENERATOR_ARM + ": " + arm.origin().inputs()));
     }
 
-    private List<ReferenceSet.TokenArm> arms(SafetensorsFile file, Mrt2Dims dims, InputFactory inputs, int frames) {
-        List<ReferenceSet.TokenArm> arms = new ArrayList<>();
-        for (SamplingArm arm : SamplingArm.DEFAULT) {
-            arms.add(arm(file, dims, inputs, arm, frames));
-        }
-        return arms;
-    }
-
-    /** {@code frames} frames generated autoregressively: temporal step, then the §3.7 sampler on the depth body. */
-    private ReferenceSet.TokenArm arm(SafetensorsFile file, Mrt2Dims dims, InputFactory inputs, SamplingArm arm,
-                                      int frames) {
-        log.accept("reference: " + frames + " frames of temporal + depth, arm " + arm.name());
-        TemporalReference temporal = TemporalReference.load(file, dims,
-                new TemporalReference.Options(false, options.float64Reference()));
-        TokenEmbedding embedding = TokenEmbedding.load(file, dims);
-        FrameLoop loop = new FrameLoop(DepthReference.load(file, dims, options.float64Reference()), embedding,
-                Sampler.standard(dims.codebookSize()));
+    /**
+     * {@code frames} frames of each arm generated autoregressively: temporal step, then the §3.7 sampler on the depth
+     * body. The arms are independent sessions advancing in lockstep, so each temporal weight is read once a frame for
+     * all of them; each arm gets what it would alone.
+     */
+    private List<ReferenceSet.TokenArm> arms(SharedWeights shared, InputFactory inputs, List<SamplingArm> arms,
+                                             int frames) {
+        int n = arms.size();
+        log.accept("reference: " + frames + " frames of temporal + depth, arm" + (n == 1 ? " " : "s ")
+                + String.join(", ", arms.stream().map(SamplingArm::name).toList()));
+        TokenEmbedding embedding = shared.embedding();
+        FrameLoop loop = shared.frameLoop();
         InputFactory.Conditioning conditioning = inputs.conditioning();
-        int levels = dims.rvqLevels();
-        float[][][] gumbel = inputs.gumbel(frames, arm.noiseSalt());
-        float[][] sources = new float[frames][];
-        float[][] temporalInputs = new float[frames][];
-        float[][] temporalOutputs = new float[frames][];
-        int[][] ids = new int[frames][];
-        float[][][] prefix = new float[frames][levels - 1][];
-        float[] input = embedding.sos();
-        try (Progress.Task task = progress.start("reference: arm " + arm.name(), frames, "frames")) {
+        int levels = shared.dims.rvqLevels();
+        TemporalReference[] temporal = new TemporalReference[n];
+        float[][][][] gumbel = new float[n][][][];
+        float[][][] sources = new float[n][frames][];
+        float[][][] temporalInputs = new float[n][frames][];
+        float[][][] temporalOutputs = new float[n][frames][];
+        int[][][] ids = new int[n][frames][];
+        float[][][][] prefix = new float[n][frames][levels - 1][];
+        float[][] input = new float[n][];
+        for (int a = 0; a < n; a++) {
+            temporal[a] = shared.temporal(false);
+            gumbel[a] = inputs.gumbel(frames, arms.get(a).noiseSalt());
+            input[a] = embedding.sos();
+        }
+        String names = String.join(", ", arms.stream().map(SamplingArm::name).toList());
+        try (Progress.Task task = progress.start("reference: arm" + (n == 1 ? " " : "s ") + names, frames, "frames")) {
             for (int f = 0; f < frames; f++) {
-                sources[f] = conditioning.row();
-                temporalInputs[f] = input;
-                temporalOutputs[f] = temporal.step(input, sources[f]);
-                FrameLoop.Frame frame = loop.sample(temporalOutputs[f], gumbel[f], arm.temperature());
-                ids[f] = frame.ids();
-                for (int k = 0; k < levels - 1; k++) {
-                    prefix[f][k] = embedding.scaledRow(ids[f][k]);
+                float[][] rows = new float[n][];
+                for (int a = 0; a < n; a++) {
+                    sources[a][f] = conditioning.row();
+                    temporalInputs[a][f] = input[a];
+                    rows[a] = sources[a][f];
                 }
-                input = frame.feedback();
+                float[][] out = TemporalReference.stepEach(temporal, input.clone(), rows);
+                for (int a = 0; a < n; a++) {
+                    temporalOutputs[a][f] = out[a];
+                    FrameLoop.Frame frame = loop.sample(out[a], gumbel[a][f], arms.get(a).temperature());
+                    ids[a][f] = frame.ids();
+                    for (int k = 0; k < levels - 1; k++) {
+                        prefix[a][f][k] = embedding.scaledRow(ids[a][f][k]);
+                    }
+                    input[a] = frame.feedback();
+                }
                 task.advance(1);
             }
         }
-        return new ReferenceSet.TokenArm(arm.name(), arm.temperature(), gumbel, sources, temporalInputs,
-                temporalOutputs, ids, prefix, new Origin(FixtureFiles.tokenArm(arm.name()), source,
-                "noise " + inputs.gumbelProvenance(arm.noiseSalt()) + "; conditioning " + conditioning.provenance()));
+        List<ReferenceSet.TokenArm> out = new ArrayList<>();
+        for (int a = 0; a < n; a++) {
+            SamplingArm arm = arms.get(a);
+            out.add(new ReferenceSet.TokenArm(arm.name(), arm.temperature(), gumbel[a], sources[a], temporalInputs[a],
+                    temporalOutputs[a], ids[a], prefix[a], new Origin(FixtureFiles.tokenArm(arm.name()), source,
+                    "noise " + inputs.gumbelProvenance(arm.noiseSalt()) + "; conditioning "
+                            + conditioning.provenance())));
+        }
+        return out;
     }
 
     private ReferenceSet.DecoderCase decoder(SafetensorsFile file, Mrt2Dims dims, InputFactory inputs, int frames) {

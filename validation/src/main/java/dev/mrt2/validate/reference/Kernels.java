@@ -67,6 +67,34 @@ public final class Kernels {
         return y;
     }
 
+    /**
+     * {@link #vecMat} of every row {@code xs[b]}, each exactly as its own call would give, with every kernel row read
+     * once for all of them: what a layer costs when several frames or sessions pass through it together.
+     */
+    public float[][] vecMatRows(float[][] xs, float[] kernel, int in, int out, float[] bias) {
+        float[][] ys = new float[xs.length][];
+        if (wide || xs.length == 1) {
+            for (int b = 0; b < xs.length; b++) {
+                ys[b] = vecMat(xs[b], kernel, in, out, bias);
+            }
+            return ys;
+        }
+        requireLength("kernel", kernel, (long) in * out);
+        for (int b = 0; b < xs.length; b++) {
+            requireLength("x", xs[b], in);
+            ys[b] = new float[out];
+        }
+        RowSums.accumulateRows(xs, kernel, in, out, 0, ys);
+        if (bias != null) {
+            for (float[] y : ys) {
+                for (int j = 0; j < out; j++) {
+                    y[j] += bias[j];
+                }
+            }
+        }
+        return ys;
+    }
+
     /** {@code y[rows] = M[rows, cols] . x[cols]}, one dot product per row. */
     public float[] matVec(float[] matrix, int rows, int cols, float[] x) {
         requireLength("x", x, cols);

@@ -8,18 +8,39 @@ final class LayerMath {
 
     /** §3.2 FFN block: {@code x + RMS(GELU_tanh(RMS(x; pre) W1 + b1) W2 + b2; post)}. */
     static float[] ffnBlock(Kernels k, FfnWeights w, float[] x) {
+        return ffnBlocks(k, w, new float[][] {x})[0];
+    }
+
+    /** {@link #ffnBlock} of several rows, each as its own call gives it, every weight read once for all. */
+    static float[][] ffnBlocks(Kernels k, FfnWeights w, float[][] xs) {
         int d = w.modelDim();
         int f = w.hidden();
-        float[] hidden = k.vecMat(k.rmsNorm(x, w.preNorm()), w.w1(), d, f, w.b1());
-        for (int i = 0; i < f; i++) {
-            hidden[i] = Kernels.geluTanh(hidden[i]);
+        float[][] normed = new float[xs.length][];
+        for (int b = 0; b < xs.length; b++) {
+            normed[b] = k.rmsNorm(xs[b], w.preNorm());
         }
-        return residual(x, k.rmsNorm(k.vecMat(hidden, w.w2(), f, d, w.b2()), w.postNorm()));
+        float[][] hidden = k.vecMatRows(normed, w.w1(), d, f, w.b1());
+        for (float[] h : hidden) {
+            for (int i = 0; i < f; i++) {
+                h[i] = Kernels.geluTanh(h[i]);
+            }
+        }
+        float[][] out = k.vecMatRows(hidden, w.w2(), f, d, w.b2());
+        float[][] ys = new float[xs.length][];
+        for (int b = 0; b < xs.length; b++) {
+            ys[b] = residual(xs[b], k.rmsNorm(out[b], w.postNorm()));
+        }
+        return ys;
     }
 
     /** The query projection of the pre-normed stream, unscaled ({@code [H*h]}). */
     static float[] query(Kernels k, AttentionWeights w, float[] normed) {
         return k.vecMat(normed, w.query(), w.modelDim(), w.width(), null);
+    }
+
+    /** {@link #query} of several rows, each as its own call gives it. */
+    static float[][] queries(Kernels k, AttentionWeights w, float[][] normed) {
+        return k.vecMatRows(normed, w.query(), w.modelDim(), w.width(), null);
     }
 
     /**
@@ -90,7 +111,17 @@ final class LayerMath {
      * output sums {@code ctx[c] · Wo[r][c]} in ascending c exactly as a dot product of row r would.
      */
     static float[] attentionOutput(Kernels k, AttentionWeights w, float[] x, float[] ctx) {
-        return residual(x, k.rmsNorm(k.vecMat(ctx, w.output(), w.width(), w.modelDim(), null), w.postNorm()));
+        return attentionOutputs(k, w, new float[][] {x}, new float[][] {ctx})[0];
+    }
+
+    /** {@link #attentionOutput} of several rows, each as its own call gives it. */
+    static float[][] attentionOutputs(Kernels k, AttentionWeights w, float[][] xs, float[][] ctx) {
+        float[][] projected = k.vecMatRows(ctx, w.output(), w.width(), w.modelDim(), null);
+        float[][] ys = new float[xs.length][];
+        for (int b = 0; b < xs.length; b++) {
+            ys[b] = residual(xs[b], k.rmsNorm(projected[b], w.postNorm()));
+        }
+        return ys;
     }
 
     static float[] residual(float[] x, float[] delta) {

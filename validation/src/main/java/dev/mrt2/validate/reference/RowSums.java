@@ -17,6 +17,8 @@ final class RowSums {
     private static final int CHUNK = 4096;
     /** Fewest columns per chunk, so a row stays long enough for the vector loop to pay. */
     private static final int MIN_CHUNK = 256;
+    /** Most partial sums a chunk holds over all its rows (512 KB), so they stay in the core's cache. */
+    private static final int SUMS_IN_CACHE = 1 << 17;
 
     private RowSums() {}
 
@@ -27,22 +29,34 @@ final class RowSums {
 
     /** The same for columns {@code [from, from + y.length)} of K only, into {@code y}. */
     static void accumulate(float[] x, float[] kernel, int in, int out, int from, float[] y) {
-        // one chunk per core when the columns allow it; chunking never changes a sum's order
-        int columns = y.length;
-        int cores = Runtime.getRuntime().availableProcessors();
-        int width = Math.max(MIN_CHUNK, Math.min(CHUNK, (columns + cores - 1) / cores));
-        int chunks = (columns + width - 1) / width;
-        IntStream range = IntStream.range(0, chunks);
-        ((long) in * columns >= 1 << 16 && chunks > 1 ? range.parallel() : range)
-                .forEach(c -> chunk(x, kernel, in, out, from, y, c * width, Math.min(columns, (c + 1) * width)));
+        accumulateRows(new float[][] {x}, kernel, in, out, from, new float[][] {y});
     }
 
-    /** Columns {@code from + y0 .. from + y1} of K into {@code y[y0 .. y1)}. */
-    private static void chunk(float[] x, float[] kernel, int in, int out, int from, float[] y, int y0, int y1) {
+    /**
+     * {@link #accumulate} for several rows {@code xs[b]} into {@code ys[b]} at once: each kernel row is read from
+     * memory once for all of them, and every {@code ys[b]} gets exactly the sums a call of its own would give.
+     */
+    static void accumulateRows(float[][] xs, float[] kernel, int in, int out, int from, float[][] ys) {
+        // one chunk per core when the columns allow it, narrower when many rows' sums must stay in cache;
+        // chunking never changes a sum's order
+        int rows = ys.length;
+        int columns = ys[0].length;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int width = Math.max(MIN_CHUNK, Math.min(Math.min(CHUNK, SUMS_IN_CACHE / rows), (columns + cores - 1) / cores));
+        int chunks = (columns + width - 1) / width;
+        IntStream range = IntStream.range(0, chunks);
+        ((long) in * columns * rows >= 1 << 16 && chunks > 1 ? range.parallel() : range)
+                .forEach(c -> chunk(xs, kernel, in, out, from, ys, c * width, Math.min(columns, (c + 1) * width)));
+    }
+
+    /** Columns {@code from + y0 .. from + y1} of K into {@code ys[b][y0 .. y1)} for every row b. */
+    private static void chunk(float[][] xs, float[] kernel, int in, int out, int from, float[][] ys, int y0, int y1) {
         int w = y1 - y0;
         int j0 = from + y0;
-        float[] s = new float[w];
-        System.arraycopy(y, y0, s, 0, w);
+        float[][] sums = new float[ys.length][w];
+        for (int b = 0; b < ys.length; b++) {
+            System.arraycopy(ys[b], y0, sums[b], 0, w);
+        }
         float[] r0 = new float[w];
         float[] r1 = new float[w];
         float[] r2 = new float[w];
@@ -53,19 +67,27 @@ final class RowSums {
             System.arraycopy(kernel, (i + 1) * out + j0, r1, 0, w);
             System.arraycopy(kernel, (i + 2) * out + j0, r2, 0, w);
             System.arraycopy(kernel, (i + 3) * out + j0, r3, 0, w);
-            float x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3];
-            for (int j = 0; j < w; j++) {
-                s[j] = s[j] + x0 * r0[j] + x1 * r1[j] + x2 * r2[j] + x3 * r3[j];
+            for (int b = 0; b < xs.length; b++) {
+                float[] x = xs[b];
+                float[] s = sums[b];
+                float x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3];
+                for (int j = 0; j < w; j++) {
+                    s[j] = s[j] + x0 * r0[j] + x1 * r1[j] + x2 * r2[j] + x3 * r3[j];
+                }
             }
         }
         for (; i < in; i++) {
             System.arraycopy(kernel, i * out + j0, r0, 0, w);
-            float x0 = x[i];
-            for (int j = 0; j < w; j++) {
-                s[j] = s[j] + x0 * r0[j];
+            for (int b = 0; b < xs.length; b++) {
+                float[] s = sums[b];
+                float x0 = xs[b][i];
+                for (int j = 0; j < w; j++) {
+                    s[j] = s[j] + x0 * r0[j];
+                }
             }
         }
-        System.arraycopy(s, 0, y, y0, w);
+        for (int b = 0; b < ys.length; b++) {
+            System.arraycopy(sums[b], 0, ys[b], y0, w);
+        }
     }
-
 }

@@ -45,16 +45,60 @@ public final class TemporalReference {
      * ({@code source_encoded} of this frame) give the temporal output {@code [D]}; the caches then hold this frame.
      */
     public float[] step(float[] temporalInput, float[] source) {
-        require("temporal input", temporalInput, weights.modelDim());
-        require("source", source, weights.sourceDim());
-        float[] x = temporalInput.clone();
+        return advance(new TemporalReference[] {this}, new float[][] {temporalInput}, new float[][] {source})[0];
+    }
+
+    /**
+     * Teacher forcing: {@link #step} on every {@code inputs[s]}, {@code sources[s]} in turn, with the same results
+     * bit for bit, but layer by layer, so each weight is read once for all the frames instead of once per frame.
+     */
+    public float[][] steps(float[][] inputs, float[][] sources) {
+        TemporalReference[] sessions = new TemporalReference[inputs.length];
+        java.util.Arrays.fill(sessions, this);
+        return advance(sessions, inputs, sources);
+    }
+
+    /**
+     * One {@link #step} of each session, {@code inputs[i]} and {@code sources[i]} into {@code sessions[i]}, with the
+     * same results bit for bit, every weight read once for all: independent generations (sampling arms) advancing in
+     * lockstep. The sessions must share one weights object and accumulation.
+     */
+    public static float[][] stepEach(TemporalReference[] sessions, float[][] inputs, float[][] sources) {
+        for (TemporalReference s : sessions) {
+            if (s.weights != sessions[0].weights || s.k != sessions[0].k) {
+                throw new IllegalArgumentException("sessions stepped together must share weights and accumulation");
+            }
+        }
+        return sessions[0].advance(sessions, inputs, sources);
+    }
+
+    /** Row i into {@code sessions[i]}; a session named twice takes its rows in order, as successive steps. */
+    private float[][] advance(TemporalReference[] sessions, float[][] inputs, float[][] sources) {
+        if (inputs.length != sessions.length || sources.length != sessions.length) {
+            throw new IllegalArgumentException(sessions.length + " sessions, " + inputs.length + " inputs and "
+                    + sources.length + " sources");
+        }
+        float[][] x = new float[inputs.length][];
+        for (int i = 0; i < inputs.length; i++) {
+            require("temporal input", inputs[i], weights.modelDim());
+            require("source", sources[i], weights.sourceDim());
+            x[i] = inputs[i].clone();
+        }
         for (int l = 0; l < weights.layers().size(); l++) {
             TemporalWeights.Layer layer = weights.layers().get(l);
-            x = selfAttention(layer.self(), selfCaches.get(l), x);
-            x = crossAttention(layer.cross(), crossCaches.get(l), x, source);
-            x = LayerMath.ffnBlock(k, layer.ffn(), x);
+            x = selfAttention(layer.self(), caches(sessions, l, true), x);
+            x = crossAttention(layer.cross(), caches(sessions, l, false), x, sources);
+            x = LayerMath.ffnBlocks(k, layer.ffn(), x);
         }
         return x;
+    }
+
+    private static KvWindow[] caches(TemporalReference[] sessions, int layer, boolean self) {
+        KvWindow[] out = new KvWindow[sessions.length];
+        for (int i = 0; i < sessions.length; i++) {
+            out[i] = (self ? sessions[i].selfCaches : sessions[i].crossCaches).get(layer);
+        }
+        return out;
     }
 
     /** Steps taken since construction or the last {@link #reset()}. */
@@ -77,23 +121,38 @@ public final class TemporalReference {
     }
 
     /** §3.3: q, k, v all from RMS(x; pre); k and v enter the ring cache after the step. */
-    private float[] selfAttention(AttentionWeights w, KvWindow cache, float[] x) {
-        float[] normed = k.rmsNorm(x, w.preNorm());
-        float[] key = k.vecMat(normed, w.key(), w.kvIn(), w.width(), null);
-        float[] value = k.vecMat(normed, w.value(), w.kvIn(), w.width(), null);
-        float[] ctx = attendWithCurrent(w, cache, LayerMath.query(k, w, normed), key, value);
-        cache.append(key, value);
-        return LayerMath.attentionOutput(k, w, x, ctx);
+    private float[][] selfAttention(AttentionWeights w, KvWindow[] caches, float[][] x) {
+        float[][] normed = new float[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            normed[i] = k.rmsNorm(x[i], w.preNorm());
+        }
+        return attendAll(w, caches, x, normed, normed);
     }
 
     /** §3.3: q from RMS(x; pre), k and v from the raw source row (no norm). */
-    private float[] crossAttention(AttentionWeights w, KvWindow cache, float[] x, float[] source) {
-        float[] normed = k.rmsNorm(x, w.preNorm());
-        float[] key = k.vecMat(source, w.key(), w.kvIn(), w.width(), null);
-        float[] value = k.vecMat(source, w.value(), w.kvIn(), w.width(), null);
-        float[] ctx = attendWithCurrent(w, cache, LayerMath.query(k, w, normed), key, value);
-        cache.append(key, value);
-        return LayerMath.attentionOutput(k, w, x, ctx);
+    private float[][] crossAttention(AttentionWeights w, KvWindow[] caches, float[][] x, float[][] sources) {
+        float[][] normed = new float[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            normed[i] = k.rmsNorm(x[i], w.preNorm());
+        }
+        return attendAll(w, caches, x, normed, sources);
+    }
+
+    /**
+     * Projections for every row at once, then attention row by row in order, each row's k and v entering its cache
+     * before the next row reads it, then the output projections at once.
+     */
+    private float[][] attendAll(AttentionWeights w, KvWindow[] caches, float[][] x, float[][] normed,
+                                float[][] kvSource) {
+        float[][] keys = k.vecMatRows(kvSource, w.key(), w.kvIn(), w.width(), null);
+        float[][] values = k.vecMatRows(kvSource, w.value(), w.kvIn(), w.width(), null);
+        float[][] queries = LayerMath.queries(k, w, normed);
+        float[][] ctx = new float[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            ctx[i] = attendWithCurrent(w, caches[i], queries[i], keys[i], values[i]);
+            caches[i].append(keys[i], values[i]);
+        }
+        return LayerMath.attentionOutputs(k, w, x, ctx);
     }
 
     /** Attention over [sinks, the cache's rows (masked where invalid), the current frame (always valid)]. */

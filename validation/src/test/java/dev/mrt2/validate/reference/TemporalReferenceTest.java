@@ -3,6 +3,7 @@ package dev.mrt2.validate.reference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mrt2.safetensors.Float16;
@@ -160,5 +161,54 @@ class TemporalReferenceTest {
         for (int s = 0; s < 5; s++) {
             assertTrue(maxAbsDiff(f32.step(x[s], src[s]), f64.step(x[s], src[s])) < 1e-5);
         }
+    }
+
+    /**
+     * Layer-major evaluation gives each frame exactly what single steps give: teacher-forced runs split over two calls
+     * (the second continuing the first's caches past the 41-frame wrap), and two sessions advancing in lockstep.
+     * Wide enough that the row sums are cut into chunks and run in parallel.
+     */
+    @Test
+    void teacherForcedStepsAndLockstepSessionsEqualSingleStepsBitForBit() {
+        TemporalWeights w = new TestWeights(11).temporal(2, 64, 4, 16, 24, 512);
+        float[][] x = inputs(3, STEPS, 64);
+        float[][] y = inputs(5, STEPS, 64);
+        float[][] src = inputs(4, STEPS, 24);
+        float[][] src2 = inputs(6, STEPS, 24);
+        for (TemporalReference.Options o : new TemporalReference.Options[] {TemporalReference.Options.DEFAULT,
+                new TemporalReference.Options(true, false), new TemporalReference.Options(false, true)}) {
+            TemporalReference singleA = new TemporalReference(w, o);
+            TemporalReference singleB = new TemporalReference(w, o);
+            float[][] expectedA = new float[STEPS][];
+            float[][] expectedB = new float[STEPS][];
+            for (int s = 0; s < STEPS; s++) {
+                expectedA[s] = singleA.step(x[s], src[s]);
+                expectedB[s] = singleB.step(y[s], src2[s]);
+            }
+            TemporalReference forced = new TemporalReference(w, o);
+            float[][] head = forced.steps(java.util.Arrays.copyOfRange(x, 0, 30), java.util.Arrays.copyOfRange(src, 0, 30));
+            float[][] tail = forced.steps(java.util.Arrays.copyOfRange(x, 30, STEPS),
+                    java.util.Arrays.copyOfRange(src, 30, STEPS));
+            assertEquals(STEPS, forced.steps());
+            TemporalReference a = new TemporalReference(w, o);
+            TemporalReference b = new TemporalReference(w, o);
+            for (int s = 0; s < STEPS; s++) {
+                assertArrayEquals(expectedA[s], s < 30 ? head[s] : tail[s - 30], o + ", teacher-forced step " + s);
+                float[][] both = TemporalReference.stepEach(new TemporalReference[] {a, b}, new float[][] {x[s], y[s]},
+                        new float[][] {src[s], src2[s]});
+                assertArrayEquals(expectedA[s], both[0], o + ", lockstep session a, step " + s);
+                assertArrayEquals(expectedB[s], both[1], o + ", lockstep session b, step " + s);
+            }
+        }
+    }
+
+    @Test
+    void lockstepSessionsMustShareTheirWeights() {
+        TemporalReference a = new TemporalReference(weights(), TemporalReference.Options.DEFAULT);
+        TemporalReference b = new TemporalReference(weights(), TemporalReference.Options.DEFAULT);
+        float[][] x = inputs(1, 2, D);
+        float[][] src = inputs(2, 2, S);
+        assertThrows(IllegalArgumentException.class,
+                () -> TemporalReference.stepEach(new TemporalReference[] {a, b}, x, src));
     }
 }
