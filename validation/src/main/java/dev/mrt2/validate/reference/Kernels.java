@@ -133,6 +133,15 @@ public final class Kernels {
         return y;
     }
 
+    /** {@link #rmsNorm} of every row. */
+    public float[][] rmsNorms(float[][] xs, float[] scale) {
+        float[][] ys = new float[xs.length][];
+        for (int b = 0; b < xs.length; b++) {
+            ys[b] = rmsNorm(xs[b], scale);
+        }
+        return ys;
+    }
+
     /** §3: {@code LN(x; s, b) = (x - mu) (var + 1e-6)^(-1/2) * s + b}, biased variance. */
     public float[] layerNorm(float[] x, float[] scale, float[] bias) {
         requireLength("scale", scale, x.length);

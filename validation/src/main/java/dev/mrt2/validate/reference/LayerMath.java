@@ -15,11 +15,7 @@ final class LayerMath {
     static float[][] ffnBlocks(Kernels k, FfnWeights w, float[][] xs) {
         int d = w.modelDim();
         int f = w.hidden();
-        float[][] normed = new float[xs.length][];
-        for (int b = 0; b < xs.length; b++) {
-            normed[b] = k.rmsNorm(xs[b], w.preNorm());
-        }
-        float[][] hidden = k.vecMatRows(normed, w.w1(), d, f, w.b1());
+        float[][] hidden = k.vecMatRows(k.rmsNorms(xs, w.preNorm()), w.w1(), d, f, w.b1());
         for (float[] h : hidden) {
             for (int i = 0; i < f; i++) {
                 h[i] = Kernels.geluTanh(h[i]);

@@ -122,19 +122,13 @@ public final class TemporalReference {
 
     /** §3.3: q, k, v all from RMS(x; pre); k and v enter the ring cache after the step. */
     private float[][] selfAttention(AttentionWeights w, KvWindow[] caches, float[][] x) {
-        float[][] normed = new float[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            normed[i] = k.rmsNorm(x[i], w.preNorm());
-        }
+        float[][] normed = k.rmsNorms(x, w.preNorm());
         return attendAll(w, caches, x, normed, normed);
     }
 
     /** §3.3: q from RMS(x; pre), k and v from the raw source row (no norm). */
     private float[][] crossAttention(AttentionWeights w, KvWindow[] caches, float[][] x, float[][] sources) {
-        float[][] normed = new float[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            normed[i] = k.rmsNorm(x[i], w.preNorm());
-        }
+        float[][] normed = k.rmsNorms(x, w.preNorm());
         return attendAll(w, caches, x, normed, sources);
     }
 
