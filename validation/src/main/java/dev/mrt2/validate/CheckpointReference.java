@@ -201,7 +201,9 @@ public final class CheckpointReference {
         int[][][] ids = new int[n][frames][];
         float[][][][] prefix = new float[n][frames][levels - 1][];
         float[][] input = new float[n][];
+        float[] temperatures = new float[n];
         for (int a = 0; a < n; a++) {
+            temperatures[a] = arms.get(a).temperature();
             temporal[a] = shared.temporal(false);
             gumbel[a] = inputs.gumbel(frames, arms.get(a).noiseSalt());
             input[a] = embedding.sos();
@@ -216,9 +218,14 @@ public final class CheckpointReference {
                     rows[a] = sources[a][f];
                 }
                 float[][] out = TemporalReference.stepEach(temporal, input.clone(), rows);
+                float[][][] noise = new float[n][][];
+                for (int a = 0; a < n; a++) {
+                    noise[a] = gumbel[a][f];
+                }
+                FrameLoop.Frame[] sampled = loop.sampleEach(out, noise, temperatures);
                 for (int a = 0; a < n; a++) {
                     temporalOutputs[a][f] = out[a];
-                    FrameLoop.Frame frame = loop.sample(out[a], gumbel[a][f], arms.get(a).temperature());
+                    FrameLoop.Frame frame = sampled[a];
                     ids[a][f] = frame.ids();
                     for (int k = 0; k < levels - 1; k++) {
                         prefix[a][f][k] = embedding.scaledRow(ids[a][f][k]);

@@ -94,45 +94,62 @@ final class RolloutReference {
         TokenEmbedding embedding = TokenEmbedding.load(checkpoint, dims);
         Sampler sampler = Sampler.standard(dims.codebookSize());
         int k = Math.min(Mrt2Constants.TOP_K, dims.codebookSize());
-        List<Arm> arms = new ArrayList<>();
-        for (ArmSpec spec : ARMS) {
-            log.accept("reference: depth rollout, " + options.frames() + " frames, arm " + spec.name());
-            int frames = options.frames();
-            int levels = dims.rvqLevels();
-            int c = dims.codebookSize();
-            float[][][] gumbel = spec.noise() ? inputs.gumbel(frames, spec.noiseSalt())
-                    : new float[frames][levels][c];
-            float invT = Sampler.inverseTemperature(spec.temperature());
-            float[][] frameInputs = new float[frames][];
-            int[][] codes = new int[frames][levels];
-            float[][] feedback = new float[frames][];
-            float[][][] levelLogits = new float[frames][levels][];
-            float[][][] scores = new float[frames][levels][];
+        int frames = options.frames();
+        int levels = dims.rvqLevels();
+        int c = dims.codebookSize();
+        int n = ARMS.size();
+        log.accept("reference: depth rollout, " + frames + " frames, arms "
+                + String.join(", ", ARMS.stream().map(ArmSpec::name).toList()));
+        // the arms advance in lockstep, each level's depth pass run for all of them at once (the same sums as alone)
+        float[][][][] gumbel = new float[n][][][];
+        float[] invT = new float[n];
+        float[][][] frameInputs = new float[n][frames][];
+        int[][][] codes = new int[n][frames][levels];
+        float[][][] feedback = new float[n][frames][];
+        float[][][][] levelLogits = new float[n][frames][levels][];
+        float[][][][] scores = new float[n][frames][levels][];
+        float[][] input = new float[n][];
+        for (int a = 0; a < n; a++) {
+            ArmSpec spec = ARMS.get(a);
+            gumbel[a] = spec.noise() ? inputs.gumbel(frames, spec.noiseSalt()) : new float[frames][levels][c];
+            invT[a] = Sampler.inverseTemperature(spec.temperature());
             SplitMix64 rng = new SplitMix64(options.seed() + FIRST_INPUT_SALT);
-            float[] input = new float[dims.temporalDim()];
-            for (int i = 0; i < input.length; i++) {
-                input[i] = (float) rng.nextGaussian();
+            input[a] = new float[dims.temporalDim()];
+            for (int i = 0; i < input[a].length; i++) {
+                input[a][i] = (float) rng.nextGaussian();
             }
-            for (int f = 0; f < frames; f++) {
-                frameInputs[f] = input;
-                DepthReference.Session session = depth.session(levels);
-                int[] ids = new int[levels];
-                float[] position = input;
-                for (int level = 0; level < levels; level++) {
-                    int from = embedding.uniqueId(level, 0);
-                    float[] logits = session.next(position, from, c);
-                    codes[f][level] = sampler.sampleCode(logits, gumbel[f][level], invT);
-                    levelLogits[f][level] = logits;
-                    scores[f][level] = scores(logits, gumbel[f][level], invT, k);
-                    ids[level] = embedding.uniqueId(level, codes[f][level]);
-                    position = embedding.scaledRow(ids[level]);
+        }
+        for (int f = 0; f < frames; f++) {
+            DepthReference.Session[] sessions = new DepthReference.Session[n];
+            int[][] ids = new int[n][levels];
+            float[][] position = new float[n][];
+            for (int a = 0; a < n; a++) {
+                frameInputs[a][f] = input[a];
+                sessions[a] = depth.session(levels);
+                position[a] = input[a];
+            }
+            for (int level = 0; level < levels; level++) {
+                int from = embedding.uniqueId(level, 0);
+                float[][] logits = depth.nextEach(sessions, position, from, c);
+                for (int a = 0; a < n; a++) {
+                    codes[a][f][level] = sampler.sampleCode(logits[a], gumbel[a][f][level], invT[a]);
+                    levelLogits[a][f][level] = logits[a];
+                    scores[a][f][level] = scores(logits[a], gumbel[a][f][level], invT[a], k);
+                    ids[a][level] = embedding.uniqueId(level, codes[a][f][level]);
+                    position[a] = embedding.scaledRow(ids[a][level]);
                 }
-                feedback[f] = embedding.temporalInput(ids);
-                input = feedback[f];
             }
+            for (int a = 0; a < n; a++) {
+                feedback[a][f] = embedding.temporalInput(ids[a]);
+                input[a] = feedback[a][f];
+            }
+        }
+        List<Arm> arms = new ArrayList<>();
+        for (int a = 0; a < n; a++) {
+            ArmSpec spec = ARMS.get(a);
             String noise = spec.noise() ? inputs.gumbelProvenance(spec.noiseSalt()) : "zero noise";
-            arms.add(new Arm(spec, frameInputs, gumbel, codes, feedback, levelLogits, scores, new Origin(
-                    FixtureFiles.rolloutArm(spec.name()), source, "frame 0 input SplitMix64("
+            arms.add(new Arm(spec, frameInputs[a], gumbel[a], codes[a], feedback[a], levelLogits[a], scores[a],
+                    new Origin(FixtureFiles.rolloutArm(spec.name()), source, "frame 0 input SplitMix64("
                     + (options.seed() + FIRST_INPUT_SALT) + ") Box-Muller N(0, 1); frame k+1 input = reference "
                     + "feedback of frame k; noise " + noise)));
         }

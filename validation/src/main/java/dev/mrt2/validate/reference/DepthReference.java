@@ -75,40 +75,73 @@ public final class DepthReference {
          * projection is the largest weight the depth body streams per position (D x 12294).
          */
         public float[] next(float[] position, int from, int columns) {
-            if (count == capacity) {
-                throw new IllegalStateException("depth session is full (" + capacity + " positions)");
-            }
-            if (position.length != weights.inputDim()) {
-                throw new IllegalArgumentException("depth position has " + position.length + " values, expected "
-                        + weights.inputDim());
-            }
-            float[] y = k.vecMat(position, weights.adapter(), weights.inputDim(), weights.depthDim(), null);
-            for (int l = 0; l < weights.layers().size(); l++) {
-                DepthWeights.Layer layer = weights.layers().get(l);
-                y = attention(layer.attention(), l, y);
-                y = LayerMath.ffnBlock(k, layer.ffn(), y);
-            }
-            count++;
-            float[] z = k.vecMatColumns(k.layerNorm(y, weights.finalScale(), weights.finalBias()), weights.logits(),
-                    weights.depthDim(), weights.vocab(), weights.logitsBias(), from, columns);
-            for (int i = 0; i < z.length; i++) {
-                z[i] = Kernels.softCap(z[i]);
-            }
-            return z;
+            return nextEach(new Session[] {this}, new float[][] {position}, from, columns)[0];
         }
 
-        /** Causal self-attention of the new position over positions 0..count (all valid). */
-        private float[] attention(AttentionWeights w, int layer, float[] y) {
-            float[] normed = k.rmsNorm(y, w.preNorm());
-            int width = w.width();
-            System.arraycopy(k.vecMat(normed, w.key(), w.kvIn(), width, null), 0, keys[layer], count * width, width);
-            System.arraycopy(k.vecMat(normed, w.value(), w.kvIn(), width, null), 0, values[layer], count * width,
-                    width);
-            boolean[] valid = new boolean[count + 1];
-            java.util.Arrays.fill(valid, true);
-            float[] ctx = LayerMath.attend(k, w, LayerMath.query(k, w, normed), keys[layer], values[layer], valid,
-                    count + 1);
-            return LayerMath.attentionOutput(k, w, y, ctx);
+        private DepthReference owner() {
+            return DepthReference.this;
         }
+    }
+
+    /**
+     * {@link Session#next(float[], int, int)} of every session at once, {@code positions[i]} into
+     * {@code sessions[i]}, each result bit for bit what its own call gives, every weight read once for all:
+     * independent generations sampling the same level in lockstep. The sessions must be distinct and this body's.
+     */
+    public float[][] nextEach(Session[] sessions, float[][] positions, int from, int columns) {
+        if (positions.length != sessions.length) {
+            throw new IllegalArgumentException(sessions.length + " sessions and " + positions.length + " positions");
+        }
+        for (int i = 0; i < sessions.length; i++) {
+            Session s = sessions[i];
+            if (s.owner() != this || java.util.Arrays.asList(sessions).subList(0, i).contains(s)) {
+                throw new IllegalArgumentException("sessions stepped together must be distinct and of one depth body");
+            }
+            if (s.count == s.capacity) {
+                throw new IllegalStateException("depth session is full (" + s.capacity + " positions)");
+            }
+            if (positions[i].length != weights.inputDim()) {
+                throw new IllegalArgumentException("depth position has " + positions[i].length + " values, expected "
+                        + weights.inputDim());
+            }
+        }
+        float[][] y = k.vecMatRows(positions, weights.adapter(), weights.inputDim(), weights.depthDim(), null);
+        for (int l = 0; l < weights.layers().size(); l++) {
+            DepthWeights.Layer layer = weights.layers().get(l);
+            y = attention(layer.attention(), l, sessions, y);
+            y = LayerMath.ffnBlocks(k, layer.ffn(), y);
+        }
+        float[][] normed = new float[y.length][];
+        for (int i = 0; i < sessions.length; i++) {
+            sessions[i].count++;
+            normed[i] = k.layerNorm(y[i], weights.finalScale(), weights.finalBias());
+        }
+        float[][] z = k.vecMatColumnsRows(normed, weights.logits(), weights.depthDim(), weights.vocab(),
+                weights.logitsBias(), from, columns);
+        for (float[] row : z) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = Kernels.softCap(row[i]);
+            }
+        }
+        return z;
+    }
+
+    /** Causal self-attention of each session's new position over its positions 0..count (all valid). */
+    private float[][] attention(AttentionWeights w, int layer, Session[] sessions, float[][] y) {
+        float[][] normed = k.rmsNorms(y, w.preNorm());
+        int width = w.width();
+        float[][] keys = k.vecMatRows(normed, w.key(), w.kvIn(), width, null);
+        float[][] values = k.vecMatRows(normed, w.value(), w.kvIn(), width, null);
+        float[][] queries = LayerMath.queries(k, w, normed);
+        float[][] ctx = new float[y.length][];
+        for (int i = 0; i < sessions.length; i++) {
+            Session s = sessions[i];
+            System.arraycopy(keys[i], 0, s.keys[layer], s.count * width, width);
+            System.arraycopy(values[i], 0, s.values[layer], s.count * width, width);
+            boolean[] valid = new boolean[s.count + 1];
+            java.util.Arrays.fill(valid, true);
+            ctx[i] = LayerMath.attend(k, w, queries[i], s.keys[layer], s.values[layer], valid, s.count + 1);
+        }
+        return LayerMath.attentionOutputs(k, w, y, ctx);
     }
 }

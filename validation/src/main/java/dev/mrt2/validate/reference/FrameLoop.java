@@ -34,13 +34,31 @@ public final class FrameLoop {
      * @param gumbel {@code [L][C]} noise
      */
     public Frame rollout(float[] temporalOutput, float[][] gumbel, float inverseTemperature) {
-        return run(temporalOutput, (slice, level) ->
-                embedding.uniqueId(level, 0) + sampler.sampleCode(slice, gumbel[level], inverseTemperature));
+        Rule rule = (slice, level) ->
+                embedding.uniqueId(level, 0) + sampler.sampleCode(slice, gumbel[level], inverseTemperature);
+        return run(new float[][] {temporalOutput}, new Rule[] {rule})[0];
     }
 
     /** The reference sampler (§3.7) at temperature T, with {@code [L][C]} noise (ignored at T = 0). */
     public Frame sample(float[] temporalOutput, float[][] gumbel, float temperature) {
-        return run(temporalOutput, (slice, level) -> sampler.sampleLevel(slice, level, gumbel[level], temperature));
+        return sampleEach(new float[][] {temporalOutput}, new float[][][] {gumbel}, new float[] {temperature})[0];
+    }
+
+    /**
+     * {@link #sample} of several independent generations at once, each frame what its own call gives: the depth body
+     * runs their positions of a level together, so every depth weight is read once a level for all of them.
+     *
+     * @param gumbel       per generation {@code [L][C]} noise
+     * @param temperatures per generation
+     */
+    public Frame[] sampleEach(float[][] temporalOutputs, float[][][] gumbel, float[] temperatures) {
+        Rule[] rules = new Rule[temporalOutputs.length];
+        for (int i = 0; i < rules.length; i++) {
+            float[][] noise = gumbel[i];
+            float temperature = temperatures[i];
+            rules[i] = (slice, level) -> sampler.sampleLevel(slice, level, noise[level], temperature);
+        }
+        return run(temporalOutputs, rules);
     }
 
     /** Teacher forcing: runs the depth body on given ids and returns each level's soft-capped logits {@code [L][V]}. */
@@ -58,18 +76,30 @@ public final class FrameLoop {
         int pick(float[] levelLogits, int level);
     }
 
-    private Frame run(float[] temporalOutput, Rule rule) {
+    /** Generation i picks with {@code rules[i]}; every level runs the depth body on all generations together. */
+    private Frame[] run(float[][] temporalOutputs, Rule[] rules) {
+        int n = rules.length;
         int levels = embedding.levels();
-        int[] ids = new int[levels];
-        int[] codes = new int[levels];
-        DepthReference.Session session = depth.session(levels);
-        float[] position = temporalOutput;
+        int[][] ids = new int[n][levels];
+        int[][] codes = new int[n][levels];
+        DepthReference.Session[] sessions = new DepthReference.Session[n];
+        for (int i = 0; i < n; i++) {
+            sessions[i] = depth.session(levels);
+        }
+        float[][] positions = temporalOutputs.clone();
         for (int level = 0; level < levels; level++) {
             int from = embedding.uniqueId(level, 0);
-            ids[level] = rule.pick(session.next(position, from, embedding.codebookSize()), level);
-            codes[level] = embedding.code(ids[level]);
-            position = embedding.scaledRow(ids[level]);
+            float[][] slices = depth.nextEach(sessions, positions, from, embedding.codebookSize());
+            for (int i = 0; i < n; i++) {
+                ids[i][level] = rules[i].pick(slices[i], level);
+                codes[i][level] = embedding.code(ids[i][level]);
+                positions[i] = embedding.scaledRow(ids[i][level]);
+            }
         }
-        return new Frame(codes, ids, embedding.temporalInput(ids));
+        Frame[] frames = new Frame[n];
+        for (int i = 0; i < n; i++) {
+            frames[i] = new Frame(codes[i], ids[i], embedding.temporalInput(ids[i]));
+        }
+        return frames;
     }
 }

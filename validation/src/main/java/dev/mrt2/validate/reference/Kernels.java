@@ -72,23 +72,32 @@ public final class Kernels {
      * once for all of them: what a layer costs when several frames or sessions pass through it together.
      */
     public float[][] vecMatRows(float[][] xs, float[] kernel, int in, int out, float[] bias) {
+        return vecMatColumnsRows(xs, kernel, in, out, bias, 0, out);
+    }
+
+    /** {@link #vecMatColumns} of every row {@code xs[b]}, each exactly as its own call would give. */
+    public float[][] vecMatColumnsRows(float[][] xs, float[] kernel, int in, int out, float[] bias, int from,
+                                       int count) {
         float[][] ys = new float[xs.length][];
         if (wide || xs.length == 1) {
             for (int b = 0; b < xs.length; b++) {
-                ys[b] = vecMat(xs[b], kernel, in, out, bias);
+                ys[b] = vecMatColumns(xs[b], kernel, in, out, bias, from, count);
             }
             return ys;
         }
         requireLength("kernel", kernel, (long) in * out);
+        if (from < 0 || count < 0 || from + count > out) {
+            throw new IllegalArgumentException("columns " + from + " + " + count + " outside " + out);
+        }
         for (int b = 0; b < xs.length; b++) {
             requireLength("x", xs[b], in);
-            ys[b] = new float[out];
+            ys[b] = new float[count];
         }
-        RowSums.accumulateRows(xs, kernel, in, out, 0, ys);
+        RowSums.accumulateRows(xs, kernel, in, out, from, ys);
         if (bias != null) {
             for (float[] y : ys) {
-                for (int j = 0; j < out; j++) {
-                    y[j] += bias[j];
+                for (int j = 0; j < count; j++) {
+                    y[j] += bias[from + j];
                 }
             }
         }

@@ -81,4 +81,46 @@ class FrameLoopTest {
             }
         }
     }
+
+    /**
+     * Generations sampled together (the reference's arms in lockstep) get bit for bit what each gets alone, in float32
+     * and float64 accumulation; wide enough that the depth body's row sums are cut into chunks and run in parallel.
+     */
+    @Test
+    void generationsSampledTogetherGetWhatEachGetsAlone() {
+        int d = 64;
+        int c = 300;
+        int v = 6 + c * L;
+        TokenEmbedding e = new TokenEmbedding(new TestWeights(41).normal(v * d, 1), v, d, c);
+        for (boolean wide : new boolean[] {false, true}) {
+            DepthReference depth = new DepthReference(new TestWeights(42).depth(d, 64, 2, 4, 16, 512, v), wide);
+            FrameLoop loop = new FrameLoop(depth, e, new Sampler(c, 40));
+            float[][] temporal = TemporalReferenceTest.inputs(43, 3, d);
+            float[][][] noise = {Gumbel.noise(new SplitMix64(7), L, c), Gumbel.noise(new SplitMix64(8), L, c),
+                    Gumbel.zeros(L, c)};
+            float[] temperatures = {1f, 1.3f, 0f};
+            FrameLoop.Frame[] together = loop.sampleEach(temporal, noise, temperatures);
+            for (int i = 0; i < 3; i++) {
+                FrameLoop.Frame alone = loop.sample(temporal[i], noise[i], temperatures[i]);
+                assertArrayEquals(alone.ids(), together[i].ids(), "generation " + i);
+                assertArrayEquals(alone.feedback(), together[i].feedback(), "generation " + i);
+            }
+            DepthReference.Session a = depth.session(L);
+            DepthReference.Session b = depth.session(L);
+            DepthReference.Session aAlone = depth.session(L);
+            DepthReference.Session bAlone = depth.session(L);
+            float[][] pa = TemporalReferenceTest.inputs(44, L, d);
+            float[][] pb = TemporalReferenceTest.inputs(45, L, d);
+            for (int level = 0; level < L; level++) {
+                int from = e.uniqueId(level, 0);
+                float[][] both = depth.nextEach(new DepthReference.Session[] {a, b},
+                        new float[][] {pa[level], pb[level]}, from, c);
+                assertArrayEquals(aAlone.next(pa[level], from, c), both[0], "wide " + wide + ", level " + level);
+                assertArrayEquals(bAlone.next(pb[level], from, c), both[1], "wide " + wide + ", level " + level);
+            }
+            DepthReference.Session s = depth.session(L);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> depth.nextEach(
+                    new DepthReference.Session[] {s, s}, new float[][] {pa[0], pb[0]}, 0, c));
+        }
+    }
 }
