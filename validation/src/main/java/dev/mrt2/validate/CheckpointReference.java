@@ -23,7 +23,8 @@ import java.util.function.Consumer;
 
 /**
  * The reference computed from the checkpoint with {@code dev.mrt2.validate.reference} (independent float32 math, no
- * executor), one case at a time so that only one case's weights are on the heap at once. It offers the same cases a
+ * executor). The generation cases share one copy of the temporal, depth and embedding weights, dropped before the
+ * rollouts and the decoder read theirs, so no two copies are ever on the heap. It offers the same cases a
  * fixtures folder holds, under the same file names, so a comparison does not know which source it was given.
  */
 public final class CheckpointReference {
