@@ -188,8 +188,8 @@ public final class CheckpointReference {
     private List<ReferenceSet.TokenArm> arms(SharedWeights shared, InputFactory inputs, List<SamplingArm> arms,
                                              int frames) {
         int n = arms.size();
-        log.accept("reference: " + frames + " frames of temporal + depth, arm" + (n == 1 ? " " : "s ")
-                + String.join(", ", arms.stream().map(SamplingArm::name).toList()));
+        String names = "arm" + (n == 1 ? " " : "s ") + String.join(", ", arms.stream().map(SamplingArm::name).toList());
+        log.accept("reference: " + frames + " frames of temporal + depth, " + names);
         TokenEmbedding embedding = shared.embedding();
         FrameLoop loop = shared.frameLoop();
         InputFactory.Conditioning conditioning = inputs.conditioning();
@@ -209,8 +209,7 @@ public final class CheckpointReference {
             gumbel[a] = inputs.gumbel(frames, arms.get(a).noiseSalt());
             input[a] = embedding.sos();
         }
-        String names = String.join(", ", arms.stream().map(SamplingArm::name).toList());
-        try (Progress.Task task = progress.start("reference: arm" + (n == 1 ? " " : "s ") + names, frames, "frames")) {
+        try (Progress.Task task = progress.start("reference: " + names, frames, "frames")) {
             for (int f = 0; f < frames; f++) {
                 float[][] rows = new float[n][];
                 for (int a = 0; a < n; a++) {
@@ -218,7 +217,7 @@ public final class CheckpointReference {
                     temporalInputs[a][f] = input[a];
                     rows[a] = sources[a][f];
                 }
-                float[][] out = TemporalReference.stepEach(temporal, input.clone(), rows);
+                float[][] out = TemporalReference.stepEach(temporal, input, rows);
                 float[][][] noise = new float[n][][];
                 for (int a = 0; a < n; a++) {
                     noise[a] = gumbel[a][f];

@@ -38,33 +38,7 @@ public final class Kernels {
      * other column): what a sampler needs of the 12294-wide logits is one level's 1024.
      */
     public float[] vecMatColumns(float[] x, float[] kernel, int in, int out, float[] bias, int from, int count) {
-        requireLength("x", x, in);
-        requireLength("kernel", kernel, (long) in * out);
-        if (from < 0 || count < 0 || from + count > out) {
-            throw new IllegalArgumentException("columns " + from + " + " + count + " outside " + out);
-        }
-        float[] y = new float[count];
-        if (wide) {
-            double[] acc = new double[count];
-            for (int i = 0; i < in; i++) {
-                double xi = x[i];
-                int row = i * out + from;
-                for (int j = 0; j < count; j++) {
-                    acc[j] += xi * kernel[row + j];
-                }
-            }
-            for (int j = 0; j < count; j++) {
-                y[j] = (float) (acc[j] + (bias == null ? 0 : bias[from + j]));
-            }
-        } else {
-            RowSums.accumulate(x, kernel, in, out, from, y);
-            if (bias != null) {
-                for (int j = 0; j < count; j++) {
-                    y[j] += bias[from + j];
-                }
-            }
-        }
-        return y;
+        return vecMatColumnsRows(new float[][] {x}, kernel, in, out, bias, from, count)[0];
     }
 
     /**
@@ -78,20 +52,19 @@ public final class Kernels {
     /** {@link #vecMatColumns} of every row {@code xs[b]}, each exactly as its own call would give. */
     public float[][] vecMatColumnsRows(float[][] xs, float[] kernel, int in, int out, float[] bias, int from,
                                        int count) {
-        float[][] ys = new float[xs.length][];
-        if (wide || xs.length == 1) {
-            for (int b = 0; b < xs.length; b++) {
-                ys[b] = vecMatColumns(xs[b], kernel, in, out, bias, from, count);
-            }
-            return ys;
+        for (float[] x : xs) {
+            requireLength("x", x, in);
         }
         requireLength("kernel", kernel, (long) in * out);
         if (from < 0 || count < 0 || from + count > out) {
             throw new IllegalArgumentException("columns " + from + " + " + count + " outside " + out);
         }
-        for (int b = 0; b < xs.length; b++) {
-            requireLength("x", xs[b], in);
-            ys[b] = new float[count];
+        float[][] ys = new float[xs.length][count];
+        if (wide) {
+            for (int b = 0; b < xs.length; b++) {
+                wideColumns(xs[b], kernel, out, bias, from, ys[b]);
+            }
+            return ys;
         }
         RowSums.accumulateRows(xs, kernel, in, out, from, ys);
         if (bias != null) {
@@ -102,6 +75,22 @@ public final class Kernels {
             }
         }
         return ys;
+    }
+
+    /** Columns {@code [from, from + y.length)} of {@code x · K + b}, each sum in float64, rounded once into y. */
+    private static void wideColumns(float[] x, float[] kernel, int out, float[] bias, int from, float[] y) {
+        int count = y.length;
+        double[] acc = new double[count];
+        for (int i = 0; i < x.length; i++) {
+            double xi = x[i];
+            int row = i * out + from;
+            for (int j = 0; j < count; j++) {
+                acc[j] += xi * kernel[row + j];
+            }
+        }
+        for (int j = 0; j < count; j++) {
+            y[j] = (float) (acc[j] + (bias == null ? 0 : bias[from + j]));
+        }
     }
 
     /** {@code y[rows] = M[rows, cols] . x[cols]}, one dot product per row. */

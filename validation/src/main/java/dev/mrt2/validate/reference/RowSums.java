@@ -22,19 +22,10 @@ final class RowSums {
 
     private RowSums() {}
 
-    /** Adds {@code x · K} for {@code K [in, out]} row-major into {@code y [out]} (normally zero). */
-    static void accumulate(float[] x, float[] kernel, int in, int out, float[] y) {
-        accumulate(x, kernel, in, out, 0, y);
-    }
-
-    /** The same for columns {@code [from, from + y.length)} of K only, into {@code y}. */
-    static void accumulate(float[] x, float[] kernel, int in, int out, int from, float[] y) {
-        accumulateRows(new float[][] {x}, kernel, in, out, from, new float[][] {y});
-    }
-
     /**
-     * {@link #accumulate} for several rows {@code xs[b]} into {@code ys[b]} at once: each kernel row is read from
-     * memory once for all of them, and every {@code ys[b]} gets exactly the sums a call of its own would give.
+     * Adds {@code xs[b] · K} for {@code K [in, out]} row-major, columns {@code [from, from + ys[b].length)} only, into
+     * {@code ys[b]} (normally zero) for every row b at once: each kernel row is read from memory once for all of them,
+     * and every {@code ys[b]} gets exactly the sums it would get alone.
      */
     static void accumulateRows(float[][] xs, float[] kernel, int in, int out, int from, float[][] ys) {
         // one chunk per core when the columns allow it, narrower when many rows' sums must stay in cache;
