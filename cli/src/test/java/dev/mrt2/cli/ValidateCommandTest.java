@@ -176,6 +176,24 @@ class ValidateCommandTest {
         CliRun noPackages = run("-q", "validate", "--models", empty.toString(), "--checkpoint", checkpoint.toString());
         assertEquals(3, noPackages.code(), noPackages::toString);
         assertEquals(List.of("mrt2: " + empty + ": no such folder"), noPackages.errLines());
+        Path missing = tmp.resolve("missing.safetensors");
+        Path truncated = Files.write(tmp.resolve("truncated.safetensors"),
+                java.util.Arrays.copyOf(Files.readAllBytes(checkpoint), 1000));
+        for (String command : List.of("validate", "fixtures")) {
+            for (Path bad : List.of(missing, truncated)) {
+                Path out = tmp.resolve("receipts-of-" + command + "-" + bad.getFileName());
+                List<String> args = command.equals("validate")
+                        ? List.of("validate", "--models", models.toString(), "--checkpoint", bad.toString(), "--out",
+                                out.toString())
+                        : List.of("fixtures", "generate", "--checkpoint", bad.toString(), "--out", out.toString());
+                CliRun badCheckpoint = run(args.toArray(String[]::new));
+                assertEquals(3, badCheckpoint.code(), badCheckpoint::toString);
+                assertEquals(1, badCheckpoint.errLines().size(), badCheckpoint::toString);
+                assertTrue(badCheckpoint.err().startsWith("mrt2: " + bad.getFileName()) || badCheckpoint.err()
+                        .startsWith("mrt2: " + bad), badCheckpoint::toString);
+                assertFalse(Files.exists(out), out + " written for a bad checkpoint");
+            }
+        }
         Path emptyFixtures = Files.createDirectories(tmp.resolve("empty-fixtures"));
         CliRun badFixtures = run("-q", "validate", "--models", models.toString(), "--skip-reference", "--fixtures",
                 emptyFixtures.toString());

@@ -50,6 +50,8 @@ public final class CheckpointReference {
         this.log = log;
         this.progress = progress;
         this.source = "checkpoint " + checkpoint.getFileName();
+        // a missing, unreadable or malformed checkpoint is bad input, named in one line before any hashing
+        SafetensorsFile.open(checkpoint).close();
     }
 
     public Path path() {
