@@ -3,7 +3,9 @@ package dev.mrt2.validate;
 import dev.mrt2.io.Progress;
 import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.model.Mrt2Dims;
+import dev.mrt2.host.engine.TokenGenerator;
 import dev.mrt2.safetensors.SafetensorsFile;
+import dev.mrt2.validate.engine.ReferenceGenerator;
 import dev.mrt2.validate.reference.Codebooks;
 import dev.mrt2.validate.reference.DecoderReference;
 import dev.mrt2.validate.reference.DepthReference;
@@ -69,6 +71,15 @@ public final class CheckpointReference {
 
     /** Computes the cases {@code demand} asks for. */
     public ReferenceSet compute(Demand demand) {
+        return compute(demand, null);
+    }
+
+    /**
+     * Computes the cases {@code demand} asks for; {@code alsoGenerate} (may be null) is handed a float32 reference
+     * engine on the same weights while they are loaded, so a render from the checkpoint (the end-to-end check) does
+     * not read them again. With float64 sums the weights are not the engine's, and it is not called.
+     */
+    public ReferenceSet compute(Demand demand, Consumer<TokenGenerator> alsoGenerate) {
         try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
             Mrt2Dims dims = Mrt2Dims.fromCheckpoint(file);
             InputFactory inputs = new InputFactory(dims, options.seed(), seedFixtures);
@@ -84,6 +95,11 @@ public final class CheckpointReference {
             }
             ReferenceSet.TemporalStream stream = demand.stream() ? stream(shared, inputs) : null;
             ReferenceSet.Unrolled unrolled = demand.unrolled() ? unrolled(shared, generator) : null;
+            if (alsoGenerate != null && !options.float64Reference()) {
+                log.accept("reference: the end-to-end render's frames");
+                alsoGenerate.accept(ReferenceGenerator.on(shared.temporal(false), shared.frameLoop(), shared.embedding(),
+                        dims, checkpoint.getFileName().toString()));
+            }
             shared.release();   // the rollouts read the depth weights on their own, the decoder needs none of these
             return new ReferenceSet(checkpoint.getFileName().toString(), sha256(), options.seed(), stream, unrolled,
                     demand.generated() ? new ReferenceSet.GeneratedTokens(generator.ids(), new Origin(

@@ -59,10 +59,44 @@ final class EndToEndCheck {
     private EndToEndCheck() {}
 
     /**
-     * The report, or nothing when no checkpoint is given, the reference may not be computed ({@code --skip-reference})
-     * or the folder holds no complete chain.
+     * What the check needs before any package runs: the chains to render, the conditioning row, and the reference
+     * engine's token frames once {@linkplain #record recorded}, so the reference phase can record them on the weights
+     * it already holds instead of this check reading the checkpoint's 900 MB again.
      */
-    static List<ArtifactReport> run(Validator.Request request, ReferenceInfo reference, Consumer<String> log) {
+    static final class Plan {
+        private final List<Precision> chains;
+        private final float[][] conditioning;
+        private final int frames;
+        private final long seed;
+        private Recording recording;
+
+        private Plan(List<Precision> chains, float[][] conditioning, int frames, long seed) {
+            this.chains = chains;
+            this.conditioning = conditioning;
+            this.frames = frames;
+            this.seed = seed;
+        }
+
+        /** Records the reference render's frames with {@code generator} (a float32 reference engine). */
+        void record(TokenGenerator generator) {
+            Recording r = new Recording(generator);
+            // the frames do not depend on the decoder: the smallest window shape only carries the loop along
+            Renderer.run(r, new ShapeOnlyDecoder(2, generator.levels(), generator.codebookSize()),
+                    request(conditioning, frames, seed, 1), Progress.NONE, null);
+            r.detach();
+            recording = r;
+        }
+
+        boolean recorded() {
+            return recording != null;
+        }
+    }
+
+    /**
+     * The plan, or null when no checkpoint is given, the reference may not be computed ({@code --skip-reference}) or
+     * the folder holds no complete chain.
+     */
+    static Plan plan(Validator.Request request) {
         List<Precision> chains = new ArrayList<>();
         for (Precision p : Precision.values()) {
             if (request.checkpoint() != null && !request.skipReference() && complete(request.models(), p)) {
@@ -70,20 +104,39 @@ final class EndToEndCheck {
             }
         }
         if (chains.isEmpty()) {
+            return null;
+        }
+        return new Plan(chains, conditioning(request.checkpoint()), request.options().frames() + 1,
+                request.options().seed());
+    }
+
+    /** The report of {@link #plan}'s chains; nothing when there is no plan. */
+    static List<ArtifactReport> run(Validator.Request request, ReferenceInfo reference, Consumer<String> log) {
+        return run(request, plan(request), reference, log);
+    }
+
+    static List<ArtifactReport> run(Validator.Request request, Plan plan, ReferenceInfo reference,
+                                    Consumer<String> log) {
+        if (plan == null) {
             return List.of();
         }
         Path checkpoint = request.checkpoint();
-        int frames = request.options().frames() + 1;
-        long seed = request.options().seed();
-        float[][] conditioning = conditioning(checkpoint);
+        int frames = plan.frames;
+        long seed = plan.seed;
+        if (!plan.recorded()) {
+            log.accept("validate: end to end, reference engine, " + frames + " token frames");
+            try (ReferenceGenerator g = ReferenceGenerator.open(checkpoint)) {
+                plan.record(g);
+            }
+        }
         Map<String, Object> results = new TreeMap<>();
         List<Gate> gates = new ArrayList<>();
         SortedMap<String, String> files = new TreeMap<>();
-        Map<Integer, Reference> references = new TreeMap<>();   // by decoder window: both chains share one render
-        for (Precision p : chains) {
+        Map<Integer, Renderer.Result> references = new TreeMap<>();   // by decoder window: both chains share one
+        for (Precision p : plan.chains) {
             log.accept("validate: end to end, " + p.name().toLowerCase(java.util.Locale.ROOT) + " packages vs reference, " + frames
                     + " token frames, seed " + seed);
-            Chain chain = new Chain(request.models(), checkpoint, p, conditioning, frames, seed);
+            Chain chain = new Chain(request.models(), checkpoint, p, plan, plan.recording);
             Map<String, Object> r = chain.compare(references);
             String prefix = "end_to_end." + p.name().toLowerCase(java.util.Locale.ROOT) + ".";
             gates.add(Gate.exactly(ARTIFACT, null, prefix + "pcm_finite_ratio", (double) r.get("pcm_finite_ratio"), 1,
@@ -100,6 +153,7 @@ final class EndToEndCheck {
                 files.put(pkg, Digests.sha256(request.models().resolve(pkg).resolve("Data/com.apple.CoreML/weights/weight.bin")));
             }
         }
+        List<Precision> chains = plan.chains;
         results.put("conditioning", "checkpoint encoder: style tokens " + java.util.Arrays.toString(STYLE)
                 + ", notes and drums masked, CFG tokens (20, 10, 2); one row");
         results.put("temperature", Double.parseDouble(Float.toString(TEMPERATURE)));
@@ -131,10 +185,14 @@ final class EndToEndCheck {
         }
     }
 
-    /** One chain against the reference. */
-    private record Chain(Path models, Path checkpoint, Precision precision, float[][] conditioning, int frames,
-                         long seed) {
-        Map<String, Object> compare(Map<Integer, Reference> references) {
+    /** The render request both engines run: one conditioning row, seeded noise, windows of the decoder's shape. */
+    private static Renderer.Request request(float[][] conditioning, int frames, long seed, int hop) {
+        return new Renderer.Request(conditioning, frames, seed, TEMPERATURE, hop, InverseStft.Window.NORMALIZED);
+    }
+
+    /** One chain against the reference's recorded frames. */
+    private record Chain(Path models, Path checkpoint, Precision precision, Plan plan, Recording recording) {
+        Map<String, Object> compare(Map<Integer, Renderer.Result> references) {
             Renderer.Result pkg;
             int decoderFrames;
             try (TokenGenerator g = PackageGenerator.open(models, precision);
@@ -142,9 +200,8 @@ final class EndToEndCheck {
                 decoderFrames = d.frames();
                 pkg = Renderer.run(g, d, request(d.frames()), Progress.NONE, null);
             }
-            Reference reference = references.computeIfAbsent(decoderFrames, this::reference);
-            Recording ref = reference.recording();
-            Renderer.Result refResult = reference.result();
+            Renderer.Result refResult = references.computeIfAbsent(decoderFrames, this::reference);
+            Recording ref = recording;
             Map<String, Object> m = new TreeMap<>();
             m.put("packages", List.of(precision.temporalPackage(), precision.rolloutPackage(),
                     precision.decoderPackage()));
@@ -187,28 +244,18 @@ final class EndToEndCheck {
         }
 
         /**
-         * The reference engine's render with windows of {@code decoderFrames} tokens, in two passes so the reference's
-         * temporal and depth weights (900 MB of float32 at full size) and its decoder never share the heap: the frame
-         * loop with a decoder that only holds the window shape, recording every frame, then the same loop replaying
-         * the recorded frames into the real decoder. The second pass computes exactly what one pass would.
+         * The reference engine's audio with windows of {@code decoderFrames} tokens: the recorded frames replayed into
+         * the reference decoder, so the reference's temporal and depth weights and its decoder never share the heap.
+         * The replay computes exactly what one pass would.
          */
-        private Reference reference(int decoderFrames) {
-            Recording recording;
-            try (ReferenceGenerator g = ReferenceGenerator.open(checkpoint)) {
-                recording = new Recording(g);
-                Renderer.run(recording, new ShapeOnlyDecoder(decoderFrames, g.levels(), g.codebookSize()),
-                        request(decoderFrames), Progress.NONE, null);
-                recording.detach();
-            }
+        private Renderer.Result reference(int decoderFrames) {
             try (AudioDecoder d = ReferenceAudioDecoder.open(checkpoint, decoderFrames)) {
-                return new Reference(recording, Renderer.run(recording, d, request(decoderFrames),
-                        Progress.NONE, null));
+                return Renderer.run(recording.replay(), d, request(decoderFrames), Progress.NONE, null);
             }
         }
 
         private Renderer.Request request(int decoderFrames) {
-            return new Renderer.Request(conditioning, frames, seed, TEMPERATURE, WindowPlan.exactHop(decoderFrames),
-                    InverseStft.Window.NORMALIZED);
+            return EndToEndCheck.request(plan.conditioning, plan.frames, plan.seed, WindowPlan.exactHop(decoderFrames));
         }
 
         /** The reference's margin against the package's code at the first differing token (RolloutCheck's rule). */
@@ -247,9 +294,6 @@ final class EndToEndCheck {
         }
     }
 
-    /** A reference render and what its generator saw. */
-    private record Reference(Recording recording, Renderer.Result result) {}
-
     /** A decoder with the window shape and no weights: silence, for a pass that only wants the frames. */
     private record ShapeOnlyDecoder(int frames, int levels, int codebookSize) implements AudioDecoder {
         @Override
@@ -272,42 +316,20 @@ final class EndToEndCheck {
         }
     }
 
-    /**
-     * The reference generator, keeping each frame's temporal output and noise for the flip classification. A first
-     * pass records every frame through the generator; after {@link #detach()} the same object replays them in order
-     * without the weights (for a second pass into a decoder).
-     */
-    private static final class Recording implements TokenGenerator {
-        /** The generator while recording; null once {@link #detach()}ed, so its weights can be collected. */
-        private TokenGenerator inner;
+    /** A generator's shape and name, for the recording and its replays. */
+    private abstract static class Shaped implements TokenGenerator {
         private final int modelDim;
         private final int sourceDim;
         private final int levels;
         private final int codebookSize;
-        private final String description;
-        final List<float[]> outputs = new ArrayList<>();
-        final List<float[]> noise = new ArrayList<>();
-        private final List<RolloutFrame> frames = new ArrayList<>();
-        private float[] start;
-        private int replayedSteps;
-        private int replayedFrames;
+        final String description;
 
-        Recording(TokenGenerator inner) {
-            this.inner = inner;
-            this.modelDim = inner.modelDim();
-            this.sourceDim = inner.sourceDim();
-            this.levels = inner.levels();
-            this.codebookSize = inner.codebookSize();
-            this.description = inner.describe();
-        }
-
-        /**
-         * Ends the recording pass: from now on the recorded frames are replayed, and the generator is no longer
-         * referenced, so the reference's 900 MB of weights do not stay reachable through the cached {@link Reference}
-         * while the next chain runs.
-         */
-        void detach() {
-            inner = null;
+        Shaped(TokenGenerator shape) {
+            this.modelDim = shape.modelDim();
+            this.sourceDim = shape.sourceDim();
+            this.levels = shape.levels();
+            this.codebookSize = shape.codebookSize();
+            this.description = shape.describe();
         }
 
         @Override
@@ -331,19 +353,72 @@ final class EndToEndCheck {
         }
 
         @Override
-        public float[] startInput() {
-            if (inner == null) {
-                return start;
+        public void close() {
+            // a recording holds no resources; the recorded generator belongs to whoever opened it
+        }
+    }
+
+    /**
+     * The reference generator, keeping each frame's temporal output and noise for the flip classification. The
+     * recording pass goes through the generator; after {@link #detach()} the generator is no longer referenced (its
+     * 900 MB of weights can be collected) and {@link #replay()} hands the recorded frames out again, in order.
+     */
+    private static final class Recording extends Shaped {
+        private TokenGenerator inner;
+        final List<float[]> outputs = new ArrayList<>();
+        final List<float[]> noise = new ArrayList<>();
+        private final List<RolloutFrame> frames = new ArrayList<>();
+        private float[] start;
+
+        Recording(TokenGenerator inner) {
+            super(inner);
+            this.inner = inner;
+        }
+
+        /** Ends the recording pass. */
+        void detach() {
+            inner = null;
+        }
+
+        /** A generator giving the recorded frames from the first, as the recorded generator gave them. */
+        TokenGenerator replay() {
+            if (inner != null) {
+                throw new IllegalStateException("still recording");
             }
+            return new Shaped(this) {
+                private int steps;
+                private int rollouts;
+
+                @Override
+                public float[] startInput() {
+                    return start;
+                }
+
+                @Override
+                public float[] temporalStep(float[] input, float[] source) {
+                    return outputs.get(steps++);
+                }
+
+                @Override
+                public RolloutFrame rollout(float[] temporalOutput, float[] g, float inverseTemperature) {
+                    return frames.get(rollouts++);
+                }
+
+                @Override
+                public String describe() {
+                    return "replay of " + Recording.this.description;
+                }
+            };
+        }
+
+        @Override
+        public float[] startInput() {
             start = inner.startInput();
             return start;
         }
 
         @Override
         public float[] temporalStep(float[] input, float[] source) {
-            if (inner == null) {
-                return outputs.get(replayedSteps++);
-            }
             float[] h = inner.temporalStep(input, source);
             outputs.add(h);
             return h;
@@ -351,9 +426,6 @@ final class EndToEndCheck {
 
         @Override
         public RolloutFrame rollout(float[] temporalOutput, float[] g, float inverseTemperature) {
-            if (inner == null) {
-                return frames.get(replayedFrames++);
-            }
             noise.add(g);
             RolloutFrame f = inner.rollout(temporalOutput, g, inverseTemperature);
             frames.add(f);
@@ -362,14 +434,7 @@ final class EndToEndCheck {
 
         @Override
         public String describe() {
-            return inner == null ? "replay of " + description : description;
-        }
-
-        @Override
-        public void close() {
-            if (inner != null) {
-                inner.close();
-            }
+            return description;
         }
     }
 

@@ -123,7 +123,8 @@ public final class Validator {
         if (checkpoint != null && fixtures != null && fixtures.unrolled() != null) {
             checkpoint.checkIdentities(fixtures.unrolled(), request.fixtures());
         }
-        ReferenceSet ref = reference(request, artifacts, fixtures, checkpoint, log);
+        EndToEndCheck.Plan endToEnd = EndToEndCheck.plan(request);
+        ReferenceSet ref = reference(request, artifacts, fixtures, checkpoint, endToEnd, log);
         ReferenceInfo info = new ReferenceInfo(source(request), ref.checkpointName(), ref.checkpointSha256(),
                 ref.seed());
         List<PackageInfo> temporal = artifacts.stream().filter(a -> a.kind() == PackageInfo.Kind.TEMPORAL
@@ -143,7 +144,7 @@ public final class Validator {
             }
         }
         // The whole chain against the reference engine (MODELS.md §11.6): one more report when a chain is present.
-        for (ArtifactReport report : EndToEndCheck.run(request, info, log)) {
+        for (ArtifactReport report : EndToEndCheck.run(request, endToEnd, info, log)) {
             reports.add(report);
             receipts.addAll(Receipts.write(request.receipts(), report));
             report.gates().forEach(g -> log.accept("  " + g.line()));
@@ -153,7 +154,8 @@ public final class Validator {
 
     /** The fixtures' cases, with what they lack computed from the checkpoint (unless skipped). */
     private static ReferenceSet reference(Request request, List<PackageInfo> artifacts, ReferenceSet fixtures,
-                                          CheckpointReference checkpoint, Consumer<String> log) {
+                                          CheckpointReference checkpoint, EndToEndCheck.Plan endToEnd,
+                                          Consumer<String> log) {
         ReferenceSet ref = fixtures != null ? fixtures
                 : new ReferenceSet(null, null, null, null, null, null, null, null, null, null);
         if (fixtures != null) {
@@ -170,7 +172,8 @@ public final class Validator {
             return ref.orElse(new ReferenceSet(checkpoint.path().getFileName().toString(), checkpoint.sha256(),
                     null, null, null, null, null, null, null, null));
         }
-        ReferenceSet computed = checkpoint.compute(compute);
+        // the end-to-end check's reference frames ride on the weights this loads, when it loads them
+        ReferenceSet computed = checkpoint.compute(compute, endToEnd == null ? null : endToEnd::record);
         // the checkpoint's codebook slice wins over a stored identity; every other stored case wins over computing
         return new ReferenceSet(ref.checkpointName(), ref.checkpointSha256(), ref.seed(), ref.stream(), ref.unrolled(),
                 ref.generated(), ref.arms(), ref.rollouts(), ref.decoder(), computed.codebooks()).orElse(computed);

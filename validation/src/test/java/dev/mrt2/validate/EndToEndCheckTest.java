@@ -22,6 +22,8 @@ class EndToEndCheckTest {
     @TempDir
     static Path tmp;
     static ArtifactReport report;
+    static Validator.Request request;
+    static ReferenceInfo reference;
 
     @BeforeAll
     static void convertAndCheck() {
@@ -32,14 +34,27 @@ class EndToEndCheckTest {
                 "rollout-f16", "rollout-f32", "decoder", "decoder-f16", "sos-input", "codebooks")), s -> { });
         // 50 frames (2 s) with this seed: the FP16 chain flips a token on the way, the FP32 chain does not
         ValidationOptions options = ValidationOptions.defaults().withFrames(50).withSeed(7);
-        ReferenceInfo reference = new ReferenceInfo("checkpoint tiny.safetensors", "tiny.safetensors",
+        reference = new ReferenceInfo("checkpoint tiny.safetensors", "tiny.safetensors",
                 dev.mrt2.mil.pkg.Digests.sha256(checkpoint), 7L);
         assertEquals(List.of(), EndToEndCheck.run(new Validator.Request(models, checkpoint, null, true,
                 tmp.resolve("receipts"), null, options), reference, s -> { }), "--skip-reference renders nothing");
-        List<ArtifactReport> reports = EndToEndCheck.run(new Validator.Request(models, checkpoint, null, false,
-                tmp.resolve("receipts"), null, options), reference, s -> { });
+        request = new Validator.Request(models, checkpoint, null, false, tmp.resolve("receipts"), null, options);
+        List<ArtifactReport> reports = EndToEndCheck.run(request, reference, s -> { });
         assertEquals(1, reports.size());
         report = reports.get(0);
+    }
+
+    @Test
+    void framesRecordedOnTheReferencePhasesWeightsGiveTheSameReport() {
+        EndToEndCheck.Plan plan = EndToEndCheck.plan(request);
+        List<String> log = new java.util.ArrayList<>();
+        new CheckpointReference(request.checkpoint(), null, request.options(), log::add, dev.mrt2.io.Progress.NONE)
+                .compute(new Demand(false, false, false, true, false, 0, false), plan::record);
+        assertTrue(plan.recorded(), log.toString());
+        List<String> later = new java.util.ArrayList<>();
+        List<ArtifactReport> shared = EndToEndCheck.run(request, plan, reference, later::add);
+        assertEquals(report.results(), shared.get(0).results());
+        assertTrue(later.stream().noneMatch(l -> l.contains("reference engine")), "rendered again: " + later);
     }
 
     @Test
