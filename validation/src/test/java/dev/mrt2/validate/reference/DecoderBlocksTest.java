@@ -176,4 +176,24 @@ class DecoderBlocksTest {
         assertEquals(1f, w.at(1, 0, 0, 0));
         assertEquals(11f, w.at(1, 0, 1, 0));
     }
+
+    @Test
+    void tiledPermutationPutsEveryElementWhereTheFormulaSays() {
+        // sizes past the tile and not multiples of it: every (t, f, i, o) lands at oihw[o][i][t][f]
+        int kt = 3, kf = 2, cin = 37, cout = 70;
+        float[] hwio = new float[kt * kf * cin * cout];
+        for (int n = 0; n < hwio.length; n++) {
+            hwio[n] = n;
+        }
+        ConvWeights w = ConvWeights.fromHwio(hwio, new float[cout], kt, kf, cin, cout);
+        for (int t = 0; t < kt; t++) {
+            for (int f = 0; f < kf; f++) {
+                for (int i = 0; i < cin; i++) {
+                    for (int o = 0; o < cout; o++) {
+                        assertEquals(hwio[((t * kf + f) * cin + i) * cout + o], w.at(o, i, t, f));
+                    }
+                }
+            }
+        }
+    }
 }
