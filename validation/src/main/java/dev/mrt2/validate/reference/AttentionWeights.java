@@ -22,8 +22,8 @@ import dev.mrt2.model.Mrt2Keys;
  * @param headDim     h
  * @param kvIn        width of the key/value source
  */
-public record AttentionWeights(float[] preNorm, float[] query, float[] key, float[] value, float[] queryScale,
-                               float[] sinkKey, float[] sinkValue, float[] output, float[] postNorm,
+public record AttentionWeights(float[] preNorm, Matrix query, Matrix key, Matrix value, float[] queryScale,
+                               float[] sinkKey, float[] sinkValue, Matrix output, float[] postNorm,
                                int sinks, int heads, int headDim, int kvIn) {
 
     public int modelDim() {
@@ -34,39 +34,30 @@ public record AttentionWeights(float[] preNorm, float[] query, float[] key, floa
         return heads * headDim;
     }
 
+    /** Values of the four matrices, for sizing a {@link Slab}. */
+    static long matrixFloats(int dim, int kvIn, int width) {
+        return 2L * (dim + kvIn) * width;
+    }
+
     /** Reads block {@code block} (self_attention / cross_attention) under the layer key function {@code at}. */
-    static AttentionWeights read(CheckpointReader r, java.util.function.UnaryOperator<String> at, String block,
-                                 int dim, int kvIn, int heads, int headDim, int sinks) {
+    static AttentionWeights read(CheckpointReader r, Slab slab, java.util.function.UnaryOperator<String> at,
+                                 String block, int dim, int kvIn, int heads, int headDim, int sinks) {
         float[] sinkKey = new float[0];
         float[] sinkValue = new float[0];
         if (sinks > 0) {
             sinkKey = r.read(at.apply(Mrt2Keys.sinkKey(block)), sinks, heads, headDim);
             sinkValue = r.read(at.apply(Mrt2Keys.sinkValue(block)), sinks, heads, headDim);
         }
+        int width = heads * headDim;
         return new AttentionWeights(
                 r.read(at.apply(Mrt2Keys.preNorm(block)), dim),
-                r.read(at.apply(Mrt2Keys.query(block)), dim, heads, headDim),
-                r.read(at.apply(Mrt2Keys.key(block)), kvIn, heads, headDim),
-                r.read(at.apply(Mrt2Keys.value(block)), kvIn, heads, headDim),
+                slab.read(at.apply(Mrt2Keys.query(block)), dim, width, dim, heads, headDim),
+                slab.read(at.apply(Mrt2Keys.key(block)), kvIn, width, kvIn, heads, headDim),
+                slab.read(at.apply(Mrt2Keys.value(block)), kvIn, width, kvIn, heads, headDim),
                 Kernels.queryScale(r.read(at.apply(Mrt2Keys.perDimScale(block)), headDim)),
                 sinkKey, sinkValue,
-                transpose(r.read(at.apply(Mrt2Keys.outputProjection(block)), dim, heads, headDim), dim, heads * headDim),
+                slab.readTransposed(at.apply(Mrt2Keys.outputProjection(block)), dim, width, dim, heads, headDim),
                 r.read(at.apply(Mrt2Keys.postNorm(block)), dim),
                 sinks, heads, headDim, kvIn);
-    }
-
-    /** {@code [rows, cols]} as {@code [cols, rows]}, in 32 x 32 tiles so reads and writes both stay in cache. */
-    static float[] transpose(float[] m, int rows, int cols) {
-        float[] t = new float[m.length];
-        for (int r0 = 0; r0 < rows; r0 += 32) {
-            for (int c0 = 0; c0 < cols; c0 += 32) {
-                for (int r = r0; r < Math.min(rows, r0 + 32); r++) {
-                    for (int c = c0; c < Math.min(cols, c0 + 32); c++) {
-                        t[c * rows + r] = m[r * cols + c];
-                    }
-                }
-            }
-        }
-        return t;
     }
 }

@@ -14,6 +14,17 @@ final class CheckpointReader {
     }
 
     float[] read(String key, long... shape) {
+        check(key, shape);
+        return file.readFloats(key);
+    }
+
+    /** {@link #read} into {@code out} from {@code offset}. */
+    void readInto(String key, float[] out, int offset, long... shape) {
+        check(key, shape);
+        file.readFloats(key, out, offset);
+    }
+
+    private void check(String key, long... shape) {
         String name = file.path().getFileName().toString();
         if (!file.contains(key)) {
             throw new BadInputException(name + ": missing key '" + key + "' (expected " + list(shape) + ")");
@@ -23,7 +34,6 @@ final class CheckpointReader {
             throw new BadInputException(name + ": key '" + key + "' has shape " + actual + ", expected "
                     + list(shape));
         }
-        return file.readFloats(key);
     }
 
     private static List<Long> list(long[] shape) {

@@ -105,7 +105,7 @@ public final class DepthReference {
                         + weights.inputDim());
             }
         }
-        float[][] y = k.vecMatRows(positions, weights.adapter(), weights.inputDim(), weights.depthDim(), null);
+        float[][] y = k.vecMatRows(positions, weights.adapter(), null);
         for (int l = 0; l < weights.layers().size(); l++) {
             DepthWeights.Layer layer = weights.layers().get(l);
             y = attention(layer.attention(), l, sessions, y);
@@ -116,8 +116,7 @@ public final class DepthReference {
             sessions[i].count++;
             normed[i] = k.layerNorm(y[i], weights.finalScale(), weights.finalBias());
         }
-        float[][] z = k.vecMatColumnsRows(normed, weights.logits(), weights.depthDim(), weights.vocab(),
-                weights.logitsBias(), from, columns);
+        float[][] z = k.vecMatColumnsRows(normed, weights.logits(), weights.logitsBias(), from, columns);
         for (float[] row : z) {
             for (int i = 0; i < row.length; i++) {
                 row[i] = Kernels.softCap(row[i]);
@@ -130,8 +129,8 @@ public final class DepthReference {
     private float[][] attention(AttentionWeights w, int layer, Session[] sessions, float[][] y) {
         float[][] normed = k.rmsNorms(y, w.preNorm());
         int width = w.width();
-        float[][] keys = k.vecMatRows(normed, w.key(), w.kvIn(), width, null);
-        float[][] values = k.vecMatRows(normed, w.value(), w.kvIn(), width, null);
+        float[][] keys = k.vecMatRows(normed, w.key(), null);
+        float[][] values = k.vecMatRows(normed, w.value(), null);
         float[][] queries = LayerMath.queries(k, w, normed);
         float[][] ctx = new float[y.length][];
         for (int i = 0; i < sessions.length; i++) {

@@ -16,8 +16,8 @@ import java.util.List;
  * @param logits       {@code [Dd, V]}, all V columns including the 6 reserved ones
  * @param logitsBias   {@code [V]}
  */
-public record DepthWeights(float[] adapter, List<Layer> layers, float[] finalScale, float[] finalBias,
-                           float[] logits, float[] logitsBias) {
+public record DepthWeights(Matrix adapter, List<Layer> layers, float[] finalScale, float[] finalBias,
+                           Matrix logits, float[] logitsBias) {
 
     public record Layer(AttentionWeights attention, FfnWeights ffn) {}
 
@@ -30,7 +30,7 @@ public record DepthWeights(float[] adapter, List<Layer> layers, float[] finalSca
     }
 
     public int inputDim() {
-        return adapter.length / depthDim();
+        return adapter.rows();
     }
 
     public int vocab() {
@@ -44,16 +44,24 @@ public record DepthWeights(float[] adapter, List<Layer> layers, float[] finalSca
         for (int l = 0; l < dims.depthLayers(); l++) {
             int layer = l;
             java.util.function.UnaryOperator<String> at = sub -> Mrt2Keys.depthLayer(layer, sub);
+            Slab slab = new Slab(r, AttentionWeights.matrixFloats(dd, dd, dims.depthHeads() * dims.depthHeadDim())
+                    + FfnWeights.matrixFloats(dd, dims.depthFfn()));
             layers.add(new Layer(
-                    AttentionWeights.read(r, at, Mrt2Keys.SELF, dd, dd, dims.depthHeads(), dims.depthHeadDim(), 0),
-                    FfnWeights.read(r, at, dd, dims.depthFfn())));
+                    AttentionWeights.read(r, slab, at, Mrt2Keys.SELF, dd, dd, dims.depthHeads(), dims.depthHeadDim(),
+                            0),
+                    FfnWeights.read(r, slab, at, dd, dims.depthFfn())));
+            slab.requireFull();
         }
-        return new DepthWeights(
-                r.read(Mrt2Keys.depth("depth_input_adapter/kernel"), dims.temporalDim(), dd),
+        int in = dims.temporalDim();
+        Slab ends = new Slab(r, (long) in * dd + (long) dd * dims.vocab());
+        DepthWeights w = new DepthWeights(
+                ends.read(Mrt2Keys.depth("depth_input_adapter/kernel"), in, dd, in, dd),
                 layers,
                 r.read(Mrt2Keys.depth("final_ln/scale"), dd),
                 r.read(Mrt2Keys.depth("final_ln/bias"), dd),
-                r.read(Mrt2Keys.depth("to_logits/kernel"), dd, dims.vocab()),
+                ends.read(Mrt2Keys.depth("to_logits/kernel"), dd, dims.vocab(), dd, dims.vocab()),
                 r.read(Mrt2Keys.depth("to_logits/bias"), dims.vocab()));
+        ends.requireFull();
+        return w;
     }
 }

@@ -12,7 +12,7 @@ import dev.mrt2.model.Mrt2Keys;
  * @param b2       {@code [D]}
  * @param postNorm {@code [D]}
  */
-public record FfnWeights(float[] preNorm, float[] w1, float[] b1, float[] w2, float[] b2, float[] postNorm) {
+public record FfnWeights(float[] preNorm, Matrix w1, float[] b1, Matrix w2, float[] b2, float[] postNorm) {
 
     public int modelDim() {
         return preNorm.length;
@@ -22,12 +22,18 @@ public record FfnWeights(float[] preNorm, float[] w1, float[] b1, float[] w2, fl
         return b1.length;
     }
 
-    static FfnWeights read(CheckpointReader r, java.util.function.UnaryOperator<String> at, int dim, int hidden) {
+    /** Values of the two matrices, for sizing a {@link Slab}. */
+    static long matrixFloats(int dim, int hidden) {
+        return 2L * dim * hidden;
+    }
+
+    static FfnWeights read(CheckpointReader r, Slab slab, java.util.function.UnaryOperator<String> at, int dim,
+                           int hidden) {
         return new FfnWeights(
                 r.read(at.apply(Mrt2Keys.FFN_PRE_NORM), dim),
-                r.read(at.apply(Mrt2Keys.FFN1_KERNEL), dim, hidden),
+                slab.read(at.apply(Mrt2Keys.FFN1_KERNEL), dim, hidden, dim, hidden),
                 r.read(at.apply(Mrt2Keys.FFN1_BIAS), hidden),
-                r.read(at.apply(Mrt2Keys.FFN2_KERNEL), hidden, dim),
+                slab.read(at.apply(Mrt2Keys.FFN2_KERNEL), hidden, dim, hidden, dim),
                 r.read(at.apply(Mrt2Keys.FFN2_BIAS), dim),
                 r.read(at.apply(Mrt2Keys.FFN_POST_NORM), dim));
     }

@@ -29,44 +29,44 @@ public final class Kernels {
     }
 
     /** {@code y[out] = x[in] . K[in, out] + b} for a JAX dense kernel {@code [in, out]}; {@code bias} may be null. */
-    public float[] vecMat(float[] x, float[] kernel, int in, int out, float[] bias) {
-        return vecMatColumns(x, kernel, in, out, bias, 0, out);
+    public float[] vecMat(float[] x, Matrix kernel, float[] bias) {
+        return vecMatColumns(x, kernel, bias, 0, kernel.cols());
     }
 
     /**
      * Columns {@code [from, from + count)} of {@link #vecMat}, each summed exactly as there (a column's sum reads no
      * other column): what a sampler needs of the 12294-wide logits is one level's 1024.
      */
-    public float[] vecMatColumns(float[] x, float[] kernel, int in, int out, float[] bias, int from, int count) {
-        return vecMatColumnsRows(new float[][] {x}, kernel, in, out, bias, from, count)[0];
+    public float[] vecMatColumns(float[] x, Matrix kernel, float[] bias, int from, int count) {
+        return vecMatColumnsRows(new float[][] {x}, kernel, bias, from, count)[0];
     }
 
     /**
      * {@link #vecMat} of every row {@code xs[b]}, each exactly as its own call would give, with every kernel row read
      * once for all of them: what a layer costs when several frames or sessions pass through it together.
      */
-    public float[][] vecMatRows(float[][] xs, float[] kernel, int in, int out, float[] bias) {
-        return vecMatColumnsRows(xs, kernel, in, out, bias, 0, out);
+    public float[][] vecMatRows(float[][] xs, Matrix kernel, float[] bias) {
+        return vecMatColumnsRows(xs, kernel, bias, 0, kernel.cols());
     }
 
     /** {@link #vecMatColumns} of every row {@code xs[b]}, each exactly as its own call would give. */
-    public float[][] vecMatColumnsRows(float[][] xs, float[] kernel, int in, int out, float[] bias, int from,
-                                       int count) {
+    public float[][] vecMatColumnsRows(float[][] xs, Matrix kernel, float[] bias, int from, int count) {
+        int in = kernel.rows();
+        int out = kernel.cols();
         for (float[] x : xs) {
             requireLength("x", x, in);
         }
-        requireLength("kernel", kernel, (long) in * out);
         if (from < 0 || count < 0 || from + count > out) {
             throw new IllegalArgumentException("columns " + from + " + " + count + " outside " + out);
         }
         float[][] ys = new float[xs.length][count];
         if (wide) {
             for (int b = 0; b < xs.length; b++) {
-                wideColumns(xs[b], kernel, out, bias, from, ys[b]);
+                wideColumns(xs[b], kernel, bias, from, ys[b]);
             }
             return ys;
         }
-        RowSums.accumulateRows(xs, kernel, in, out, from, ys);
+        RowSums.accumulateRows(xs, kernel.data(), kernel.offset(), in, out, from, ys);
         if (bias != null) {
             for (float[] y : ys) {
                 for (int j = 0; j < count; j++) {
@@ -78,14 +78,16 @@ public final class Kernels {
     }
 
     /** Columns {@code [from, from + y.length)} of {@code x · K + b}, each sum in float64, rounded once into y. */
-    private static void wideColumns(float[] x, float[] kernel, int out, float[] bias, int from, float[] y) {
+    private static void wideColumns(float[] x, Matrix kernel, float[] bias, int from, float[] y) {
         int count = y.length;
+        int out = kernel.cols();
+        float[] k = kernel.data();
         double[] acc = new double[count];
         for (int i = 0; i < x.length; i++) {
             double xi = x[i];
-            int row = i * out + from;
+            int row = kernel.offset() + i * out + from;
             for (int j = 0; j < count; j++) {
-                acc[j] += xi * kernel[row + j];
+                acc[j] += xi * k[row + j];
             }
         }
         for (int j = 0; j < count; j++) {

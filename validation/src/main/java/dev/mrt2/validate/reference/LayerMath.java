@@ -15,13 +15,13 @@ final class LayerMath {
     static float[][] ffnBlocks(Kernels k, FfnWeights w, float[][] xs) {
         int d = w.modelDim();
         int f = w.hidden();
-        float[][] hidden = k.vecMatRows(k.rmsNorms(xs, w.preNorm()), w.w1(), d, f, w.b1());
+        float[][] hidden = k.vecMatRows(k.rmsNorms(xs, w.preNorm()), w.w1(), w.b1());
         for (float[] h : hidden) {
             for (int i = 0; i < f; i++) {
                 h[i] = Kernels.geluTanh(h[i]);
             }
         }
-        float[][] out = k.vecMatRows(hidden, w.w2(), f, d, w.b2());
+        float[][] out = k.vecMatRows(hidden, w.w2(), w.b2());
         float[][] ys = new float[xs.length][];
         for (int b = 0; b < xs.length; b++) {
             ys[b] = residual(xs[b], k.rmsNorm(out[b], w.postNorm()));
@@ -31,12 +31,12 @@ final class LayerMath {
 
     /** The query projection of the pre-normed stream, unscaled ({@code [H*h]}). */
     static float[] query(Kernels k, AttentionWeights w, float[] normed) {
-        return k.vecMat(normed, w.query(), w.modelDim(), w.width(), null);
+        return k.vecMat(normed, w.query(), null);
     }
 
     /** {@link #query} of several rows, each as its own call gives it. */
     static float[][] queries(Kernels k, AttentionWeights w, float[][] normed) {
-        return k.vecMatRows(normed, w.query(), w.modelDim(), w.width(), null);
+        return k.vecMatRows(normed, w.query(), null);
     }
 
     /**
@@ -112,7 +112,7 @@ final class LayerMath {
 
     /** {@link #attentionOutput} of several rows, each as its own call gives it. */
     static float[][] attentionOutputs(Kernels k, AttentionWeights w, float[][] xs, float[][] ctx) {
-        float[][] projected = k.vecMatRows(ctx, w.output(), w.width(), w.modelDim(), null);
+        float[][] projected = k.vecMatRows(ctx, w.output(), null);
         float[][] ys = new float[xs.length][];
         for (int b = 0; b < xs.length; b++) {
             ys[b] = residual(xs[b], k.rmsNorm(projected[b], w.postNorm()));

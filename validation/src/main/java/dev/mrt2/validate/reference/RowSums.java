@@ -23,11 +23,11 @@ final class RowSums {
     private RowSums() {}
 
     /**
-     * Adds {@code xs[b] · K} for {@code K [in, out]} row-major, columns {@code [from, from + ys[b].length)} only, into
+     * Adds {@code xs[b] · K} for {@code K [in, out]} row-major from {@code kernel[offset]}, columns {@code [from, from + ys[b].length)} only, into
      * {@code ys[b]} (normally zero) for every row b at once: each kernel row is read from memory once for all of them,
      * and every {@code ys[b]} gets exactly the sums it would get alone.
      */
-    static void accumulateRows(float[][] xs, float[] kernel, int in, int out, int from, float[][] ys) {
+    static void accumulateRows(float[][] xs, float[] kernel, int offset, int in, int out, int from, float[][] ys) {
         // one chunk per core when the columns allow it, narrower when many rows' sums must stay in cache;
         // chunking never changes a sum's order
         int rows = ys.length;
@@ -37,13 +37,15 @@ final class RowSums {
         int chunks = (columns + width - 1) / width;
         IntStream range = IntStream.range(0, chunks);
         ((long) in * columns * rows >= 1 << 16 && chunks > 1 ? range.parallel() : range)
-                .forEach(c -> chunk(xs, kernel, in, out, from, ys, c * width, Math.min(columns, (c + 1) * width)));
+                .forEach(c -> chunk(xs, kernel, offset, in, out, from, ys, c * width,
+                        Math.min(columns, (c + 1) * width)));
     }
 
-    /** Columns {@code from + y0 .. from + y1} of K into {@code ys[b][y0 .. y1)} for every row b. */
-    private static void chunk(float[][] xs, float[] kernel, int in, int out, int from, float[][] ys, int y0, int y1) {
+    /** Columns {@code from + y0 .. from + y1} of K (at {@code offset}) into {@code ys[b][y0 .. y1)} for every row b. */
+    private static void chunk(float[][] xs, float[] kernel, int offset, int in, int out, int from, float[][] ys,
+                              int y0, int y1) {
         int w = y1 - y0;
-        int j0 = from + y0;
+        int j0 = offset + from + y0;
         float[][] sums = new float[ys.length][w];
         for (int b = 0; b < ys.length; b++) {
             System.arraycopy(ys[b], y0, sums[b], 0, w);

@@ -138,8 +138,8 @@ public final class TemporalReference {
      */
     private float[][] attendAll(AttentionWeights w, KvWindow[] caches, float[][] x, float[][] normed,
                                 float[][] kvSource) {
-        float[][] keys = k.vecMatRows(kvSource, w.key(), w.kvIn(), w.width(), null);
-        float[][] values = k.vecMatRows(kvSource, w.value(), w.kvIn(), w.width(), null);
+        float[][] keys = k.vecMatRows(kvSource, w.key(), null);
+        float[][] values = k.vecMatRows(kvSource, w.value(), null);
         float[][] queries = LayerMath.queries(k, w, normed);
         float[][] ctx = new float[x.length][];
         for (int i = 0; i < x.length; i++) {

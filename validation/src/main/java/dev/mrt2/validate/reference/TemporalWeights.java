@@ -38,12 +38,17 @@ public record TemporalWeights(List<Layer> layers) {
         for (int l = 0; l < dims.temporalLayers(); l++) {
             int layer = l;
             java.util.function.UnaryOperator<String> at = sub -> Mrt2Keys.temporal(layer, sub);
+            int width = dims.temporalHeads() * dims.temporalHeadDim();
+            Slab slab = new Slab(r, AttentionWeights.matrixFloats(d, d, width)
+                    + AttentionWeights.matrixFloats(d, dims.sourceDim(), width)
+                    + FfnWeights.matrixFloats(d, dims.temporalFfn()));
             layers.add(new Layer(
-                    AttentionWeights.read(r, at, Mrt2Keys.SELF, d, d, dims.temporalHeads(), dims.temporalHeadDim(),
-                            dims.sinks()),
-                    AttentionWeights.read(r, at, Mrt2Keys.CROSS, d, dims.sourceDim(), dims.temporalHeads(),
+                    AttentionWeights.read(r, slab, at, Mrt2Keys.SELF, d, d, dims.temporalHeads(),
                             dims.temporalHeadDim(), dims.sinks()),
-                    FfnWeights.read(r, at, d, dims.temporalFfn())));
+                    AttentionWeights.read(r, slab, at, Mrt2Keys.CROSS, d, dims.sourceDim(), dims.temporalHeads(),
+                            dims.temporalHeadDim(), dims.sinks()),
+                    FfnWeights.read(r, slab, at, d, dims.temporalFfn())));
+            slab.requireFull();
         }
         return new TemporalWeights(layers);
     }

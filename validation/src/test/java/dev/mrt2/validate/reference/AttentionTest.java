@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class AttentionTest {
     /** One head, h = 2, per_dim_scale 0 (query scale 1/sqrt 2), sink key [2, 0], sink value [1, 0]. */
     static AttentionWeights oneHead() {
-        return new AttentionWeights(new float[] {1, 1}, new float[4], new float[4], new float[4],
-                Kernels.queryScale(new float[] {0, 0}), new float[] {2, 0}, new float[] {1, 0}, new float[4],
+        return new AttentionWeights(new float[] {1, 1}, zeros(), zeros(), zeros(),
+                Kernels.queryScale(new float[] {0, 0}), new float[] {2, 0}, new float[] {1, 0}, zeros(),
                 new float[] {1, 1}, 1, 1, 2, 2);
     }
 
@@ -37,14 +37,18 @@ class AttentionTest {
 
     @Test
     void outputKernelIsReadDModelFirst() {
-        // Wo [D=2, H*h=2] = [[1, 2], [3, 4]] as the checkpoint stores it, transposed on reading as AttentionWeights.read
-        // does: y = Wo . ctx; ctx = [1, 0] -> [1, 3]; post norm RMS([1, 3]) = [1, 3]/sqrt(5)
-        float[] checkpointWo = {1, 2, 3, 4};
-        AttentionWeights w = new AttentionWeights(new float[] {1, 1}, new float[4], new float[4], new float[4],
-                new float[] {1, 1}, new float[0], new float[0], AttentionWeights.transpose(checkpointWo, 2, 2),
+        // Wo [D=2, H*h=2] = [[1, 2], [3, 4]] as the checkpoint stores it, held transposed as AttentionWeights.read
+        // holds it ([[1, 3], [2, 4]]): y = Wo . ctx; ctx = [1, 0] -> [1, 3]; post norm RMS([1, 3]) = [1, 3]/sqrt(5)
+        Matrix heldWo = Matrix.of(new float[] {1, 3, 2, 4}, 2, 2);
+        AttentionWeights w = new AttentionWeights(new float[] {1, 1}, zeros(), zeros(), zeros(),
+                new float[] {1, 1}, new float[0], new float[0], heldWo,
                 new float[] {1, 1}, 0, 1, 2, 2);
         float[] y = LayerMath.attentionOutput(Kernels.FLOAT64, w, new float[] {10, 20}, new float[] {1, 0});
         assertEquals(10 + 1 / Math.sqrt(5 + 1e-6), y[0], 1e-6);
         assertEquals(20 + 3 / Math.sqrt(5 + 1e-6), y[1], 1e-6);
+    }
+
+    private static Matrix zeros() {
+        return Matrix.of(new float[4], 2, 2);
     }
 }

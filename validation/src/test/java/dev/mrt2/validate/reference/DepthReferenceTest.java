@@ -73,23 +73,23 @@ class DepthReferenceTest {
         TestWeights rng = new TestWeights(5);
         DepthWeights w = rng.depth(D, 6, 1, 2, 3, 12, V);
         float[] x = rng.normal(D, 1);
-        double[] y = NaiveTemporal.dense(NaiveTemporal.toDouble(x), w.adapter(), 6);
+        double[] y = NaiveTemporal.dense(NaiveTemporal.toDouble(x), w.adapter().copy(), 6);
         AttentionWeights a = w.layers().get(0).attention();
-        double[] v = NaiveTemporal.dense(NaiveTemporal.rms(y, a.preNorm()), a.value(), 6);
+        double[] v = NaiveTemporal.dense(NaiveTemporal.rms(y, a.preNorm()), a.value().copy(), 6);
         double[] o = new double[6];
         for (int r = 0; r < 6; r++) {
             for (int c = 0; c < 6; c++) {
-                o[r] += a.output()[c * o.length + r] * v[c];
+                o[r] += a.output().at(c, r) * v[c];
             }
         }
         y = NaiveTemporal.add(y, NaiveTemporal.rms(o, a.postNorm()));
         FfnWeights f = w.layers().get(0).ffn();
-        double[] h = NaiveTemporal.dense(NaiveTemporal.rms(y, f.preNorm()), f.w1(), 12);
+        double[] h = NaiveTemporal.dense(NaiveTemporal.rms(y, f.preNorm()), f.w1().copy(), 12);
         for (int i = 0; i < 12; i++) {
             double z = h[i] + f.b1()[i];
             h[i] = 0.5 * z * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z + 0.044715 * z * z * z)));
         }
-        double[] g = NaiveTemporal.dense(h, f.w2(), 6);
+        double[] g = NaiveTemporal.dense(h, f.w2().copy(), 6);
         for (int i = 0; i < 6; i++) {
             g[i] += f.b2()[i];
         }
@@ -106,7 +106,7 @@ class DepthReferenceTest {
         for (int i = 0; i < 6; i++) {
             ln[i] = (y[i] - mean) / Math.sqrt(var + 1e-6) * w.finalScale()[i] + w.finalBias()[i];
         }
-        double[] z = NaiveTemporal.dense(ln, w.logits(), V);
+        double[] z = NaiveTemporal.dense(ln, w.logits().copy(), V);
         float[] got = new DepthReference(w, false).logits(new float[][] {x})[0];
         for (int i = 0; i < V; i++) {
             assertEquals(30 * Math.tanh((z[i] + w.logitsBias()[i]) / 30), got[i], 1e-4, "logit " + i);

@@ -79,7 +79,7 @@ class KernelsTest {
     @Test
     void vecMatReadsAJaxKernelInOut() {
         // K [in=2, out=3] row-major; y = x K + b
-        float[] y = Kernels.FLOAT32.vecMat(new float[] {1, 2}, new float[] {1, 2, 3, 4, 5, 6}, 2, 3,
+        float[] y = Kernels.FLOAT32.vecMat(new float[] {1, 2}, Matrix.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3),
                 new float[] {0.5f, 0, 0});
         assertArrayEquals(new float[] {9.5f, 12, 15}, y);
         // M [rows=2, cols=3] . x
@@ -111,12 +111,18 @@ class KernelsTest {
             }
             plain[j] = s + b[from + j];
         }
-        assertArrayEquals(plain, Kernels.FLOAT32.vecMatColumns(x, k, in, out, b, from, count));
-        assertArrayEquals(java.util.Arrays.copyOfRange(Kernels.FLOAT32.vecMat(x, k, in, out, b), from, from + count),
-                Kernels.FLOAT32.vecMatColumns(x, k, in, out, b, from, count));
-        float[] w = Kernels.FLOAT64.vecMatColumns(x, k, in, out, b, from, count);
-        for (int j = 0; j < count; j++) {
-            assertEquals((float) (wide[j] + b[from + j]), w[j]);
+        // the kernel also sits inside a larger array (a slab), NaN around it: a read outside it shows
+        float[] slab = new float[k.length + 300];
+        java.util.Arrays.fill(slab, Float.NaN);
+        System.arraycopy(k, 0, slab, 123, k.length);
+        for (Matrix m : java.util.List.of(Matrix.of(k, in, out), new Matrix(slab, 123, in, out))) {
+            assertArrayEquals(plain, Kernels.FLOAT32.vecMatColumns(x, m, b, from, count));
+            assertArrayEquals(java.util.Arrays.copyOfRange(Kernels.FLOAT32.vecMat(x, m, b), from, from + count),
+                    Kernels.FLOAT32.vecMatColumns(x, m, b, from, count));
+            float[] w = Kernels.FLOAT64.vecMatColumns(x, m, b, from, count);
+            for (int j = 0; j < count; j++) {
+                assertEquals((float) (wide[j] + b[from + j]), w[j]);
+            }
         }
     }
 }

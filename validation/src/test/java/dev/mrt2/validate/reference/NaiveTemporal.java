@@ -47,9 +47,9 @@ final class NaiveTemporal {
         double[] n = rms(x, a.preNorm());
         double[] kvIn = source == null ? n : source;
         int width = a.width();
-        double[] q = dense(n, a.query(), width);
-        double[] k = dense(kvIn, a.key(), width);
-        double[] v = dense(kvIn, a.value(), width);
+        double[] q = dense(n, a.query().copy(), width);
+        double[] k = dense(kvIn, a.key().copy(), width);
+        double[] v = dense(kvIn, a.value().copy(), width);
         List<double[]> visibleK = new ArrayList<>(keys.subList(Math.max(0, keys.size() - window), keys.size()));
         List<double[]> visibleV = new ArrayList<>(values.subList(Math.max(0, values.size() - window), values.size()));
         visibleK.add(k);
@@ -89,19 +89,19 @@ final class NaiveTemporal {
         double[] y = new double[x.length];
         for (int r = 0; r < x.length; r++) {
             for (int c = 0; c < width; c++) {
-                y[r] += a.output()[c * y.length + r] * ctx[c];
+                y[r] += a.output().at(c, r) * ctx[c];
             }
         }
         return add(x, rms(y, a.postNorm()));
     }
 
     private double[] ffn(FfnWeights f, double[] x) {
-        double[] hidden = dense(rms(x, f.preNorm()), f.w1(), f.hidden());
+        double[] hidden = dense(rms(x, f.preNorm()), f.w1().copy(), f.hidden());
         for (int i = 0; i < hidden.length; i++) {
             double z = hidden[i] + f.b1()[i];
             hidden[i] = 0.5 * z * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z + 0.044715 * z * z * z)));
         }
-        double[] y = dense(hidden, f.w2(), x.length);
+        double[] y = dense(hidden, f.w2().copy(), x.length);
         for (int i = 0; i < y.length; i++) {
             y[i] += f.b2()[i];
         }

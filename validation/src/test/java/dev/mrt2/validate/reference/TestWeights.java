@@ -31,15 +31,18 @@ final class TestWeights {
 
     AttentionWeights attention(int dim, int kvIn, int heads, int headDim, int sinks) {
         int width = heads * headDim;
-        return new AttentionWeights(scale(dim), normal(dim * width, 1 / Math.sqrt(dim)),
-                normal(kvIn * width, 1 / Math.sqrt(kvIn)), normal(kvIn * width, 1 / Math.sqrt(kvIn)),
+        return new AttentionWeights(scale(dim), Matrix.of(normal(dim * width, 1 / Math.sqrt(dim)), dim, width),
+                Matrix.of(normal(kvIn * width, 1 / Math.sqrt(kvIn)), kvIn, width),
+                Matrix.of(normal(kvIn * width, 1 / Math.sqrt(kvIn)), kvIn, width),
                 Kernels.queryScale(normal(headDim, 0.5)), normal(sinks * width, 1), normal(sinks * width, 1),
-                normal(dim * width, 1 / Math.sqrt(width)), scale(dim), sinks, heads, headDim, kvIn);
+                Matrix.of(normal(dim * width, 1 / Math.sqrt(width)), width, dim), scale(dim), sinks, heads, headDim,
+                kvIn);
     }
 
     FfnWeights ffn(int dim, int hidden) {
-        return new FfnWeights(scale(dim), normal(dim * hidden, 1 / Math.sqrt(dim)), normal(hidden, 0.1),
-                normal(hidden * dim, 1 / Math.sqrt(hidden)), normal(dim, 0.1), scale(dim));
+        return new FfnWeights(scale(dim), Matrix.of(normal(dim * hidden, 1 / Math.sqrt(dim)), dim, hidden),
+                normal(hidden, 0.1), Matrix.of(normal(hidden * dim, 1 / Math.sqrt(hidden)), hidden, dim),
+                normal(dim, 0.1), scale(dim));
     }
 
     TemporalWeights temporal(int layers, int dim, int heads, int headDim, int source, int hidden) {
@@ -56,8 +59,9 @@ final class TestWeights {
         for (int l = 0; l < layers; l++) {
             out.add(new DepthWeights.Layer(attention(dim, dim, heads, headDim, 0), ffn(dim, hidden)));
         }
-        return new DepthWeights(normal(inputDim * dim, 1 / Math.sqrt(inputDim)), out, scale(dim), normal(dim, 0.1),
-                normal(dim * vocab, 3 / Math.sqrt(dim)), normal(vocab, 0.5));
+        return new DepthWeights(Matrix.of(normal(inputDim * dim, 1 / Math.sqrt(inputDim)), inputDim, dim), out,
+                scale(dim), normal(dim, 0.1), Matrix.of(normal(dim * vocab, 3 / Math.sqrt(dim)), dim, vocab),
+                normal(vocab, 0.5));
     }
 
     ConvWeights conv(int cout, int cin, int kt, int kf) {
