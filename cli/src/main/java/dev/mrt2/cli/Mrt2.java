@@ -111,7 +111,7 @@ public final class Mrt2 implements Callable<Integer> {
             code = commandLine(out, err, true).execute(args);
         } catch (OutOfMemoryError e) {
             // picocli hands only Exceptions to Failures; this Error is the one a user can act on
-            err.println("mrt2: out of memory (give Java more heap, e.g. JAVA_TOOL_OPTIONS=-Xmx8g)");
+            err.println("mrt2: out of memory (give Java more heap: -Xmx2g, through scripts/mrt2 MRT2_JAVA_OPTS=-Xmx2g)");
             code = ExitCodes.FAILURE;
         }
         System.exit(code);
