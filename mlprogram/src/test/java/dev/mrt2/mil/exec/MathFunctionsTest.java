@@ -43,6 +43,30 @@ class MathFunctionsTest {
     }
 
     @Test
+    void branchFreeEluGivesTheBitsOfTheBranchingOne() {
+        // every 997th float32 bit pattern (both signs, subnormals, the clamp below -88, infinities, NaN) and the edges
+        int n = (int) ((1L << 32) / 997) + 8;
+        float[] in = new float[n];
+        for (int i = 0; i < n - 8; i++) {
+            in[i] = Float.intBitsToFloat((int) (i * 997L));
+        }
+        float[] edges = {0f, -0f, -88f, Math.nextUp(-88f), Math.nextDown(-88f), Float.NEGATIVE_INFINITY, Float.NaN,
+                -Float.MIN_VALUE};
+        System.arraycopy(edges, 0, in, n - 8, 8);
+        for (double alpha : new double[] {1.0, 0.7}) {
+            float[] out = new float[n];
+            UnaryOps.eluRange(in, out, 0, n, alpha);
+            for (int i = 0; i < n; i++) {
+                float v = in[i];
+                float want = UnaryOps.elu(v, alpha);
+                float got = out[i];
+                assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got), () -> "elu(" + v + "): " + got
+                        + " vs " + want);
+            }
+        }
+    }
+
+    @Test
     void continuousWhereTheMethodsMeet() {
         double below = Erf.erf(Math.nextDown(2.5));
         double at = Erf.erf(2.5);
