@@ -196,4 +196,28 @@ class DecoderBlocksTest {
             }
         }
     }
+
+    @Test
+    void eluAndUpsampleOfManyChannelsAreTheElementFormulas() {
+        // past ELU's parallel chunk and with several channels and rows: each element as the definition gives it
+        int channels = 3, time = 5, freq = 9000;
+        float[] data = new float[channels * time * freq];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) rng.nextGaussian();
+        }
+        Chw x = new Chw(data, channels, time, freq);
+        float[] elu = Planes.elu(x).data();
+        for (int i = 0; i < data.length; i++) {
+            assertEquals(Kernels.elu(data[i]), elu[i]);
+        }
+        Chw up = Planes.upsample(x, 2, 3);
+        for (int c = 0; c < channels; c++) {
+            for (int t = 0; t < 2 * time; t++) {
+                for (int f = 0; f < 3 * freq; f++) {
+                    assertEquals(x.at(c, t / 2, f / 3), up.at(c, t, f));
+                }
+            }
+        }
+    }
 }
