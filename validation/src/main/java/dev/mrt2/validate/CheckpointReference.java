@@ -3,9 +3,7 @@ package dev.mrt2.validate;
 import dev.mrt2.io.Progress;
 import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.model.Mrt2Dims;
-import dev.mrt2.host.engine.TokenGenerator;
 import dev.mrt2.safetensors.SafetensorsFile;
-import dev.mrt2.validate.engine.ReferenceGenerator;
 import dev.mrt2.validate.reference.Codebooks;
 import dev.mrt2.validate.reference.DecoderReference;
 import dev.mrt2.validate.reference.DepthReference;
@@ -75,31 +73,28 @@ public final class CheckpointReference {
     }
 
     /**
-     * Computes the cases {@code demand} asks for; {@code alsoGenerate} (may be null) is handed a float32 reference
-     * engine on the same weights while they are loaded, so a render from the checkpoint (the end-to-end check) does
-     * not read them again. With float64 sums the weights are not the engine's, and it is not called.
+     * Computes the cases {@code demand} asks for, and {@code extra} (may be null) with the sampling arms, in lockstep
+     * on the same weights, so a render from the checkpoint (the end-to-end check) neither reads them again nor passes
+     * through them alone. With float64 sums the weights are not the float32 engine's, and {@code extra} is not run.
      */
-    public ReferenceSet compute(Demand demand, Consumer<TokenGenerator> alsoGenerate) {
+    public ReferenceSet compute(Demand demand, LockstepGeneration extra) {
         try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
             Mrt2Dims dims = Mrt2Dims.fromCheckpoint(file);
             InputFactory inputs = new InputFactory(dims, options.seed(), seedFixtures);
             SharedWeights shared = new SharedWeights(file, dims, options.float64Reference());
-            List<ReferenceSet.TokenArm> arms = demand.arms()
-                    ? arms(shared, inputs, SamplingArm.DEFAULT, options.frames()) : List.of();
+            LockstepGeneration lockstep = options.float64Reference() ? null : extra;
+            List<ReferenceSet.TokenArm> arms = demand.arms() || lockstep != null
+                    ? arms(shared, inputs, demand.arms() ? SamplingArm.DEFAULT : List.of(), options.frames(), lockstep)
+                    : List.of();
             ReferenceSet.TokenArm generator = null;
             if (demand.unrolled() || demand.generated()) {
                 int frames = Math.max(options.frames(), FixtureFiles.UNROLLED_FRAMES);
                 generator = arms.stream().filter(a -> a.name().equals(GENERATOR_ARM) && a.frames() >= frames)
                         .findFirst().orElseGet(() -> arms(shared, inputs, List.of(SamplingArm.byName(GENERATOR_ARM)),
-                                frames).get(0));
+                                frames, null).get(0));
             }
             ReferenceSet.TemporalStream stream = demand.stream() ? stream(shared, inputs) : null;
             ReferenceSet.Unrolled unrolled = demand.unrolled() ? unrolled(shared, generator) : null;
-            if (alsoGenerate != null && !options.float64Reference()) {
-                log.accept("reference: the end-to-end render's frames");
-                alsoGenerate.accept(ReferenceGenerator.on(shared.temporal(false), shared.frameLoop(), shared.embedding(),
-                        dims, checkpoint.getFileName().toString()));
-            }
             shared.release();   // the rollouts read the depth weights on their own, the decoder needs none of these
             return new ReferenceSet(checkpoint.getFileName().toString(), sha256(), options.seed(), stream, unrolled,
                     demand.generated() ? new ReferenceSet.GeneratedTokens(generator.ids(), new Origin(
@@ -200,14 +195,22 @@ public final class CheckpointReference {
 
     /**
      * {@code frames} frames of each arm generated autoregressively: temporal step, then the §3.7 sampler on the depth
-     * body. The arms are independent sessions advancing in lockstep, so each temporal weight is read once a frame for
-     * all of them; each arm gets what it would alone.
+     * body. The arms, and {@code extra} (may be null) for its own frame count, are independent sessions advancing in
+     * lockstep, so each temporal and depth weight is read once a frame for all of them; each gets what it would alone.
      */
     private List<ReferenceSet.TokenArm> arms(SharedWeights shared, InputFactory inputs, List<SamplingArm> arms,
-                                             int frames) {
+                                             int frames, LockstepGeneration extra) {
         int n = arms.size();
-        String names = "arm" + (n == 1 ? " " : "s ") + String.join(", ", arms.stream().map(SamplingArm::name).toList());
-        log.accept("reference: " + frames + " frames of temporal + depth, " + names);
+        List<String> parts = new ArrayList<>();
+        if (n > 0) {
+            parts.add(frames + " frames of temporal + depth, arm" + (n == 1 ? " " : "s ")
+                    + String.join(", ", arms.stream().map(SamplingArm::name).toList()));
+        }
+        if (extra != null) {
+            parts.add(extra.frames() + " frames of the end-to-end render");
+        }
+        String names = String.join(" and ", parts);
+        log.accept("reference: " + names);
         TokenEmbedding embedding = shared.embedding();
         FrameLoop loop = shared.frameLoop();
         InputFactory.Conditioning conditioning = inputs.conditioning();
@@ -227,28 +230,44 @@ public final class CheckpointReference {
             gumbel[a] = inputs.gumbel(frames, arms.get(a).noiseSalt());
             input[a] = embedding.sos();
         }
-        try (Progress.Task task = progress.start("reference: " + names, frames, "frames")) {
-            for (int f = 0; f < frames; f++) {
-                float[][] rows = new float[n][];
-                for (int a = 0; a < n; a++) {
+        TemporalReference extraSession = extra == null ? null : shared.temporal(false);
+        float[] extraInput = extra == null ? null : extra.start(embedding);
+        int total = Math.max(frames, extra == null ? 0 : extra.frames());
+        try (Progress.Task task = progress.start("reference: " + names, total, "frames")) {
+            for (int f = 0; f < total; f++) {
+                int arming = f < frames ? n : 0;
+                boolean extraActive = extra != null && f < extra.frames();
+                int active = arming + (extraActive ? 1 : 0);
+                TemporalReference[] sessions = new TemporalReference[active];
+                float[][] in = new float[active][];
+                float[][] rows = new float[active][];
+                FrameLoop.Rule[] rules = new FrameLoop.Rule[active];
+                for (int a = 0; a < arming; a++) {
                     sources[a][f] = conditioning.row();
                     temporalInputs[a][f] = input[a];
+                    sessions[a] = temporal[a];
+                    in[a] = input[a];
                     rows[a] = sources[a][f];
+                    rules[a] = loop.sampleRule(gumbel[a][f], temperatures[a]);
                 }
-                float[][] out = TemporalReference.stepEach(temporal, input, rows);
-                float[][][] noise = new float[n][][];
-                for (int a = 0; a < n; a++) {
-                    noise[a] = gumbel[a][f];
+                if (extraActive) {
+                    sessions[arming] = extraSession;
+                    in[arming] = extraInput;
+                    rows[arming] = extra.source(f);
+                    rules[arming] = extra.rule(loop, f);
                 }
-                FrameLoop.Frame[] sampled = loop.sampleEach(out, noise, temperatures);
-                for (int a = 0; a < n; a++) {
+                float[][] out = TemporalReference.stepEach(sessions, in, rows);
+                FrameLoop.Frame[] sampled = loop.each(out, rules);
+                for (int a = 0; a < arming; a++) {
                     temporalOutputs[a][f] = out[a];
-                    FrameLoop.Frame frame = sampled[a];
-                    ids[a][f] = frame.ids();
+                    ids[a][f] = sampled[a].ids();
                     for (int k = 0; k < levels - 1; k++) {
                         prefix[a][f][k] = embedding.scaledRow(ids[a][f][k]);
                     }
-                    input[a] = frame.feedback();
+                    input[a] = sampled[a].feedback();
+                }
+                if (extraActive) {
+                    extraInput = extra.accept(f, out[arming], sampled[arming]);
                 }
                 task.advance(1);
             }

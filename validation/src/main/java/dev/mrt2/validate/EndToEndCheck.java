@@ -14,6 +14,7 @@ import dev.mrt2.host.engine.PackageGenerator;
 import dev.mrt2.host.engine.Precision;
 import dev.mrt2.host.engine.RolloutFrame;
 import dev.mrt2.host.engine.TokenGenerator;
+import dev.mrt2.host.noise.SamplingNoise;
 import dev.mrt2.host.render.Renderer;
 import dev.mrt2.io.Progress;
 import dev.mrt2.mil.pkg.Digests;
@@ -23,6 +24,7 @@ import dev.mrt2.safetensors.SafetensorsFile;
 import dev.mrt2.validate.engine.ReferenceAudioDecoder;
 import dev.mrt2.validate.engine.ReferenceGenerator;
 import dev.mrt2.validate.reference.DepthReference;
+import dev.mrt2.validate.reference.FrameLoop;
 import dev.mrt2.validate.reference.Sampler;
 import dev.mrt2.validate.reference.TokenEmbedding;
 import java.nio.file.Files;
@@ -63,18 +65,68 @@ final class EndToEndCheck {
      * engine's token frames once {@linkplain #record recorded}, so the reference phase can record them on the weights
      * it already holds instead of this check reading the checkpoint's 900 MB again.
      */
-    static final class Plan {
+    static final class Plan implements LockstepGeneration {
         private final List<Precision> chains;
         private final float[][] conditioning;
         private final int frames;
         private final long seed;
+        private final String checkpointName;
         private Recording recording;
+        /** While the reference phase generates the frames in lockstep: the frames so far. */
+        private Recording lockstep;
+        private SamplingNoise noise;
 
-        private Plan(List<Precision> chains, float[][] conditioning, int frames, long seed) {
+        private Plan(List<Precision> chains, float[][] conditioning, int frames, long seed, String checkpointName) {
             this.chains = chains;
             this.conditioning = conditioning;
             this.frames = frames;
             this.seed = seed;
+            this.checkpointName = checkpointName;
+        }
+
+        // The render loop (Renderer.run) of the reference engine, one frame at a time, driven by the reference phase:
+        // the same start, source rows, noise draws and rollout rule as ReferenceGenerator gives the renderer.
+
+        @Override
+        public int frames() {
+            return frames;
+        }
+
+        @Override
+        public float[] start(TokenEmbedding embedding) {
+            lockstep = new Recording(embedding.sos().length, conditioning[0].length, embedding.levels(),
+                    embedding.codebookSize(), "reference from " + checkpointName);
+            noise = new SamplingNoise(seed, TEMPERATURE, embedding.levels(), embedding.codebookSize());
+            lockstep.start = embedding.sos();
+            return lockstep.start;
+        }
+
+        @Override
+        public float[] source(int frame) {
+            return conditioning[Math.min(frame, conditioning.length - 1)];
+        }
+
+        @Override
+        public FrameLoop.Rule rule(FrameLoop loop, int frame) {
+            float[] g = noise.next();
+            lockstep.noise.add(g);
+            int c = lockstep.codebookSize();
+            float[][] gumbel = new float[lockstep.levels()][];
+            for (int l = 0; l < gumbel.length; l++) {
+                gumbel[l] = java.util.Arrays.copyOfRange(g, l * c, (l + 1) * c);
+            }
+            return loop.rolloutRule(gumbel, noise.inverseTemperature());
+        }
+
+        @Override
+        public float[] accept(int frame, float[] temporalOutput, FrameLoop.Frame sampled) {
+            lockstep.outputs.add(temporalOutput);
+            lockstep.frames.add(new RolloutFrame(sampled.codes(), sampled.feedback()));
+            if (lockstep.outputs.size() == frames) {
+                recording = lockstep;
+                lockstep = null;
+            }
+            return sampled.feedback();
         }
 
         /** Records the reference render's frames with {@code generator} (a float32 reference engine). */
@@ -107,7 +159,7 @@ final class EndToEndCheck {
             return null;
         }
         return new Plan(chains, conditioning(request.checkpoint()), request.options().frames() + 1,
-                request.options().seed());
+                request.options().seed(), request.checkpoint().getFileName().toString());
     }
 
     /** The report of {@link #plan}'s chains; nothing when there is no plan. */
@@ -324,12 +376,16 @@ final class EndToEndCheck {
         private final int codebookSize;
         final String description;
 
+        Shaped(int modelDim, int sourceDim, int levels, int codebookSize, String description) {
+            this.modelDim = modelDim;
+            this.sourceDim = sourceDim;
+            this.levels = levels;
+            this.codebookSize = codebookSize;
+            this.description = description;
+        }
+
         Shaped(TokenGenerator shape) {
-            this.modelDim = shape.modelDim();
-            this.sourceDim = shape.sourceDim();
-            this.levels = shape.levels();
-            this.codebookSize = shape.codebookSize();
-            this.description = shape.describe();
+            this(shape.modelDim(), shape.sourceDim(), shape.levels(), shape.codebookSize(), shape.describe());
         }
 
         @Override
@@ -367,12 +423,18 @@ final class EndToEndCheck {
         private TokenGenerator inner;
         final List<float[]> outputs = new ArrayList<>();
         final List<float[]> noise = new ArrayList<>();
-        private final List<RolloutFrame> frames = new ArrayList<>();
-        private float[] start;
+        final List<RolloutFrame> frames = new ArrayList<>();
+        float[] start;
 
+        /** Records what {@code inner} generates. */
         Recording(TokenGenerator inner) {
             super(inner);
             this.inner = inner;
+        }
+
+        /** Filled frame by frame from outside (the lockstep generation); replayable once complete. */
+        Recording(int modelDim, int sourceDim, int levels, int codebookSize, String description) {
+            super(modelDim, sourceDim, levels, codebookSize, description);
         }
 
         /** Ends the recording pass. */

@@ -173,7 +173,7 @@ public final class Validator {
                     null, null, null, null, null, null, null, null));
         }
         // the end-to-end check's reference frames ride on the weights this loads, when it loads them
-        ReferenceSet computed = checkpoint.compute(compute, endToEnd == null ? null : endToEnd::record);
+        ReferenceSet computed = checkpoint.compute(compute, endToEnd);
         // the checkpoint's codebook slice wins over a stored identity; every other stored case wins over computing
         return new ReferenceSet(ref.checkpointName(), ref.checkpointSha256(), ref.seed(), ref.stream(), ref.unrolled(),
                 ref.generated(), ref.arms(), ref.rollouts(), ref.decoder(), computed.codebooks()).orElse(computed);

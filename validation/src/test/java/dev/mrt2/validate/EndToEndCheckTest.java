@@ -45,16 +45,19 @@ class EndToEndCheckTest {
     }
 
     @Test
-    void framesRecordedOnTheReferencePhasesWeightsGiveTheSameReport() {
-        EndToEndCheck.Plan plan = EndToEndCheck.plan(request);
-        List<String> log = new java.util.ArrayList<>();
-        new CheckpointReference(request.checkpoint(), null, request.options(), log::add, dev.mrt2.io.Progress.NONE)
-                .compute(new Demand(false, false, false, true, false, 0, false), plan::record);
-        assertTrue(plan.recorded(), log.toString());
-        List<String> later = new java.util.ArrayList<>();
-        List<ArtifactReport> shared = EndToEndCheck.run(request, plan, reference, later::add);
-        assertEquals(report.results(), shared.get(0).results());
-        assertTrue(later.stream().noneMatch(l -> l.contains("reference engine")), "rendered again: " + later);
+    void framesGeneratedInLockstepWithTheReferencePhaseGiveTheSameReport() {
+        // beside the two sampling arms (which stop a frame earlier), and alone
+        for (boolean arms : new boolean[] {true, false}) {
+            EndToEndCheck.Plan plan = EndToEndCheck.plan(request);
+            List<String> log = new java.util.ArrayList<>();
+            new CheckpointReference(request.checkpoint(), null, request.options(), log::add, dev.mrt2.io.Progress.NONE)
+                    .compute(new Demand(false, false, false, arms, false, 0, false), plan);
+            assertTrue(plan.recorded(), log.toString());
+            List<String> later = new java.util.ArrayList<>();
+            List<ArtifactReport> shared = EndToEndCheck.run(request, plan, reference, later::add);
+            assertEquals(report.results(), shared.get(0).results(), "with arms: " + arms);
+            assertTrue(later.stream().noneMatch(l -> l.contains("reference engine")), "rendered again: " + later);
+        }
     }
 
     @Test

@@ -34,9 +34,18 @@ public final class FrameLoop {
      * @param gumbel {@code [L][C]} noise
      */
     public Frame rollout(float[] temporalOutput, float[][] gumbel, float inverseTemperature) {
-        Rule rule = (slice, level) ->
+        return each(new float[][] {temporalOutput}, new Rule[] {rolloutRule(gumbel, inverseTemperature)})[0];
+    }
+
+    /** {@link #rollout}'s choice of a level's id, for {@link #each}. */
+    public Rule rolloutRule(float[][] gumbel, float inverseTemperature) {
+        return (slice, level) ->
                 embedding.uniqueId(level, 0) + sampler.sampleCode(slice, gumbel[level], inverseTemperature);
-        return run(new float[][] {temporalOutput}, new Rule[] {rule})[0];
+    }
+
+    /** {@link #sample}'s choice of a level's id, for {@link #each}. */
+    public Rule sampleRule(float[][] gumbel, float temperature) {
+        return (slice, level) -> sampler.sampleLevel(slice, level, gumbel[level], temperature);
     }
 
     /** The reference sampler (§3.7) at temperature T, with {@code [L][C]} noise (ignored at T = 0). */
@@ -54,11 +63,9 @@ public final class FrameLoop {
     public Frame[] sampleEach(float[][] temporalOutputs, float[][][] gumbel, float[] temperatures) {
         Rule[] rules = new Rule[temporalOutputs.length];
         for (int i = 0; i < rules.length; i++) {
-            float[][] noise = gumbel[i];
-            float temperature = temperatures[i];
-            rules[i] = (slice, level) -> sampler.sampleLevel(slice, level, noise[level], temperature);
+            rules[i] = sampleRule(gumbel[i], temperatures[i]);
         }
-        return run(temporalOutputs, rules);
+        return each(temporalOutputs, rules);
     }
 
     /** Teacher forcing: runs the depth body on given ids and returns each level's soft-capped logits {@code [L][V]}. */
@@ -72,12 +79,15 @@ public final class FrameLoop {
     }
 
     /** Picks a level's unique id from that level's C soft-capped logits. */
-    private interface Rule {
+    public interface Rule {
         int pick(float[] levelLogits, int level);
     }
 
-    /** Generation i picks with {@code rules[i]}; every level runs the depth body on all generations together. */
-    private Frame[] run(float[][] temporalOutputs, Rule[] rules) {
+    /**
+     * A frame of several independent generations, generation i picking with {@code rules[i]}; every level runs the
+     * depth body on all of them together, and each gets the frame its own call would give.
+     */
+    public Frame[] each(float[][] temporalOutputs, Rule[] rules) {
         int n = rules.length;
         int levels = embedding.levels();
         int[][] ids = new int[n][levels];

@@ -1,0 +1,25 @@
+package dev.mrt2.validate;
+
+import dev.mrt2.validate.reference.FrameLoop;
+import dev.mrt2.validate.reference.TokenEmbedding;
+
+/**
+ * A generation from the checkpoint that advances beside the sampling arms, frame by frame, in the same passes through
+ * the reference's weights (the end-to-end check's reference render): each of its frames is what it would get alone.
+ */
+interface LockstepGeneration {
+    /** Token frames to generate. */
+    int frames();
+
+    /** The first temporal input. */
+    float[] start(TokenEmbedding embedding);
+
+    /** The source row of frame {@code frame}. */
+    float[] source(int frame);
+
+    /** How frame {@code frame} picks its ids (it draws the frame's noise). */
+    FrameLoop.Rule rule(FrameLoop loop, int frame);
+
+    /** Frame {@code frame}'s temporal output and sampled ids; returns the next temporal input. */
+    float[] accept(int frame, float[] temporalOutput, FrameLoop.Frame sampled);
+}
