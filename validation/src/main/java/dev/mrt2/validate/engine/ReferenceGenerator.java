@@ -32,15 +32,6 @@ public final class ReferenceGenerator implements TokenGenerator {
         this.checkpointName = checkpointName;
     }
 
-    /**
-     * A generator on weights another reference case already holds: {@code temporal} a fresh session (empty caches),
-     * float32 sums in both bodies, as {@link #open} gives.
-     */
-    public static ReferenceGenerator on(TemporalReference temporal, FrameLoop loop, TokenEmbedding embedding,
-                                        Mrt2Dims dims, String checkpointName) {
-        return new ReferenceGenerator(temporal, loop, embedding, dims, checkpointName);
-    }
-
     /** Reads the temporal, depth and embedding weights (about 900 MB of float32 at full size). */
     public static ReferenceGenerator open(Path checkpoint) {
         try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
