@@ -47,6 +47,9 @@ final class Strided {
             int stride = strides[axis];
             int inner = shape[rank - 1];
             int innerStride = strides[rank - 1];
+            if (innerStride == 0 && inner < 16) {
+                return repeatEach(src, offset, stride, n, inner, dst, pos);
+            }
             for (int i = 0; i < n; i++) {
                 pos = gatherRun(src, offset + i * stride, innerStride, inner, dst, pos);
             }
@@ -54,6 +57,30 @@ final class Strided {
         }
         for (int i = 0; i < shape[axis]; i++) {
             pos = gatherAxis(src, offset + i * strides[axis], strides, shape, dst, axis + 1, pos);
+        }
+        return pos;
+    }
+
+    /**
+     * {@code n} elements {@code stride} apart, each written {@code times} times in a row: a nearest-neighbour upsample
+     * of the last axis (tile after expand_dims), where a run per element cost more than the copying.
+     */
+    private static int repeatEach(float[] src, int offset, int stride, int n, int times, float[] dst, int pos) {
+        if (times == 2) {
+            for (int i = 0; i < n; i++) {
+                float v = src[offset + i * stride];
+                dst[pos] = v;
+                dst[pos + 1] = v;
+                pos += 2;
+            }
+            return pos;
+        }
+        for (int i = 0; i < n; i++) {
+            float v = src[offset + i * stride];
+            for (int j = 0; j < times; j++) {
+                dst[pos + j] = v;
+            }
+            pos += times;
         }
         return pos;
     }
