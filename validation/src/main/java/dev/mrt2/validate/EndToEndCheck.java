@@ -62,8 +62,9 @@ final class EndToEndCheck {
 
     /**
      * What the check needs before any package runs: the chains to render, the conditioning row, and the reference
-     * engine's token frames once {@linkplain #record recorded}, so the reference phase can record them on the weights
-     * it already holds instead of this check reading the checkpoint's 900 MB again.
+     * engine's token frames once recorded. The reference phase generates them in lockstep with its sampling arms
+     * ({@link LockstepGeneration}), on the weights it already holds; when it does not run (fixtures hold every case,
+     * or float64 sums), {@link #record} renders them with a reference engine of their own.
      */
     static final class Plan implements LockstepGeneration {
         private final List<Precision> chains;
