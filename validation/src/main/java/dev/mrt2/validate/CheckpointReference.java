@@ -195,92 +195,139 @@ public final class CheckpointReference {
 
     /**
      * {@code frames} frames of each arm generated autoregressively: temporal step, then the §3.7 sampler on the depth
-     * body. The arms, and {@code extra} (may be null) for its own frame count, are independent sessions advancing in
-     * lockstep, so each temporal and depth weight is read once a frame for all of them; each gets what it would alone.
+     * body. The arms, and {@code extra} (may be null) for its own frame count, are independent generations advancing
+     * in lockstep, so each temporal and depth weight is read once a frame for all of them; each gets what it would
+     * alone.
      */
     private List<ReferenceSet.TokenArm> arms(SharedWeights shared, InputFactory inputs, List<SamplingArm> arms,
                                              int frames, LockstepGeneration extra) {
-        int n = arms.size();
+        InputFactory.Conditioning conditioning = inputs.conditioning();
+        List<ArmGeneration> armGenerations = new ArrayList<>();
+        for (SamplingArm arm : arms) {
+            armGenerations.add(new ArmGeneration(arm, inputs.gumbel(frames, arm.noiseSalt()), conditioning.row(),
+                    shared.dims.rvqLevels()));
+        }
+        List<LockstepGeneration> all = new ArrayList<>(armGenerations);
         List<String> parts = new ArrayList<>();
-        if (n > 0) {
-            parts.add(frames + " frames of temporal + depth, arm" + (n == 1 ? " " : "s ")
+        if (!arms.isEmpty()) {
+            parts.add(frames + " frames of temporal + depth, arm" + (arms.size() == 1 ? " " : "s ")
                     + String.join(", ", arms.stream().map(SamplingArm::name).toList()));
         }
         if (extra != null) {
+            all.add(extra);
             parts.add(extra.frames() + " frames of the end-to-end render");
         }
-        String names = String.join(" and ", parts);
-        log.accept("reference: " + names);
-        TokenEmbedding embedding = shared.embedding();
-        FrameLoop loop = shared.frameLoop();
-        InputFactory.Conditioning conditioning = inputs.conditioning();
-        int levels = shared.dims.rvqLevels();
-        TemporalReference[] temporal = new TemporalReference[n];
-        float[][][][] gumbel = new float[n][][][];
-        float[][][] sources = new float[n][frames][];
-        float[][][] temporalInputs = new float[n][frames][];
-        float[][][] temporalOutputs = new float[n][frames][];
-        int[][][] ids = new int[n][frames][];
-        float[][][][] prefix = new float[n][frames][levels - 1][];
-        float[][] input = new float[n][];
-        float[] temperatures = new float[n];
-        for (int a = 0; a < n; a++) {
-            temperatures[a] = arms.get(a).temperature();
-            temporal[a] = shared.temporal(false);
-            gumbel[a] = inputs.gumbel(frames, arms.get(a).noiseSalt());
-            input[a] = embedding.sos();
-        }
-        TemporalReference extraSession = extra == null ? null : shared.temporal(false);
-        float[] extraInput = extra == null ? null : extra.start(embedding);
-        int total = Math.max(frames, extra == null ? 0 : extra.frames());
-        try (Progress.Task task = progress.start("reference: " + names, total, "frames")) {
-            for (int f = 0; f < total; f++) {
-                int arming = f < frames ? n : 0;
-                boolean extraActive = extra != null && f < extra.frames();
-                int active = arming + (extraActive ? 1 : 0);
-                TemporalReference[] sessions = new TemporalReference[active];
-                float[][] in = new float[active][];
-                float[][] rows = new float[active][];
-                FrameLoop.Rule[] rules = new FrameLoop.Rule[active];
-                for (int a = 0; a < arming; a++) {
-                    sources[a][f] = conditioning.row();
-                    temporalInputs[a][f] = input[a];
-                    sessions[a] = temporal[a];
-                    in[a] = input[a];
-                    rows[a] = sources[a][f];
-                    rules[a] = loop.sampleRule(gumbel[a][f], temperatures[a]);
-                }
-                if (extraActive) {
-                    sessions[arming] = extraSession;
-                    in[arming] = extraInput;
-                    rows[arming] = extra.source(f);
-                    rules[arming] = extra.rule(loop, f);
-                }
-                float[][] out = TemporalReference.stepEach(sessions, in, rows);
-                FrameLoop.Frame[] sampled = loop.each(out, rules);
-                for (int a = 0; a < arming; a++) {
-                    temporalOutputs[a][f] = out[a];
-                    ids[a][f] = sampled[a].ids();
-                    for (int k = 0; k < levels - 1; k++) {
-                        prefix[a][f][k] = embedding.scaledRow(ids[a][f][k]);
-                    }
-                    input[a] = sampled[a].feedback();
-                }
-                if (extraActive) {
-                    extraInput = extra.accept(f, out[arming], sampled[arming]);
-                }
-                task.advance(1);
-            }
-        }
+        lockstep(shared, all, String.join(" and ", parts));
         List<ReferenceSet.TokenArm> out = new ArrayList<>();
-        for (int a = 0; a < n; a++) {
-            SamplingArm arm = arms.get(a);
-            out.add(new ReferenceSet.TokenArm(arm.name(), arm.temperature(), gumbel[a], sources[a], temporalInputs[a],
-                    temporalOutputs[a], ids[a], prefix[a], new Origin(FixtureFiles.tokenArm(arm.name()), source,
+        for (ArmGeneration g : armGenerations) {
+            SamplingArm arm = g.arm;
+            out.add(new ReferenceSet.TokenArm(arm.name(), arm.temperature(), g.gumbel, g.sources, g.temporalInputs,
+                    g.temporalOutputs, g.ids, g.prefix, new Origin(FixtureFiles.tokenArm(arm.name()), source,
                     "noise " + inputs.gumbelProvenance(arm.noiseSalt()) + "; conditioning "
                             + conditioning.provenance())));
         }
         return out;
+    }
+
+    /** Runs every generation to its own frame count, the ones still going stepped together each frame. */
+    private void lockstep(SharedWeights shared, List<LockstepGeneration> generations, String names) {
+        log.accept("reference: " + names);
+        TokenEmbedding embedding = shared.embedding();
+        FrameLoop loop = shared.frameLoop();
+        int n = generations.size();
+        TemporalReference[] temporal = new TemporalReference[n];
+        float[][] input = new float[n][];
+        int total = 0;
+        for (int g = 0; g < n; g++) {
+            temporal[g] = shared.temporal(false);
+            input[g] = generations.get(g).start(embedding);
+            total = Math.max(total, generations.get(g).frames());
+        }
+        try (Progress.Task task = progress.start("reference: " + names, total, "frames")) {
+            for (int f = 0; f < total; f++) {
+                int frame = f;
+                int[] active = java.util.stream.IntStream.range(0, n)
+                        .filter(g -> frame < generations.get(g).frames()).toArray();
+                TemporalReference[] sessions = new TemporalReference[active.length];
+                float[][] in = new float[active.length][];
+                float[][] rows = new float[active.length][];
+                FrameLoop.Rule[] rules = new FrameLoop.Rule[active.length];
+                for (int i = 0; i < active.length; i++) {
+                    LockstepGeneration g = generations.get(active[i]);
+                    sessions[i] = temporal[active[i]];
+                    in[i] = input[active[i]];
+                    rows[i] = g.source(f);
+                    rules[i] = g.rule(loop, f);
+                }
+                float[][] out = TemporalReference.stepEach(sessions, in, rows);
+                FrameLoop.Frame[] sampled = loop.each(out, rules);
+                for (int i = 0; i < active.length; i++) {
+                    input[active[i]] = generations.get(active[i]).accept(f, out[i], sampled[i]);
+                }
+                task.advance(1);
+            }
+        }
+    }
+
+    /** A sampling arm as a lockstep generation: the §3.7 sampler with the arm's noise and temperature, every frame kept. */
+    private static final class ArmGeneration implements LockstepGeneration {
+        final SamplingArm arm;
+        final float[][][] gumbel;
+        final float[][] sources;
+        final float[][] temporalInputs;
+        final float[][] temporalOutputs;
+        final int[][] ids;
+        final float[][][] prefix;
+        private final float[] conditioning;
+        private TokenEmbedding embedding;
+        private float[] next;
+
+        ArmGeneration(SamplingArm arm, float[][][] gumbel, float[] conditioning, int levels) {
+            int frames = gumbel.length;
+            this.arm = arm;
+            this.gumbel = gumbel;
+            this.conditioning = conditioning;
+            this.sources = new float[frames][];
+            this.temporalInputs = new float[frames][];
+            this.temporalOutputs = new float[frames][];
+            this.ids = new int[frames][];
+            this.prefix = new float[frames][levels - 1][];
+        }
+
+        @Override
+        public int frames() {
+            return gumbel.length;
+        }
+
+        @Override
+        public float[] start(TokenEmbedding embedding) {
+            this.embedding = embedding;
+            next = embedding.sos();
+            return next;
+        }
+
+        @Override
+        public float[] source(int frame) {
+            sources[frame] = conditioning;
+            temporalInputs[frame] = next;
+            return conditioning;
+        }
+
+        @Override
+        public FrameLoop.Rule rule(FrameLoop loop, int frame) {
+            return loop.sampleRule(gumbel[frame], arm.temperature());
+        }
+
+        @Override
+        public float[] accept(int frame, float[] temporalOutput, FrameLoop.Frame sampled) {
+            temporalOutputs[frame] = temporalOutput;
+            ids[frame] = sampled.ids();
+            for (int k = 0; k < prefix[frame].length; k++) {
+                prefix[frame][k] = embedding.scaledRow(ids[frame][k]);
+            }
+            next = sampled.feedback();
+            return next;
+        }
     }
 
     private ReferenceSet.DecoderCase decoder(SafetensorsFile file, Mrt2Dims dims, InputFactory inputs, int frames) {
