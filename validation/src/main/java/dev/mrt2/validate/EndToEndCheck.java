@@ -111,12 +111,7 @@ final class EndToEndCheck {
         public FrameLoop.Rule rule(FrameLoop loop, int frame) {
             float[] g = noise.next();
             lockstep.noise.add(g);
-            int c = lockstep.codebookSize();
-            float[][] gumbel = new float[lockstep.levels()][];
-            for (int l = 0; l < gumbel.length; l++) {
-                gumbel[l] = java.util.Arrays.copyOfRange(g, l * c, (l + 1) * c);
-            }
-            return loop.rolloutRule(gumbel, noise.inverseTemperature());
+            return loop.rolloutRule(loop.perLevel(g), noise.inverseTemperature());
         }
 
         @Override

@@ -76,12 +76,7 @@ public final class ReferenceGenerator implements TokenGenerator {
 
     @Override
     public RolloutFrame rollout(float[] temporalOutput, float[] noise, float inverseTemperature) {
-        int c = dims.codebookSize();
-        float[][] gumbel = new float[dims.rvqLevels()][];
-        for (int l = 0; l < gumbel.length; l++) {
-            gumbel[l] = java.util.Arrays.copyOfRange(noise, l * c, (l + 1) * c);
-        }
-        FrameLoop.Frame frame = loop.rollout(temporalOutput, gumbel, inverseTemperature);
+        FrameLoop.Frame frame = loop.rollout(temporalOutput, loop.perLevel(noise), inverseTemperature);
         return new RolloutFrame(frame.codes(), frame.feedback());
     }
 

@@ -37,6 +37,19 @@ public final class FrameLoop {
         return each(new float[][] {temporalOutput}, new Rule[] {rolloutRule(gumbel, inverseTemperature)})[0];
     }
 
+    /** The rollout package's noise input {@code [L·C]} as {@link #rollout} takes it, {@code [L][C]}. */
+    public float[][] perLevel(float[] noise) {
+        int c = embedding.codebookSize();
+        float[][] gumbel = new float[embedding.levels()][];
+        if (noise.length != gumbel.length * c) {
+            throw new IllegalArgumentException("noise has " + noise.length + " values, expected " + gumbel.length * c);
+        }
+        for (int l = 0; l < gumbel.length; l++) {
+            gumbel[l] = java.util.Arrays.copyOfRange(noise, l * c, (l + 1) * c);
+        }
+        return gumbel;
+    }
+
     /** {@link #rollout}'s choice of a level's id, for {@link #each}. */
     public Rule rolloutRule(float[][] gumbel, float inverseTemperature) {
         return (slice, level) ->
