@@ -59,6 +59,23 @@ class FastPathTest {
         }
     }
 
+    /** A weight read from inside a larger array (a slab) starts at its offset: NaNs before and after stay unread. */
+    @Test
+    void panelsFromAnOffsetReadOnlyTheirWeight() {
+        SplittableRandom rng = new SplittableRandom(29);
+        int m = 3, n = 131, k = 70, before = 37;
+        float[] a = Arrays2.random(rng, m * k, 1);
+        float[] bt = Arrays2.random(rng, n * k, 1);
+        float[] slab = new float[before + n * k + 11];
+        Arrays.fill(slab, Float.NaN);
+        System.arraycopy(bt, 0, slab, before, bt.length);
+        float[] want = new float[m * n];
+        float[] got = new float[m * n];
+        Gemm.scalar(a, 0, bt, 0, want, 0, m, n, k);
+        PanelGemm.multiply(a, 0, m, Panels.fromTransposed(slab, before, n, k, 64), got, 0);
+        assertBitEqual(want, got, "panel gemm from offset " + before + " vs scalar");
+    }
+
     /** Weights held as binary16 patterns (every pattern, subnormals, infinities and NaNs included) give the same bits. */
     @Test
     void halfWeightPanelsAreBitIdenticalToTheScalarLoopOnWidenedWeights() {
