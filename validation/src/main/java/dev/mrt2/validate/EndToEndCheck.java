@@ -127,12 +127,7 @@ final class EndToEndCheck {
 
         /** Records the reference render's frames with {@code generator} (a float32 reference engine). */
         void record(TokenGenerator generator) {
-            Recording r = new Recording(generator);
-            // the frames do not depend on the decoder: the smallest window shape only carries the loop along
-            Renderer.run(r, new ShapeOnlyDecoder(2, generator.levels(), generator.codebookSize()),
-                    request(conditioning, frames, seed, 1), Progress.NONE, null);
-            r.detach();
-            recording = r;
+            recording = Recording.of(generator, conditioning, frames, seed);
         }
 
         boolean recorded() {
@@ -241,12 +236,17 @@ final class EndToEndCheck {
     /** One chain against the reference's recorded frames. */
     private record Chain(Path models, Path checkpoint, Precision precision, Plan plan, Recording recording) {
         Map<String, Object> compare(Map<Integer, Renderer.Result> references) {
+            // Frames first, then audio, as on the reference side: the generator's weights and the decoder's never
+            // share the heap (with the JVM's convolutions, -Xmx1000m holds the run only this way).
+            Recording generated;
+            try (TokenGenerator g = PackageGenerator.open(models, precision)) {
+                generated = Recording.of(g, plan.conditioning, plan.frames, plan.seed);
+            }
             Renderer.Result pkg;
             int decoderFrames;
-            try (TokenGenerator g = PackageGenerator.open(models, precision);
-                 AudioDecoder d = PackageAudioDecoder.open(models, precision)) {
+            try (AudioDecoder d = PackageAudioDecoder.open(models, precision)) {
                 decoderFrames = d.frames();
-                pkg = Renderer.run(g, d, request(d.frames()), Progress.NONE, null);
+                pkg = Renderer.run(generated.replay(), d, request(d.frames()), Progress.NONE, null);
             }
             Renderer.Result refResult = references.computeIfAbsent(decoderFrames, this::reference);
             Recording ref = recording;
@@ -422,8 +422,20 @@ final class EndToEndCheck {
         final List<RolloutFrame> frames = new ArrayList<>();
         float[] start;
 
+        /**
+         * The frames {@code generator} renders for this request, recorded and detached from it. The frames do not
+         * depend on the decoder, so the smallest window shape carries the loop along.
+         */
+        static Recording of(TokenGenerator generator, float[][] conditioning, int frames, long seed) {
+            Recording r = new Recording(generator);
+            Renderer.run(r, new ShapeOnlyDecoder(2, generator.levels(), generator.codebookSize()),
+                    request(conditioning, frames, seed, 1), Progress.NONE, null);
+            r.detach();
+            return r;
+        }
+
         /** Records what {@code inner} generates. */
-        Recording(TokenGenerator inner) {
+        private Recording(TokenGenerator inner) {
             super(inner);
             this.inner = inner;
         }
