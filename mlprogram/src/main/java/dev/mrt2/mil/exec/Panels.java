@@ -82,17 +82,7 @@ final class Panels implements PackedWeight {
 
     /** The same with panels of {@code width} columns. */
     static Panels fromTransposed(float[] bt, int offset, int n, int k, int width) {
-        return transposed(n, k, width, (j0, w, panel) -> {
-            for (int t0 = 0; t0 < w; t0 += TILE) {
-                int t1 = Math.min(w, t0 + TILE);
-                for (int p = 0; p < k; p++) {
-                    float[] row = panel[p];
-                    for (int j = t0; j < t1; j++) {
-                        row[j] = bt[offset + (j0 + j) * k + p];
-                    }
-                }
-            }
-        });
+        return transposed(n, k, width, i -> bt[offset + i]);
     }
 
     /** B from its transpose held as binary16 patterns {@code [N, K]}; every value widens exactly. */
@@ -102,32 +92,35 @@ final class Panels implements PackedWeight {
 
     /** The same with panels of {@code width} columns. */
     static Panels fromTransposedHalf(short[] bt, int n, int k, int width) {
-        return transposed(n, k, width, (j0, w, panel) -> {
-            for (int t0 = 0; t0 < w; t0 += TILE) {
-                int t1 = Math.min(w, t0 + TILE);
-                for (int p = 0; p < k; p++) {
-                    float[] row = panel[p];
-                    for (int j = t0; j < t1; j++) {
-                        row[j] = ConstantDecoder.halfToFloat(bt[(j0 + j) * k + p]);
-                    }
-                }
-            }
-        });
+        return transposed(n, k, width, i -> ConstantDecoder.halfToFloat(bt[i]));
     }
 
-    /** Fills the rows {@code panel[p]} of one panel: columns {@code [j0, j0 + w)} of B. */
+    /** Element {@code i} of a row-major {@code [N, K]} transpose, as float. */
     @FunctionalInterface
-    private interface PanelFiller {
-        void fill(int j0, int w, float[][] panel);
+    private interface Transpose {
+        float at(int i);
     }
 
-    /** Fills every panel of {@code width} columns, panels in parallel (one call per panel, the loops inside it). */
-    private static Panels transposed(int n, int k, int width, PanelFiller filler) {
+    /**
+     * Fills every panel of {@code width} columns from {@code bt}, panels in parallel, a tile of columns at a time: the
+     * tile's rows of bt are read along p while its panel rows fill in place.
+     */
+    private static Panels transposed(int n, int k, int width, Transpose bt) {
         Panels b = new Panels(k, n, width);
         Parallel.range(b.panels(), 1, (from, to) -> {
             for (int c = from; c < to; c++) {
-                float[][] panel = new float[k][b.width(c)];
-                filler.fill(b.start(c), b.width(c), panel);
+                int j0 = b.start(c);
+                int w = b.width(c);
+                float[][] panel = new float[k][w];
+                for (int t0 = 0; t0 < w; t0 += TILE) {
+                    int t1 = Math.min(w, t0 + TILE);
+                    for (int p = 0; p < k; p++) {
+                        float[] row = panel[p];
+                        for (int j = t0; j < t1; j++) {
+                            row[j] = bt.at((j0 + j) * k + p);
+                        }
+                    }
+                }
                 b.rows[c] = panel;
             }
         });
