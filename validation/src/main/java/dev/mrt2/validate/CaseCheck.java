@@ -19,4 +19,14 @@ interface CaseCheck {
 
     /** Runs the package on the case and writes figures, comparison rows and gates. Only called when covered. */
     void run(PackageRun run, ReferenceSet ref, Findings out);
+
+    /**
+     * The runs of temporal package {@code temporal} (one of the folder's {@code temporalPackages}) that this check
+     * composes with when it runs, covered, on a package it applies to; the temporal package computes them while it
+     * is loaded ({@link TemporalRuns}). None by default.
+     */
+    default java.util.List<TemporalRuns.Sequence> compositions(ReferenceSet ref, PackageInfo temporal,
+                                                               java.util.List<PackageInfo> temporalPackages) {
+        return java.util.List.of();
+    }
 }

@@ -15,14 +15,18 @@ final class PackageRun implements AutoCloseable {
     final PackageInfo info;
     final ValidationOptions options;
     final List<PackageInfo> temporalPackages;
+    /** The temporal packages' runs kept for composed checks. */
+    final TemporalRuns temporalRuns;
     final Progress progress;
     private MlProgramExecutor exec;
     private HeadroomRecorder headroom;
 
-    PackageRun(PackageInfo info, ValidationOptions options, List<PackageInfo> temporalPackages, Progress progress) {
+    PackageRun(PackageInfo info, ValidationOptions options, List<PackageInfo> temporalPackages,
+               TemporalRuns temporalRuns, Progress progress) {
         this.info = info;
         this.options = options;
         this.temporalPackages = List.copyOf(temporalPackages);
+        this.temporalRuns = temporalRuns;
         this.progress = progress;
     }
 

@@ -1,12 +1,12 @@
 package dev.mrt2.validate;
 
-import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.tensor.NdArray;
 import dev.mrt2.validate.metrics.Comparison;
 import dev.mrt2.validate.metrics.Metrics;
 import dev.mrt2.validate.metrics.TokenMismatches;
 import dev.mrt2.validate.reference.Sampler;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -45,56 +45,53 @@ final class TokenArmsCheck extends KindCheck {
     public void run(PackageRun run, ReferenceSet ref, Findings out) {
         String a = run.info.artifact();
         DepthLogits depth = new DepthLogits(run.exec(), a);
-        PackageInfo temporalInfo = composable(run, ref.arms().get(0));
+        PackageInfo temporalInfo = composable(run.temporalPackages, ref.arms().get(0));
         Map<String, Object> arms = new TreeMap<>();
-        try (MlProgramExecutor temporal = temporalInfo == null ? null : MlProgramExecutor.load(temporalInfo.path())) {
-            TemporalStepper stepper = temporal == null ? null : TemporalStepper.of(temporal, temporalInfo);
-            for (ReferenceSet.TokenArm arm : ref.arms()) {
-                String fixture = arm.origin().fixture();
-                int[][] expected = codes(arm.ids(), arm.codebookSize());
-                int[][] alone = new int[arm.frames()][];
-                for (int f = 0; f < arm.frames(); f++) {
-                    alone[f] = codes(sample(depth, arm, f, arm.temporalOutputs()[f]), arm.codebookSize());
-                }
-                TokenMismatches depthTokens = Metrics.tokens(alone, expected);
-                out.comparisons.add(FixtureComparison.tokens(fixture, "tokens", a, depthTokens)
-                        .withTemporal(FixtureComparison.FIXTURE, null));
-                Map<String, Object> m = new TreeMap<>();
-                m.put("temperature", Double.parseDouble(Float.toString(arm.temperature())));   // 1.3, not 1.29999
-                m.put("frames", arm.frames());
-                m.put("depth", depthTokens);
-                m.put("inputs", arm.origin().inputs());
-                m.put("reference", arm.origin().source());
-                if (!run.info.fp16()) {
-                    out.gates.add(Gate.exactly(a, fixture, "tokens." + arm.name() + ".depth.token_mismatches",
-                            depthTokens.tokenMismatches(), 0, "the FP32 depth body samples the reference's tokens "
-                                    + "from the reference's temporal outputs"));
-                }
-                if (stepper != null) {
-                    float[][] outs = stepper.run(arm.temporalInputs(), arm.sources());
-                    int[][] both = new int[arm.frames()][];
-                    for (int f = 0; f < arm.frames(); f++) {
-                        both[f] = codes(sample(depth, arm, f, outs[f]), arm.codebookSize());
-                    }
-                    TokenMismatches composed = Metrics.tokens(both, expected);
-                    int d = outs[0].length;
-                    Comparison temporalOutputs = Metrics.compare(NdArray.f32(new int[] {arm.frames(), d},
-                            PackageIo.flatten(outs)), NdArray.f32(new int[] {arm.frames(), d},
-                            PackageIo.flatten(arm.temporalOutputs())));
-                    out.comparisons.add(FixtureComparison.tokens(fixture, "tokens", a, composed)
-                            .withTemporal(FixtureComparison.PACKAGE, temporalInfo.artifact()));
-                    out.comparisons.add(FixtureComparison.of(fixture, "temporal_outputs", temporalInfo.artifact(),
-                            temporalOutputs));
-                    m.put("temporal_plus_depth", composed);
-                    m.put("temporal_outputs", temporalOutputs);
-                    if (!run.info.fp16() && !temporalInfo.fp16()) {
-                        out.gates.add(Gate.exactly(a, fixture, "tokens." + arm.name()
-                                + ".temporal_plus_depth.token_mismatches", composed.tokenMismatches(), 0,
-                                "FP32 temporal and FP32 depth together are token-exact"));
-                    }
-                }
-                arms.put(arm.name(), m);
+        for (ReferenceSet.TokenArm arm : ref.arms()) {
+            String fixture = arm.origin().fixture();
+            int[][] expected = codes(arm.ids(), arm.codebookSize());
+            int[][] alone = new int[arm.frames()][];
+            for (int f = 0; f < arm.frames(); f++) {
+                alone[f] = codes(sample(depth, arm, f, arm.temporalOutputs()[f]), arm.codebookSize());
             }
+            TokenMismatches depthTokens = Metrics.tokens(alone, expected);
+            out.comparisons.add(FixtureComparison.tokens(fixture, "tokens", a, depthTokens)
+                    .withTemporal(FixtureComparison.FIXTURE, null));
+            Map<String, Object> m = new TreeMap<>();
+            m.put("temperature", Double.parseDouble(Float.toString(arm.temperature())));   // 1.3, not 1.29999
+            m.put("frames", arm.frames());
+            m.put("depth", depthTokens);
+            m.put("inputs", arm.origin().inputs());
+            m.put("reference", arm.origin().source());
+            if (!run.info.fp16()) {
+                out.gates.add(Gate.exactly(a, fixture, "tokens." + arm.name() + ".depth.token_mismatches",
+                        depthTokens.tokenMismatches(), 0, "the FP32 depth body samples the reference's tokens "
+                                + "from the reference's temporal outputs"));
+            }
+            if (temporalInfo != null) {
+                float[][] outs = run.temporalRuns.outputs(temporalInfo, sequence(arm));
+                int[][] both = new int[arm.frames()][];
+                for (int f = 0; f < arm.frames(); f++) {
+                    both[f] = codes(sample(depth, arm, f, outs[f]), arm.codebookSize());
+                }
+                TokenMismatches composed = Metrics.tokens(both, expected);
+                int d = outs[0].length;
+                Comparison temporalOutputs = Metrics.compare(NdArray.f32(new int[] {arm.frames(), d},
+                        PackageIo.flatten(outs)), NdArray.f32(new int[] {arm.frames(), d},
+                        PackageIo.flatten(arm.temporalOutputs())));
+                out.comparisons.add(FixtureComparison.tokens(fixture, "tokens", a, composed)
+                        .withTemporal(FixtureComparison.PACKAGE, temporalInfo.artifact()));
+                out.comparisons.add(FixtureComparison.of(fixture, "temporal_outputs", temporalInfo.artifact(),
+                        temporalOutputs));
+                m.put("temporal_plus_depth", composed);
+                m.put("temporal_outputs", temporalOutputs);
+                if (!run.info.fp16() && !temporalInfo.fp16()) {
+                    out.gates.add(Gate.exactly(a, fixture, "tokens." + arm.name()
+                            + ".temporal_plus_depth.token_mismatches", composed.tokenMismatches(), 0,
+                            "FP32 temporal and FP32 depth together are token-exact"));
+                }
+            }
+            arms.put(arm.name(), m);
         }
         if (temporalInfo != null) {
             arms.put("temporal_package", temporalInfo.artifact());
@@ -102,12 +99,26 @@ final class TokenArmsCheck extends KindCheck {
         out.results.put("tokens", arms);
     }
 
+    /** Every arm's inputs, run through the one temporal package the arms compose with. */
+    @Override
+    public List<TemporalRuns.Sequence> compositions(ReferenceSet ref, PackageInfo temporal,
+                                                    List<PackageInfo> temporalPackages) {
+        if (ref.arms().isEmpty() || !temporal.equals(composable(temporalPackages, ref.arms().get(0)))) {
+            return List.of();
+        }
+        return ref.arms().stream().map(TokenArmsCheck::sequence).toList();
+    }
+
+    private static TemporalRuns.Sequence sequence(ReferenceSet.TokenArm arm) {
+        return new TemporalRuns.Sequence(arm.temporalInputs(), arm.sources());
+    }
+
     /** The temporal package to compose with: the first stateful one, else the first carry one, of matching width. */
-    private static PackageInfo composable(PackageRun run, ReferenceSet.TokenArm arm) {
+    private static PackageInfo composable(List<PackageInfo> temporalPackages, ReferenceSet.TokenArm arm) {
         int d = arm.temporalInputs()[0].length;
         int s = arm.sources()[0].length;
         PackageInfo carry = null;
-        for (PackageInfo t : run.temporalPackages) {
+        for (PackageInfo t : temporalPackages) {
             if (!Widths.temporal(NAME, arm.origin().fixture(), t, d, s).covered()) {
                 continue;
             }

@@ -1,9 +1,9 @@
 package dev.mrt2.validate;
 
-import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.validate.metrics.Comparison;
 import dev.mrt2.validate.metrics.Metrics;
 import dev.mrt2.validate.metrics.TokenMismatches;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -60,11 +60,8 @@ final class UnrolledDepthCheck extends KindCheck {
         out.comparisons.add(alone);
         json.put("fixture_temporal", alone);
         for (PackageInfo t : run.temporalPackages) {
-            if (!Widths.temporal(NAME, fixture, t, u.temporalInputs()[0].length, u.sources()[0].length).covered()) {
-                continue;
-            }
-            try (MlProgramExecutor exec = MlProgramExecutor.load(t.path())) {
-                float[][] temporal = TemporalStepper.of(exec, t).run(u.temporalInputs(), u.sources());
+            for (TemporalRuns.Sequence s : compositions(ref, t, run.temporalPackages)) {
+                float[][] temporal = run.temporalRuns.outputs(t, s);
                 FixtureComparison composed = compare(depth, u, temporal, fixture, a)
                         .withTemporal(FixtureComparison.PACKAGE, t.artifact());
                 out.comparisons.add(composed);
@@ -85,6 +82,18 @@ final class UnrolledDepthCheck extends KindCheck {
             out.gates.add(Gate.exactly(a, fixture, "unrolled.depth.token_mismatches", alone.tokenMismatches(), 0,
                     "the FP32 depth body is token-exact (the port: 0/12 on its receipt, 0/300 over 25 frames)"));
         }
+    }
+
+    /** The unrolled case's inputs, run through every temporal package whose widths fit them. */
+    @Override
+    public List<TemporalRuns.Sequence> compositions(ReferenceSet ref, PackageInfo temporal,
+                                                    List<PackageInfo> temporalPackages) {
+        ReferenceSet.Unrolled u = ref.unrolled();
+        if (u == null || !Widths.temporal(NAME, u.origin().fixture(), temporal, u.temporalInputs()[0].length,
+                u.sources()[0].length).covered()) {
+            return List.of();
+        }
+        return List.of(new TemporalRuns.Sequence(u.temporalInputs(), u.sources()));
     }
 
     /** Logits of every frame with row 0 = {@code temporal[f]}, against the case's, plus argmax mismatches. */

@@ -129,13 +129,19 @@ public final class Validator {
                 ref.seed());
         List<PackageInfo> temporal = artifacts.stream().filter(a -> a.kind() == PackageInfo.Kind.TEMPORAL
                 || a.kind() == PackageInfo.Kind.TEMPORAL_CARRY).toList();
-        List<ArtifactReport> reports = new ArrayList<>();
-        List<Path> receipts = new ArrayList<>();
-        for (PackageInfo a : artifacts) {
+        // Temporal packages run first: each computes, while loaded, the runs the depth checks compose with
+        // (TemporalRuns). Reports and receipts keep the folder's order.
+        TemporalRuns runs = new TemporalRuns();
+        List<PackageInfo> order = new ArrayList<>(temporal);
+        artifacts.stream().filter(a -> !temporal.contains(a)).forEach(order::add);
+        ArtifactReport[] byArtifact = new ArtifactReport[artifacts.size()];
+        List<List<Path>> receiptsByArtifact = new ArrayList<>(java.util.Collections.nCopies(artifacts.size(), null));
+        for (PackageInfo a : order) {
             log.accept("validate: " + a.artifact() + " (" + a.kind().name().toLowerCase(java.util.Locale.ROOT) + ", " + a.precision() + ")");
-            ArtifactReport report = validate(a, ref, info, temporal, request.options(), progress);
-            reports.add(report);
-            receipts.addAll(Receipts.write(request.receipts(), report));
+            ArtifactReport report = validate(a, ref, info, artifacts, temporal, runs, request.options(), progress);
+            int at = artifacts.indexOf(a);
+            byArtifact[at] = report;
+            receiptsByArtifact.set(at, Receipts.write(request.receipts(), report));
             report.gates().forEach(g -> log.accept("  " + g.line()));
             report.uncovered().forEach(c -> log.accept("  not covered: " + c.check() + " (" + c.fixture()
                     + (c.note() == null ? "" : ": " + c.note()) + ")"));
@@ -143,6 +149,9 @@ public final class Validator {
                 report.fp16Headroom().summaryLines().forEach(l -> log.accept("  " + l));
             }
         }
+        List<ArtifactReport> reports = new ArrayList<>(List.of(byArtifact));
+        List<Path> receipts = new ArrayList<>();
+        receiptsByArtifact.forEach(receipts::addAll);
         // The whole chain against the reference engine (MODELS.md §11.6): one more report when a chain is present.
         for (ArtifactReport report : EndToEndCheck.run(request, endToEnd, info, log)) {
             reports.add(report);
@@ -194,12 +203,13 @@ public final class Validator {
 
     /** Every check that applies to the artifact: covered ones run, the others are listed. */
     private static ArtifactReport validate(PackageInfo info, ReferenceSet ref, ReferenceInfo reference,
-                                           List<PackageInfo> temporal, ValidationOptions options, Progress progress) {
+                                           List<PackageInfo> artifacts, List<PackageInfo> temporal, TemporalRuns runs,
+                                           ValidationOptions options, Progress progress) {
         Findings out = new Findings(info.artifact());
         List<Coverage> coverage = new ArrayList<>();
         List<CaseCheck> checks = Checks.applying(info);
         NonFiniteOp nonFinite;
-        try (PackageRun run = new PackageRun(info, options, temporal, progress)) {
+        try (PackageRun run = new PackageRun(info, options, temporal, runs, progress)) {
             if (checks.isEmpty()) {
                 out.results.put("unrecognised", "no comparison knows a package with inputs " + info.inputs().keySet());
                 out.gates.add(Gate.exactly(info.artifact(), null, "recognised", 0, 1, "a package no comparison "
@@ -217,8 +227,34 @@ public final class Validator {
                 out.gates.add(Gate.exactly(info.artifact(), null, "non_finite_ops", nonFinite == null ? 0 : 1, 0,
                         "no op output may go non-finite"));
             }
-            return new ArtifactReport(info, reference, out.results, out.comparisons, out.gates, coverage,
-                    nonFinite == null ? null : nonFinite.toString(), run.headroom());
+            ArtifactReport report = new ArtifactReport(info, reference, out.results, out.comparisons, out.gates,
+                    coverage, nonFinite == null ? null : nonFinite.toString(), run.headroom());
+            if (temporal.contains(info)) {
+                // after the report: these runs are for other packages' checks, not this package's figures
+                List<TemporalRuns.Sequence> wanted = compositions(info, ref, artifacts, temporal);
+                if (!wanted.isEmpty()) {
+                    runs.keep(info, run.exec(), wanted);
+                }
+            }
+            return report;
         }
+    }
+
+    /** The runs of temporal package {@code t} that the covered checks of the other packages compose with. */
+    private static List<TemporalRuns.Sequence> compositions(PackageInfo t, ReferenceSet ref,
+                                                            List<PackageInfo> artifacts, List<PackageInfo> temporal) {
+        List<TemporalRuns.Sequence> wanted = new ArrayList<>();
+        for (PackageInfo a : artifacts) {
+            if (temporal.contains(a)) {
+                continue;
+            }
+            for (CaseCheck check : Checks.applying(a)) {
+                if (check.coverage(ref, a).covered()) {
+                    check.compositions(ref, t, temporal).stream().filter(q -> !wanted.contains(q))
+                            .forEach(wanted::add);
+                }
+            }
+        }
+        return wanted;
     }
 }

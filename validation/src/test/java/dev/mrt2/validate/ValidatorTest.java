@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +25,7 @@ import dev.mrt2.mil.MilBuilder;
 import dev.mrt2.mil.Opset;
 import dev.mrt2.mil.TensorType;
 import dev.mrt2.mil.Var;
+import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.mil.pkg.MlPackageBuilder;
 import dev.mrt2.model.Mrt2Dims;
@@ -79,6 +82,36 @@ class ValidatorTest {
         FixtureWriter.write(reference, fixtures, FixtureWriter.Format.MRT2);
         seedFormat = tmp.resolve("seed_format");
         FixtureWriter.write(reference, seedFormat, FixtureWriter.Format.SEED);
+    }
+
+    /**
+     * A temporal run kept for the depth checks, computed on an executor that has already stepped other inputs (as
+     * after the package's own checks), is what a fresh load computes, bit for bit; it is handed out again, not
+     * recomputed; inputs that are equal but not the same arrays are another sequence.
+     */
+    @Test
+    void keptTemporalRunsEqualFreshOnesAndAreReused() {
+        ReferenceSet.Unrolled u = reference.unrolled();
+        TemporalRuns.Sequence s = new TemporalRuns.Sequence(u.temporalInputs(), u.sources());
+        for (String name : List.of("MRT2TemporalBody", "MRT2TemporalBodyCarry")) {
+            PackageInfo t = ModelsFolder.classify(models).stream().filter(a -> a.artifact().equals(name))
+                    .findFirst().orElseThrow();
+            TemporalRuns runs = new TemporalRuns();
+            float[][] fresh = runs.outputs(t, s);
+            try (MlProgramExecutor exec = MlProgramExecutor.load(t.path())) {
+                float[][] reversed = u.temporalInputs().clone();
+                java.util.Collections.reverse(java.util.Arrays.asList(reversed));
+                TemporalStepper.of(exec, t).run(reversed, u.sources());   // leaves its caches behind
+                runs.keep(t, exec, List.of(s));
+            }
+            float[][] kept = runs.outputs(t, s);
+            assertSame(kept, runs.outputs(t, s), name + ": kept, not recomputed");
+            for (int f = 0; f < fresh.length; f++) {
+                assertArrayEquals(fresh[f], kept[f], name + " frame " + f + ": kept run vs fresh load");
+            }
+            float[][] copy = java.util.Arrays.stream(u.temporalInputs()).map(float[]::clone).toArray(float[][]::new);
+            assertNotSame(kept, runs.outputs(t, new TemporalRuns.Sequence(copy, u.sources())), name);
+        }
     }
 
     @Test
