@@ -42,6 +42,13 @@ final class PackageRun implements AutoCloseable {
         return exec;
     }
 
+    /** Stops the FP16 headroom recorder: what runs after this (runs kept for other checks) is not this package's. */
+    void stopWatching() {
+        if (headroom != null) {
+            exec.removeObserver(headroom);
+        }
+    }
+
     boolean executed() {
         return exec != null;
     }

@@ -1,6 +1,7 @@
 package dev.mrt2.validate;
 
 import dev.mrt2.io.Progress;
+import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.mil.exec.NonFiniteOp;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -233,7 +234,9 @@ public final class Validator {
                 // after the report: these runs are for other packages' checks, not this package's figures
                 List<TemporalRuns.Sequence> wanted = compositions(info, ref, artifacts, temporal);
                 if (!wanted.isEmpty()) {
-                    runs.keep(info, run.exec(), wanted);
+                    MlProgramExecutor exec = run.exec();
+                    run.stopWatching();
+                    runs.keep(info, exec, wanted);
                 }
             }
             return report;
