@@ -4,6 +4,7 @@ import dev.mrt2.io.Progress;
 import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.safetensors.SafetensorsFile;
+import dev.mrt2.validate.engine.ReferenceAudioDecoder;
 import dev.mrt2.validate.reference.Codebooks;
 import dev.mrt2.validate.reference.DecoderReference;
 import dev.mrt2.validate.reference.DepthReference;
@@ -39,12 +40,21 @@ public final class CheckpointReference {
     private final Consumer<String> log;
     private final Progress progress;
     private final String source;
+    /** Where the checkpoint's digest comes from when a validation hashes it beside the packages; else null. */
+    private final FileDigests digests;
     private String sha256;
 
     /** @param seedFixtures the seed-fixtures folder whose inputs are reused where shapes fit, or null */
     public CheckpointReference(Path checkpoint, Path seedFixtures, ValidationOptions options, Consumer<String> log,
                                Progress progress) {
+        this(checkpoint, seedFixtures, options, log, progress, null);
+    }
+
+    /** @param digests hashes the checkpoint (already asked, perhaps); null hashes it here when first needed */
+    CheckpointReference(Path checkpoint, Path seedFixtures, ValidationOptions options, Consumer<String> log,
+                        Progress progress, FileDigests digests) {
         this.checkpoint = checkpoint;
+        this.digests = digests;
         this.seedFixtures = seedFixtures;
         this.options = options;
         this.log = log;
@@ -62,7 +72,7 @@ public final class CheckpointReference {
     public String sha256() {
         if (sha256 == null) {
             log.accept("reference: hashing " + checkpoint.getFileName());
-            sha256 = Digests.sha256(checkpoint);
+            sha256 = digests != null ? digests.sha256(checkpoint) : Digests.sha256(checkpoint);
         }
         return sha256;
     }
@@ -102,7 +112,7 @@ public final class CheckpointReference {
                             : null,
                     arms,
                     demand.rollouts() ? RolloutReference.compute(file, dims, inputs, options, source, log) : List.of(),
-                    demand.decoderFrames() > 0 ? decoder(file, dims, inputs, demand.decoderFrames()) : null,
+                    decoder(file, dims, inputs, demand.decoderFrames(), lockstep),
                     demand.codebooks() ? codebooks(file, dims) : null);
         }
     }
@@ -330,14 +340,37 @@ public final class CheckpointReference {
         }
     }
 
-    private ReferenceSet.DecoderCase decoder(SafetensorsFile file, Mrt2Dims dims, InputFactory inputs, int frames) {
-        log.accept("reference: decoder, " + frames + " token frames");
-        InputFactory.Codes codes = inputs.decoderCodes(frames);
-        float[][] embeddings = Codebooks.load(file, dims).embeddingsFromCodes(codes.codes());
+    /**
+     * The decoder case of {@code frames} token frames (none when 0), and the lockstep generation's audio in the
+     * windows it asks for, on one load of the decoder weights: the end-to-end check does not load them again.
+     */
+    private ReferenceSet.DecoderCase decoder(SafetensorsFile file, Mrt2Dims dims, InputFactory inputs, int frames,
+                                             LockstepGeneration lockstep) {
+        java.util.Set<Integer> windows = lockstep == null ? java.util.Set.of() : lockstep.decoderWindows();
+        if (frames <= 0 && windows.isEmpty()) {
+            return null;
+        }
+        if (frames > 0) {
+            log.accept("reference: decoder, " + frames + " token frames");
+        }
+        Codebooks codebooks = Codebooks.load(file, dims);
         try (FastConv2d conv = FastConv2d.fastest()) {
-            return new ReferenceSet.DecoderCase(codes.codes(), embeddings,
-                    DecoderReference.load(file, dims, conv).decode(embeddings),
-                    new Origin(FixtureFiles.DECODER, source, codes.provenance()));
+            DecoderReference decoder = DecoderReference.load(file, dims, conv);
+            ReferenceSet.DecoderCase decoded = null;
+            if (frames > 0) {
+                InputFactory.Codes codes = inputs.decoderCodes(frames);
+                float[][] embeddings = codebooks.embeddingsFromCodes(codes.codes());
+                decoded = new ReferenceSet.DecoderCase(codes.codes(), embeddings, decoder.decode(embeddings),
+                        new Origin(FixtureFiles.DECODER, source, codes.provenance()));
+            }
+            for (int window : new java.util.TreeSet<>(windows)) {
+                log.accept("reference: end-to-end audio, decoder windows of " + window + " token frames");
+                try (ReferenceAudioDecoder audio = ReferenceAudioDecoder.sharing(codebooks, decoder, conv, dims, window,
+                        checkpoint)) {
+                    lockstep.decode(audio);
+                }
+            }
+            return decoded;
         }
     }
 

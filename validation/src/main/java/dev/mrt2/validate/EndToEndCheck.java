@@ -17,7 +17,6 @@ import dev.mrt2.host.engine.TokenGenerator;
 import dev.mrt2.host.noise.SamplingNoise;
 import dev.mrt2.host.render.Renderer;
 import dev.mrt2.io.Progress;
-import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.safetensors.SafetensorsFile;
@@ -32,8 +31,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -72,13 +73,19 @@ final class EndToEndCheck {
         private final int frames;
         private final long seed;
         private final String checkpointName;
+        /** Tokens a call of each chain's decoder package, when the folder's description gives them. */
+        private final Set<Integer> decoderWindows;
+        /** The reference's audio of the recorded frames, by decoder window, decoded once for all chains. */
+        private final Map<Integer, Renderer.Result> referenceAudio = new TreeMap<>();
         private Recording recording;
         /** While the reference phase generates the frames in lockstep: the frames so far. */
         private Recording lockstep;
         private SamplingNoise noise;
 
-        private Plan(List<Precision> chains, float[][] conditioning, int frames, long seed, String checkpointName) {
+        private Plan(List<Precision> chains, float[][] conditioning, int frames, long seed, String checkpointName,
+                     Set<Integer> decoderWindows) {
             this.chains = chains;
+            this.decoderWindows = Set.copyOf(decoderWindows);
             this.conditioning = conditioning;
             this.frames = frames;
             this.seed = seed;
@@ -125,6 +132,18 @@ final class EndToEndCheck {
             return sampled.feedback();
         }
 
+        /** The chains' decoder windows once the frames are recorded: their audio is decoded on the reference's load. */
+        @Override
+        public Set<Integer> decoderWindows() {
+            return recording == null ? Set.of() : decoderWindows;
+        }
+
+        @Override
+        public void decode(AudioDecoder decoder) {
+            referenceAudio.put(decoder.frames(), Renderer.run(recording.replay(), decoder,
+                    request(conditioning, frames, seed, WindowPlan.exactHop(decoder.frames())), Progress.NONE, null));
+        }
+
         /** Records the reference render's frames with {@code generator} (a float32 reference engine). */
         void record(TokenGenerator generator) {
             recording = Recording.of(generator, conditioning, frames, seed);
@@ -133,6 +152,11 @@ final class EndToEndCheck {
         boolean recorded() {
             return recording != null;
         }
+
+        /** The decoder windows whose reference audio is already decoded. */
+        Set<Integer> decodedWindows() {
+            return Set.copyOf(referenceAudio.keySet());
+        }
     }
 
     /**
@@ -140,17 +164,30 @@ final class EndToEndCheck {
      * the folder holds no complete chain.
      */
     static Plan plan(Validator.Request request) {
+        return plan(request, List.of());
+    }
+
+    /** The plan; {@code artifacts} (the folder's, classified) give the chains' decoder windows. */
+    static Plan plan(Validator.Request request, List<PackageInfo> artifacts) {
         List<Precision> chains = new ArrayList<>();
+        Set<Integer> windows = new TreeSet<>();
         for (Precision p : Precision.values()) {
             if (request.checkpoint() != null && !request.skipReference() && complete(request.models(), p)) {
                 chains.add(p);
+                artifacts.stream().filter(a -> a.kind() == PackageInfo.Kind.DECODER
+                        && a.fileName().equals(p.decoderPackage())).forEach(a -> {
+                            List<Integer> shape = a.inputShape(DecoderCheck.INPUT);
+                            if (shape.size() == 3 && shape.get(1) >= 2) {
+                                windows.add(shape.get(1));
+                            }
+                        });
             }
         }
         if (chains.isEmpty()) {
             return null;
         }
         return new Plan(chains, conditioning(request.checkpoint()), request.options().frames() + 1,
-                request.options().seed(), request.checkpoint().getFileName().toString());
+                request.options().seed(), request.checkpoint().getFileName().toString(), windows);
     }
 
     /** The report of {@link #plan}'s chains; nothing when there is no plan. */
@@ -160,6 +197,14 @@ final class EndToEndCheck {
 
     static List<ArtifactReport> run(Validator.Request request, Plan plan, ReferenceInfo reference,
                                     Consumer<String> log) {
+        try (FileDigests digests = new FileDigests()) {
+            return run(request, plan, reference, log, digests);
+        }
+    }
+
+    /** @param digests the validation's file digests: the packages' weight files were hashed when classified */
+    static List<ArtifactReport> run(Validator.Request request, Plan plan, ReferenceInfo reference,
+                                    Consumer<String> log, FileDigests digests) {
         if (plan == null) {
             return List.of();
         }
@@ -175,7 +220,7 @@ final class EndToEndCheck {
         Map<String, Object> results = new TreeMap<>();
         List<Gate> gates = new ArrayList<>();
         SortedMap<String, String> files = new TreeMap<>();
-        Map<Integer, Renderer.Result> references = new TreeMap<>();   // by decoder window: both chains share one
+        Map<Integer, Renderer.Result> references = plan.referenceAudio;   // by decoder window: both chains share one
         for (Precision p : plan.chains) {
             log.accept("validate: end to end, " + p.name().toLowerCase(java.util.Locale.ROOT) + " packages vs reference, " + frames
                     + " token frames, seed " + seed);
@@ -193,7 +238,8 @@ final class EndToEndCheck {
             }
             results.put(p.name().toLowerCase(java.util.Locale.ROOT), r);
             for (String pkg : List.of(p.temporalPackage(), p.rolloutPackage(), p.decoderPackage())) {
-                files.put(pkg, Digests.sha256(request.models().resolve(pkg).resolve("Data/com.apple.CoreML/weights/weight.bin")));
+                files.put(pkg, digests.sha256(request.models().resolve(pkg)
+                        .resolve("Data/com.apple.CoreML/weights/weight.bin")));
             }
         }
         List<Precision> chains = plan.chains;

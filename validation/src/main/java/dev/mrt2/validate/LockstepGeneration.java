@@ -1,7 +1,9 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.host.decode.AudioDecoder;
 import dev.mrt2.validate.reference.FrameLoop;
 import dev.mrt2.validate.reference.TokenEmbedding;
+import java.util.Set;
 
 /**
  * A generation from the checkpoint that advances beside the sampling arms, frame by frame, in the same passes through
@@ -22,4 +24,16 @@ interface LockstepGeneration {
 
     /** Frame {@code frame}'s temporal output and sampled ids; returns the next temporal input. */
     float[] accept(int frame, float[] temporalOutput, FrameLoop.Frame sampled);
+
+    /**
+     * The decoder windows (tokens a call) in which the generated frames are wanted as audio from the checkpoint's own
+     * decoder, decoded by {@link #decode} while the reference holds that decoder; empty for none.
+     */
+    default Set<Integer> decoderWindows() {
+        return Set.of();
+    }
+
+    /** Decodes the generated frames with the checkpoint's decoder, {@code decoder.frames()} tokens a call. */
+    default void decode(AudioDecoder decoder) {
+    }
 }

@@ -25,6 +25,16 @@ final class ModelsFolder {
     private ModelsFolder() {}
 
     static List<PackageInfo> classify(Path models) {
+        try (FileDigests digests = new FileDigests()) {
+            return classify(models, digests);
+        }
+    }
+
+    /**
+     * The artifacts, their files hashed by {@code digests}: every artifact's files are asked for before the first
+     * digest is awaited, so they hash on all cores, beside whatever the caller asked for already (the checkpoint).
+     */
+    static List<PackageInfo> classify(Path models, FileDigests digests) {
         if (!Files.isDirectory(models)) {
             throw new BadInputException(models + ": no such folder");
         }
@@ -34,21 +44,24 @@ final class ModelsFolder {
         } catch (IOException e) {
             throw new UncheckedIOException(models + ": cannot list: " + e.getMessage(), e);
         }
+        for (Path p : found) {
+            if (isPackage(p)) {
+                digests.requestTree(p);
+            } else if (codebookSidecar(p) != null) {
+                digests.request(p);
+            }
+        }
         List<PackageInfo> out = new ArrayList<>();
         for (Path p : found) {
-            String name = p.getFileName().toString();
-            if (name.endsWith(".mlpackage") && Files.isDirectory(p)) {
+            JsonNode sidecar;
+            if (isPackage(p)) {
                 // The reader alone: no execution plan, weights stay mapped and undecoded.
                 try (MlPackage pkg = MlPackageReader.read(p)) {
-                    out.add(PackageInfo.of(p, pkg.model()));
+                    out.add(PackageInfo.of(p, pkg.model(), digests));
                 }
-            } else if (name.endsWith(".bin") && Files.isRegularFile(p)) {
-                Path sidecar = p.resolveSibling(name.substring(0, name.length() - ".bin".length()) + ".json");
-                JsonNode json = codebookSidecar(sidecar);
-                if (json != null) {
-                    String sha = json.path("checkpoint_sha256").asText(null);
-                    out.add(PackageInfo.codebooks(p, sidecar, sha));
-                }
+            } else if ((sidecar = codebookSidecar(p)) != null) {
+                String sha = sidecar.path("checkpoint_sha256").asText(null);
+                out.add(PackageInfo.codebooks(p, sidecarOf(p), sha, digests));
             }
         }
         if (out.isEmpty()) {
@@ -57,8 +70,23 @@ final class ModelsFolder {
         return out;
     }
 
+    private static boolean isPackage(Path p) {
+        return p.getFileName().toString().endsWith(".mlpackage") && Files.isDirectory(p);
+    }
+
+    private static Path sidecarOf(Path bin) {
+        String name = bin.getFileName().toString();
+        return bin.resolveSibling(name.substring(0, name.length() - ".bin".length()) + ".json");
+    }
+
+    /** The codebook sidecar of {@code p} when {@code p} is a {@code .bin} file that has one, else null. */
+    private static JsonNode codebookSidecar(Path p) {
+        return p.getFileName().toString().endsWith(".bin") && Files.isRegularFile(p) ? codebookJson(sidecarOf(p))
+                : null;
+    }
+
     /** The sidecar when it is the codebook table's, else null. */
-    private static JsonNode codebookSidecar(Path sidecar) {
+    private static JsonNode codebookJson(Path sidecar) {
         if (!Files.isRegularFile(sidecar)) {
             return null;
         }

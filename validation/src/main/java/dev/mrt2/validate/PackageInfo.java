@@ -6,17 +6,12 @@ import dev.mrt2.mil.Model;
 import dev.mrt2.mil.Operation;
 import dev.mrt2.mil.TensorType;
 import dev.mrt2.mil.Var;
-import dev.mrt2.mil.pkg.Digests;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * What an artifact of the models folder is: a package (kind from its input names, so coremltools-made packages with
@@ -71,21 +66,22 @@ public record PackageInfo(String artifact, Path path, Kind kind, String precisio
         return path.getFileName().toString();
     }
 
-    static PackageInfo of(Path pkg, Model model) {
+    static PackageInfo of(Path pkg, Model model, FileDigests digests) {
         String name = pkg.getFileName().toString();
         String artifact = name.endsWith(".mlpackage") ? name.substring(0, name.length() - ".mlpackage".length()) : name;
         SortedMap<String, List<Integer>> inputs = shapes(model.description().inputs());
         String source = model.description().metadata().userDefined().get(SOURCE_KEY);
         return new PackageInfo(artifact, pkg, kind(inputs.keySet()), precision(model), inputs,
-                shapes(model.description().outputs()), source, digests(pkg));
+                shapes(model.description().outputs()), source, digests.tree(pkg));
     }
 
     /** The codebook table and its sidecar (mrt2-model.md §5). */
-    static PackageInfo codebooks(Path bin, Path sidecar, String sourceSha256) {
+    static PackageInfo codebooks(Path bin, Path sidecar, String sourceSha256, FileDigests digests) {
         String name = bin.getFileName().toString();
+        digests.request(sidecar);
         SortedMap<String, String> files = new TreeMap<>();
-        files.put(name, Digests.sha256(bin));
-        files.put(sidecar.getFileName().toString(), Digests.sha256(sidecar));
+        files.put(name, digests.sha256(bin));
+        files.put(sidecar.getFileName().toString(), digests.sha256(sidecar));
         return new PackageInfo(name.substring(0, name.length() - ".bin".length()), bin, Kind.CODEBOOKS, FP32,
                 new TreeMap<>(), new TreeMap<>(), sourceSha256, files);
     }
@@ -126,16 +122,5 @@ public record PackageInfo(String artifact, Path path, Kind kind, String precisio
             }
         }
         return FP32;
-    }
-
-    private static SortedMap<String, String> digests(Path pkg) {
-        SortedMap<String, String> out = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(pkg)) {
-            walk.filter(Files::isRegularFile).sorted().forEach(f ->
-                    out.put(pkg.relativize(f).toString().replace('\\', '/'), Digests.sha256(f)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(pkg + ": cannot list: " + e.getMessage(), e);
-        }
-        return out;
     }
 }

@@ -3,6 +3,7 @@ package dev.mrt2.validate;
 import dev.mrt2.io.Progress;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.mil.exec.NonFiniteOp;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,15 +117,24 @@ public final class Validator {
     private Validator() {}
 
     public static Run run(Request request, Consumer<String> log, Progress progress) {
-        List<PackageInfo> artifacts = ModelsFolder.classify(request.models());
+        try (FileDigests digests = new FileDigests()) {
+            if (request.checkpoint() != null && Files.isRegularFile(request.checkpoint())) {
+                digests.request(request.checkpoint());   // hashes beside the packages' files
+            }
+            return run(request, log, progress, digests);
+        }
+    }
+
+    private static Run run(Request request, Consumer<String> log, Progress progress, FileDigests digests) {
+        List<PackageInfo> artifacts = ModelsFolder.classify(request.models(), digests);
         ReferenceSet fixtures = request.fixtures() == null ? null : FixtureFolder.read(request.fixtures());
         CheckpointReference checkpoint = request.checkpoint() == null ? null : new CheckpointReference(
-                request.checkpoint(), request.seedFixtures(), request.options(), log, progress);
+                request.checkpoint(), request.seedFixtures(), request.options(), log, progress, digests);
         Provenance.check(artifacts, fixtures, request.fixtures(), checkpoint);
         if (checkpoint != null && fixtures != null && fixtures.unrolled() != null) {
             checkpoint.checkIdentities(fixtures.unrolled(), request.fixtures());
         }
-        EndToEndCheck.Plan endToEnd = EndToEndCheck.plan(request);
+        EndToEndCheck.Plan endToEnd = EndToEndCheck.plan(request, artifacts);
         ReferenceSet ref = reference(request, artifacts, fixtures, checkpoint, endToEnd, log);
         ReferenceInfo info = new ReferenceInfo(source(request), ref.checkpointName(), ref.checkpointSha256(),
                 ref.seed());
@@ -154,7 +164,7 @@ public final class Validator {
         List<Path> receipts = new ArrayList<>();
         receiptsByArtifact.forEach(receipts::addAll);
         // The whole chain against the reference engine (MODELS.md §11.6): one more report when a chain is present.
-        for (ArtifactReport report : EndToEndCheck.run(request, endToEnd, info, log)) {
+        for (ArtifactReport report : EndToEndCheck.run(request, endToEnd, info, log, digests)) {
             reports.add(report);
             receipts.addAll(Receipts.write(request.receipts(), report));
             report.gates().forEach(g -> log.accept("  " + g.line()));

@@ -53,10 +53,31 @@ class EndToEndCheckTest {
             new CheckpointReference(request.checkpoint(), null, request.options(), log::add, dev.mrt2.io.Progress.NONE)
                     .compute(new Demand(false, false, false, arms, false, 0, false), plan);
             assertTrue(plan.recorded(), log.toString());
+            assertEquals(java.util.Set.of(), plan.decodedWindows(), "no windows known: the check decodes its own");
             List<String> later = new java.util.ArrayList<>();
             List<ArtifactReport> shared = EndToEndCheck.run(request, plan, reference, later::add);
             assertEquals(report.results(), shared.get(0).results(), "with arms: " + arms);
             assertTrue(later.stream().noneMatch(l -> l.contains("reference engine")), "rendered again: " + later);
+        }
+    }
+
+    @Test
+    void referenceAudioDecodedOnTheReferencePhasesDecoderGivesTheSameReport() {
+        // the folder names the decoders' window; with the decoder case (one load for both) and without it
+        List<PackageInfo> artifacts = ModelsFolder.classify(request.models());
+        for (int decoderFrames : new int[] {0, 3}) {
+            EndToEndCheck.Plan plan = EndToEndCheck.plan(request, artifacts);
+            List<String> log = new java.util.ArrayList<>();
+            ReferenceSet computed = new CheckpointReference(request.checkpoint(), null, request.options(), log::add,
+                    dev.mrt2.io.Progress.NONE).compute(new Demand(false, false, false, true, false, decoderFrames,
+                    false), plan);
+            assertEquals(decoderFrames > 0, computed.decoder() != null);
+            int window = artifacts.stream().filter(a -> a.fileName().equals("SpectroStreamDecoder.mlpackage"))
+                    .findFirst().orElseThrow().inputShape(DecoderCheck.INPUT).get(1);
+            assertEquals(java.util.Set.of(window), plan.decodedWindows(), log.toString());
+            assertEquals(1, log.stream().filter(l -> l.contains("end-to-end audio")).count(), log.toString());
+            List<ArtifactReport> shared = EndToEndCheck.run(request, plan, reference, s -> { });
+            assertEquals(report.results(), shared.get(0).results(), "decoder case of " + decoderFrames + " frames");
         }
     }
 

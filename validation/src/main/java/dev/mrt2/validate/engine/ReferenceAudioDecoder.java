@@ -18,6 +18,7 @@ import java.nio.file.Path;
 public final class ReferenceAudioDecoder implements AudioDecoder {
     private final Codebooks codebooks;
     private final DecoderReference decoder;
+    /** Closed with this decoder; null when the caller owns it. */
     private final Conv2d conv;
     private final Mrt2Dims dims;
     private final int frames;
@@ -38,6 +39,18 @@ public final class ReferenceAudioDecoder implements AudioDecoder {
         return open(checkpoint, frames, FastConv2d.fastest());
     }
 
+    /**
+     * A decoder over weights the caller has loaded and keeps: closing it leaves {@code conv} open. Describes itself
+     * as {@link #open} would for the same checkpoint and convolutions.
+     */
+    public static ReferenceAudioDecoder sharing(Codebooks codebooks, DecoderReference decoder, Conv2d conv,
+                                                Mrt2Dims dims, int frames, Path checkpoint) {
+        if (frames < 2) {
+            throw new IllegalArgumentException("decoder window " + frames + " tokens: needs 2 or more");
+        }
+        return new ReferenceAudioDecoder(codebooks, decoder, null, dims, frames, description(checkpoint, conv));
+    }
+
     /** With a given convolution engine (closed with the decoder when it is a {@link FastConv2d}). */
     public static ReferenceAudioDecoder open(Path checkpoint, int frames, Conv2d conv) {
         if (frames < 2) {
@@ -47,12 +60,16 @@ public final class ReferenceAudioDecoder implements AudioDecoder {
         try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
             Mrt2Dims dims = Mrt2Dims.fromCheckpoint(file);
             return new ReferenceAudioDecoder(Codebooks.load(file, dims), DecoderReference.load(file, dims, conv), conv,
-                    dims, frames, "reference decoder from " + checkpoint.getFileName() + " ("
-                    + (conv instanceof FastConv2d fast ? fast.backendName() : "scalar") + " convolutions)");
+                    dims, frames, description(checkpoint, conv));
         } catch (RuntimeException e) {
             closeConv(conv);
             throw e;
         }
+    }
+
+    private static String description(Path checkpoint, Conv2d conv) {
+        return "reference decoder from " + checkpoint.getFileName() + " ("
+                + (conv instanceof FastConv2d fast ? fast.backendName() : "scalar") + " convolutions)";
     }
 
     @Override
