@@ -302,29 +302,34 @@ final class DirectConv implements ConvBackend {
      */
     private void alongChannels(Job job) {
         int taps = job.shifts.length;
-        int positions = job.ext;
-        float[] patches = new float[positions * taps];
-        for (int e = 0; e < positions; e++) {
-            int at = job.xBase + e;
-            int row = e * taps;
-            for (int t = 0; t < taps; t++) {
-                patches[row + t] = job.x[at + job.shifts[t]];
+        int[] kept = new int[job.ext];   // the extended positions that land somewhere: the others are never summed
+        int positions = 0;
+        for (int e = 0; e < job.ext; e++) {
+            if (job.scatter[e] >= 0) {
+                kept[positions++] = e;
             }
         }
+        float[] patches = new float[positions * taps];
+        Parallel.range(positions, Math.max(1, (1 << 16) / Math.max(1, taps)), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int at = job.xBase + kept[row];
+                int base = row * taps;
+                for (int t = 0; t < taps; t++) {
+                    patches[base + t] = job.x[at + job.shifts[t]];
+                }
+            }
+        });
         Panels weights = job.constantWeights
                 ? channelPanels.computeIfAbsent(job.w, w -> new java.util.TreeMap<>())
                         .computeIfAbsent(job.wOff, off -> Panels.fromTransposed(job.w, off, job.outputs, taps))
                 : Panels.fromTransposed(job.w, job.wOff, job.outputs, taps);
         float[] sums = new float[positions * job.outputs];
         PanelGemm.multiply(patches, 0, positions, weights, sums, 0);
-        for (int e = 0; e < positions; e++) {
-            int at = job.scatter[e];
-            if (at < 0) {
-                continue;
-            }
-            int row = e * job.outputs;
+        for (int row = 0; row < positions; row++) {
+            int at = job.scatter[kept[row]];
+            int base = row * job.outputs;
             for (int o = 0; o < job.outputs; o++) {
-                job.out[job.outBase + o * job.outPlane + at] = sums[row + o];
+                job.out[job.outBase + o * job.outPlane + at] = sums[base + o];
             }
         }
     }

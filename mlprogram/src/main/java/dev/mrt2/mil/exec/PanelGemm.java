@@ -22,10 +22,17 @@ final class PanelGemm {
     static void multiply(float[] a, int aOff, int m, Panels b, float[] c, int cOff) {
         int panels = b.panels();
         long work = (long) m * b.n * b.k;
-        if (work >= PARALLEL_WORK && panels > 1) {
-            Parallel.range(panels, 1, (from, to) -> {
-                for (int panel = from; panel < to; panel++) {
-                    panel(a, aOff, m, b, panel, c, cOff);
+        // Fewer panels than cores and many rows of A (a convolution's positions): rows are split too, so every core
+        // has work; each output is still summed whole by one thread.
+        int rowBlocks = panels < CORES && m >= 2 * ROW_SPLIT ? (m + ROW_SPLIT - 1) / ROW_SPLIT : 1;
+        int blockRows = rowBlocks == 1 ? m : ROW_SPLIT;
+        if (work >= PARALLEL_WORK && panels * rowBlocks > 1) {
+            Parallel.range(panels * rowBlocks, 1, (from, to) -> {
+                for (int item = from; item < to; item++) {
+                    int panel = item / rowBlocks;
+                    int r0 = (item % rowBlocks) * blockRows;
+                    int rows = Math.min(m, r0 + blockRows) - r0;
+                    panel(a, aOff + r0 * b.k, rows, b, panel, c, cOff + r0 * b.n);
                 }
             });
         } else {
@@ -34,6 +41,10 @@ final class PanelGemm {
             }
         }
     }
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** Rows of A per work item when rows are split. */
+    private static final int ROW_SPLIT = 64;
 
     /** Rows of B per block: 256 rows of a panel (512 KB) stay in L2 while every row block of A uses them. */
     private static final int K_BLOCK = 256;

@@ -41,12 +41,15 @@ class FastPathTest {
         }
     }
 
-    /** Panels of several widths (one column, a partial panel, several panels), every row count 1..13. */
+    /**
+     * Panels of several widths (one column, a partial panel, several panels), every row count 1..13, and many rows
+     * over fewer panels than cores (rows split between threads, the last block short).
+     */
     @Test
     void panelGemmIsBitIdenticalToTheScalarLoop() {
         SplittableRandom rng = new SplittableRandom(17);
         int[][] sizes = {{1, 1, 1}, {1, 4096, 1024}, {3, 7, 5}, {2, 1300, 515}, {12, 67, 1101}, {5, 4, 3},
-                {13, 1025, 6}, {4, 513, 4}, {7, 1, 9}, {6, 3, 1}};
+                {13, 1025, 6}, {4, 513, 4}, {7, 1, 9}, {6, 3, 1}, {200, 100, 300}, {129, 256, 41}, {300, 70, 9}, {150, 1100, 20}};
         for (int[] mnk : sizes) {
             int m = mnk[0], n = mnk[1], k = mnk[2];
             float[] a = Arrays2.random(rng, m * k, 1);
@@ -193,6 +196,11 @@ class FastPathTest {
                 new int[] {0, 2, 1, 1});
         bigConv(rng, false, 2, 64, 128, 2, new int[] {6, 5}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
                 new int[] {2, 0, 1, 1});
+        // ... with more positions than one thread's share and outputs in one panel: the positions split too
+        bigConv(rng, false, 1, 32, 80, 1, new int[] {20, 8}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 0, 1, 1});
+        bigConv(rng, true, 2, 24, 72, 1, new int[] {33, 4}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {0, 2, 1, 1});
     }
 
     private static void bigConv(SplittableRandom rng, boolean transpose, int batch, int cin, int cout, int groups,
