@@ -64,6 +64,26 @@ class KernelsTest {
         assertEquals((float) Math.expm1(-1), Kernels.elu(-1f));
         assertEquals(-1e-8f, Kernels.elu(-1e-8f), 1e-15f, "expm1 keeps tiny negatives exact");
         assertEquals(-1f, Kernels.elu(-100f));
+        assertEquals(-1f, Kernels.elu(Float.NEGATIVE_INFINITY));
+        assertTrue(Float.isNaN(Kernels.elu(Float.NaN)));
+    }
+
+    /** The reference's expm1 against the JDK's on a million negative floats, from -2^-149 down to -104. */
+    @Test
+    void eluRoundsLikeMathExpm1() {
+        int differ = 0;
+        int checked = 0;
+        for (int bits = 0x80000001; bits != 0 && bits <= 0xC2D00000; bits += 1061) {
+            float z = Float.intBitsToFloat(bits);
+            float want = (float) Math.expm1(z);
+            float got = Kernels.elu(z);
+            int ulps = Math.abs(Float.floatToIntBits(want) - Float.floatToIntBits(got));
+            assertTrue(ulps <= 1, () -> "elu(" + z + ") = " + got + ", Math.expm1 gives " + want);
+            differ += ulps;
+            checked++;
+        }
+        assertTrue(checked > 1_000_000, "swept " + checked);
+        assertTrue(differ <= 2, differ + " of " + checked + " differ by an ulp");
     }
 
     @Test
