@@ -77,7 +77,7 @@ final class AudioOptions {
         m.put("samples_per_channel", pcm[0].length);
         m.put("seconds", (double) pcm[0].length / Mrt2Constants.SAMPLE_RATE);
         m.put("bytes", wav.length);
-        m.put("sha256", dev.mrt2.host.conditioning.ConditioningFile.sha256(wav));
+        m.put("sha256", dev.mrt2.mil.pkg.Digests.sha256(wav));
         m.put("istft_window", istftWindow.toLowerCase(java.util.Locale.ROOT));
         m.put("spectrogram", spectrogram == null ? null : spectrogram.toString());
         return m;

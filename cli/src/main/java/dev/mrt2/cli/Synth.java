@@ -1,6 +1,6 @@
 package dev.mrt2.cli;
 
-import dev.mrt2.convert.checksum.Sha256;
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.io.OutputException;
 import dev.mrt2.io.Outputs;
 import dev.mrt2.io.Progress;
@@ -95,7 +95,7 @@ final class Synth implements Callable<Integer> {
             });
         }
         long t1 = System.nanoTime();
-        String sha = Sha256.of(out);
+        String sha = Digests.sha256(out);
         long t2 = System.nanoTime();
         return new Result(out, preset, seed, Mrt2Layout.keys(preset.dims()).size(), bytes, sha,
                 (t1 - t0) / 1e9, (t2 - t1) / 1e9);

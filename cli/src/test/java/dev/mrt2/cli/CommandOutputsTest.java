@@ -1,12 +1,12 @@
 package dev.mrt2.cli;
 
+import dev.mrt2.mil.pkg.Digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mrt2.convert.checksum.Sha256;
 import dev.mrt2.tensor.NdArray;
 import dev.mrt2.tensor.Npz;
 import java.io.IOException;
@@ -145,8 +145,8 @@ class CommandOutputsTest {
         Files.writeString(art.resolve("sub/b.txt"), "def");
         CliRun r = CliRun.of("checksum", art.toString(), "--manifest", "-");
         assertEquals(0, r.code(), r.toString());
-        String a = Sha256.of("abc".getBytes(StandardCharsets.UTF_8));
-        String b = Sha256.of("def".getBytes(StandardCharsets.UTF_8));
+        String a = Digests.sha256("abc".getBytes(StandardCharsets.UTF_8));
+        String b = Digests.sha256("def".getBytes(StandardCharsets.UTF_8));
         assertEquals(a + "  a.txt\n" + b + "  sub/b.txt\n", r.out());
         assertFalse(Files.exists(art.resolve("SHA256SUMS")) || Files.exists(Path.of("-")), "no file written");
 
@@ -163,7 +163,7 @@ class CommandOutputsTest {
         Files.createSymbolicLink(art.resolve("link.txt"), art.resolve("a.txt"));
         CliRun r = CliRun.of("checksum", art.toString(), "--manifest", "-");
         assertEquals(0, r.code(), r.toString());
-        String a = Sha256.of("abc".getBytes(StandardCharsets.UTF_8));
+        String a = Digests.sha256("abc".getBytes(StandardCharsets.UTF_8));
         assertEquals(a + "  a.txt\n" + a + "  link.txt\n", r.out());
     }
 }

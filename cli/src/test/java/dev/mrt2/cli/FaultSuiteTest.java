@@ -1,11 +1,11 @@
 package dev.mrt2.cli;
 
+import dev.mrt2.mil.pkg.Digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mrt2.cli.CheckpointBytes.Tensor;
-import dev.mrt2.convert.checksum.Sha256;
 import dev.mrt2.model.Mrt2Keys;
 import dev.mrt2.safetensors.DType;
 import dev.mrt2.tensor.NdArray;
@@ -475,8 +475,8 @@ class FaultSuiteTest {
     @TestFactory
     Stream<DynamicTest> manifests() {
         List<DynamicTest> cases = new ArrayList<>();
-        String a = Sha256.of("a".getBytes(StandardCharsets.UTF_8));
-        String b = Sha256.of("b".getBytes(StandardCharsets.UTF_8));
+        String a = Digests.sha256("a".getBytes(StandardCharsets.UTF_8));
+        String b = Digests.sha256("b".getBytes(StandardCharsets.UTF_8));
         Map<String, String> lines = new java.util.LinkedHashMap<>();
         lines.put("a line that is no entry", "garbage\n");
         lines.put("63 hex digits", a.substring(1) + "  a.txt\n");

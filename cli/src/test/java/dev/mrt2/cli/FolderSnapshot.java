@@ -1,6 +1,6 @@
 package dev.mrt2.cli;
 
-import dev.mrt2.convert.checksum.Sha256;
+import dev.mrt2.mil.pkg.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ record FolderSnapshot(Path root, Map<String, String> entries, List<String> sibli
             try (Stream<Path> walk = Files.walk(root)) {
                 for (Path p : walk.toList()) {
                     String rel = root.relativize(p).toString().replace('\\', '/');
-                    entries.put(rel, Files.isRegularFile(p) ? Sha256.of(p) : "dir");
+                    entries.put(rel, Files.isRegularFile(p) ? Digests.sha256(p) : "dir");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -1,10 +1,10 @@
 package dev.mrt2.cli;
 
+import dev.mrt2.mil.pkg.Digests;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mrt2.convert.checksum.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,8 +56,8 @@ class Mrt2Test {
         JsonNode j = json(r.out());
         assertEquals(374, j.get("keys").asInt());
         assertEquals(Files.size(out), j.get("bytes").asLong());
-        assertEquals(Sha256.of(out), j.get("sha256").asText());
-        assertEquals(Sha256.of(tiny), j.get("sha256").asText(), "same seed, same bytes as the earlier run");
+        assertEquals(Digests.sha256(out), j.get("sha256").asText());
+        assertEquals(Digests.sha256(tiny), j.get("sha256").asText(), "same seed, same bytes as the earlier run");
         assertEquals("tiny", j.get("preset").asText());
         assertTrue(r.errLines().get(0).startsWith("synth: writing tiny checkpoint (seed 5)"), r.toString());
     }
@@ -130,7 +130,7 @@ class Mrt2Test {
         assertEquals(Files.readAllLines(out.resolve("SHA256SUMS")).size(), j.get("manifest_entries").asInt());
         JsonNode cb = j.get("pieces").get("codebooks");
         assertEquals(24576, cb.get("byte_count").asLong());
-        assertEquals(Sha256.of(out.resolve("SpectroStreamRVQCodebooks.f32.bin")), cb.get("sha256").asText());
+        assertEquals(Digests.sha256(out.resolve("SpectroStreamRVQCodebooks.f32.bin")), cb.get("sha256").asText());
         assertTrue(Files.exists(out.resolve("SHA256SUMS")));
     }
 

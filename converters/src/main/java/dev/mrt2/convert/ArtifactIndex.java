@@ -1,7 +1,7 @@
 package dev.mrt2.convert;
 
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.io.AtomicFile;
-import dev.mrt2.convert.checksum.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +68,7 @@ public final class ArtifactIndex {
             String sha = known.get(f.getKey());
             try {
                 long bytes = Files.size(f.getValue());
-                entries.add(new Entry(f.getKey(), bytes, sha != null ? sha : Sha256.of(f.getValue())));
+                entries.add(new Entry(f.getKey(), bytes, sha != null ? sha : Digests.sha256(f.getValue())));
             } catch (IOException e) {
                 throw new UncheckedIOException(f.getValue() + ": " + e.getMessage(), e);
             }

@@ -1,6 +1,6 @@
 package dev.mrt2.convert;
 
-import dev.mrt2.convert.checksum.Sha256;
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.safetensors.SafetensorsFile;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ public final class ConvertContext {
         this.outDir = outDir;
         this.decoderFrames = decoderFrames;
         this.log = log;
-        this.checkpointSha256 = new FutureTask<>(() -> Sha256.of(checkpoint.path()));
+        this.checkpointSha256 = new FutureTask<>(() -> Digests.sha256(checkpoint.path()));
     }
 
     public SafetensorsFile checkpoint() {

@@ -1,9 +1,9 @@
 package dev.mrt2.convert;
 
+import dev.mrt2.mil.pkg.Digests;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.mrt2.convert.checksum.ChecksumManifest;
-import dev.mrt2.convert.checksum.Sha256;
 import dev.mrt2.convert.codebooks.CodebookExporter;
 import dev.mrt2.io.OutputException;
 import dev.mrt2.model.Mrt2Dims;
@@ -111,7 +111,7 @@ class ConvertTransactionTest {
         Files.writeString(out.resolve("notes.txt"), "mine");
         Files.createDirectories(out.resolve(".MRT2DepthBody.mlpackage.tmp-0/Data"));
         Files.writeString(out.resolve(".MRT2DepthBody.mlpackage.tmp-0/Data/weight.bin"), "half a package");
-        String depthBefore = Sha256.of(out.resolve("MRT2DepthBody.mlpackage/Data/com.apple.CoreML/weights/weight.bin"));
+        String depthBefore = Digests.sha256(out.resolve("MRT2DepthBody.mlpackage/Data/com.apple.CoreML/weights/weight.bin"));
         Path other = dir.resolve("other.safetensors");
         Mrt2Synth.write(other, Mrt2Dims.tiny(), 99, 1);
 
@@ -124,7 +124,7 @@ class ConvertTransactionTest {
         String models = Files.readString(out.resolve("MODELS.md"));
         assertFalse(models.contains("tiny.safetensors") || models.contains("notes.txt")
                 || models.contains("MRT2DepthBody"), models);
-        String sha = Sha256.of(TinyCheckpoint.sharedCheckpoint());
+        String sha = Digests.sha256(TinyCheckpoint.sharedCheckpoint());
         assertEquals(List.of(new UnlistedEntries.Entry("MRT2DepthBody.mlpackage", TinyCheckpoint.SHA256, false),
                 new UnlistedEntries.Entry("MRT2DepthBody_export_metadata.json", TinyCheckpoint.SHA256, false),
                 new UnlistedEntries.Entry("notes.txt", null, false),
@@ -132,7 +132,7 @@ class ConvertTransactionTest {
         assertEquals("MRT2DepthBody.mlpackage (from another checkpoint, sha256 abababababab…)",
                 r.unlisted().get(0).describe());
         assertNotEquals(sha, r.checkpointSha256());
-        assertEquals(depthBefore, Sha256.of(out.resolve(
+        assertEquals(depthBefore, Digests.sha256(out.resolve(
                 "MRT2DepthBody.mlpackage/Data/com.apple.CoreML/weights/weight.bin")), "left as it was");
         assertTrue(Files.isRegularFile(checkpointInside));
         assertFalse(Files.exists(out.resolve(".MRT2DepthBody.mlpackage.tmp-0")), "the killed run's staging is gone");
@@ -196,7 +196,7 @@ class ConvertTransactionTest {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(p).toString(), Sha256.of(p));
+                out.put(root.relativize(p).toString(), Digests.sha256(p));
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.mrt2.cli.devicebench;
 
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.cli.devicebench.DeviceBenchException.Kind;
 import dev.mrt2.cli.devicebench.DevicectlJson.LockState;
 import java.io.IOException;
@@ -7,11 +8,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -302,13 +300,6 @@ public final class DeviceBench {
     }
 
     static String sha256(Path file) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256(file);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mrt2.convert.checksum;
 
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.io.BadInputException;
 import dev.mrt2.io.AtomicFile;
 import dev.mrt2.io.OsReason;
@@ -48,7 +49,7 @@ public final class ChecksumManifest {
         List<Entry> out = new ArrayList<>();
         for (Map.Entry<String, Path> f : files(dir, exclude).entrySet()) {
             String sha = known.get(f.getKey());
-            out.add(new Entry(f.getKey(), sha != null ? sha : Sha256.of(f.getValue())));
+            out.add(new Entry(f.getKey(), sha != null ? sha : Digests.sha256(f.getValue())));
         }
         return out;
     }
@@ -143,7 +144,7 @@ public final class ChecksumManifest {
             Path file = actual.remove(e.path());
             if (file == null) {
                 missing.add(e.path());
-            } else if (!Sha256.of(file).equals(e.sha256())) {
+            } else if (!Digests.sha256(file).equals(e.sha256())) {
                 changed.add(e.path());
             } else {
                 matched++;

@@ -1,10 +1,10 @@
 package dev.mrt2.convert.codebooks;
 
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.io.BadInputException;
 import dev.mrt2.convert.CheckpointTensor;
 import dev.mrt2.convert.SortedJson;
 import dev.mrt2.io.AtomicFile;
-import dev.mrt2.convert.checksum.Sha256;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.model.Mrt2Keys;
 import dev.mrt2.safetensors.DType;
@@ -93,7 +93,7 @@ public final class CodebookExporter {
     }
 
     private static byte[] digest(ByteBuffer table) {
-        MessageDigest md = Sha256.digest();
+        MessageDigest md = Digests.newSha256();
         md.update(table.duplicate());
         return md.digest();
     }

@@ -1,8 +1,8 @@
 package dev.mrt2.convert.sos;
 
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.convert.CheckpointTensor;
 import dev.mrt2.convert.SortedJson;
-import dev.mrt2.convert.checksum.Sha256;
 import dev.mrt2.io.AtomicFile;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.model.Mrt2Dims;
@@ -49,7 +49,7 @@ public final class SosInputExporter {
             bytes.putFloat(scale * v);
         }
         byte[] data = bytes.array();
-        String sha = Sha256.of(data);
+        String sha = Digests.sha256(data);
         Path bin = outDir.resolve(BIN);
         AtomicFile.write(bin, data);
         List<Long> shape = List.of(1L, 1L, (long) d);

@@ -1,5 +1,6 @@
 package dev.mrt2.convert.checksum;
 
+import dev.mrt2.mil.pkg.Digests;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.mrt2.io.BadInputException;
@@ -164,7 +165,7 @@ class ChecksumManifestTest {
 
     @Test
     void sha256OfKnownVectors() {
-        assertEquals(ABC, Sha256.of("abc".getBytes(StandardCharsets.US_ASCII)));
-        assertEquals(ABC, Sha256.of(dir.resolve("a.bin")));
+        assertEquals(ABC, Digests.sha256("abc".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(ABC, Digests.sha256(dir.resolve("a.bin")));
     }
 }

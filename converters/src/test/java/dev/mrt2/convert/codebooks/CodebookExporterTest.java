@@ -1,11 +1,11 @@
 package dev.mrt2.convert.codebooks;
 
+import dev.mrt2.mil.pkg.Digests;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mrt2.io.BadInputException;
-import dev.mrt2.convert.checksum.Sha256;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.model.Mrt2Keys;
 import dev.mrt2.model.Mrt2Synth;
@@ -46,7 +46,7 @@ class CodebookExporterTest {
             assertEquals(4L * levels * c * dim, e.byteCount());
             byte[] bin = Files.readAllBytes(out.resolve(CodebookExporter.BIN));
             assertEquals(e.byteCount(), bin.length);
-            assertEquals(Sha256.of(bin), e.sha256());
+            assertEquals(Digests.sha256(bin), e.sha256());
 
             // element (l, c, d) at byte 4 * ((l * C + c) * E + d), equal to the checkpoint's value
             float[] q = f.readFloats(Mrt2Keys.QUANTIZER);

@@ -1,10 +1,10 @@
 package dev.mrt2.host.conditioning;
 
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.safetensors.SafetensorsFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -131,16 +131,12 @@ public final class Conditioner {
 
     /** SHA-256 over the five encoder tensors' bytes in {@link ConditioningEncoder#KEYS} order. */
     static String tablesSha256(SafetensorsFile checkpoint) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String key : ConditioningEncoder.KEYS) {
-                ByteBuffer data = checkpoint.data(key);
-                md.update(data.duplicate());
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
+        MessageDigest md = Digests.newSha256();
+        for (String key : ConditioningEncoder.KEYS) {
+            ByteBuffer data = checkpoint.data(key);
+            md.update(data.duplicate());
         }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     private static List<Integer> toList(int[] v) {

@@ -1,5 +1,6 @@
 package dev.mrt2.host.conditioning;
 
+import dev.mrt2.mil.pkg.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mrt2.convert.SortedJson;
@@ -11,9 +12,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -38,7 +36,7 @@ public final class ConditioningFile {
     /** Writes {@code rows [F][S]} and the sidecar (keys sorted), each atomically; returns the bin's sha256. */
     public static String write(Path bin, float[][] rows, Map<String, Object> sidecar) {
         byte[] bytes = bytes(rows);
-        String sha = sha256(bytes);
+        String sha = Digests.sha256(bytes);
         Map<String, Object> json = new java.util.TreeMap<>(sidecar);
         json.put("sha256", Map.of("bin", sha));
         AtomicFile.write(bin, bytes);
@@ -111,8 +109,8 @@ public final class ConditioningFile {
             }
         }
         JsonNode sha = root.path("sha256").get("bin");
-        if (sha != null && sha.isTextual() && !sha.asText().equalsIgnoreCase(sha256(bytes))) {
-            throw new BadInputException(bin + ": sha256 " + sha256(bytes) + " differs from its sidecar's "
+        if (sha != null && sha.isTextual() && !sha.asText().equalsIgnoreCase(Digests.sha256(bytes))) {
+            throw new BadInputException(bin + ": sha256 " + Digests.sha256(bytes) + " differs from its sidecar's "
                     + sha.asText());
         }
     }
@@ -137,13 +135,5 @@ public final class ConditioningFile {
             }
         }
         return b.array();
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.mrt2.host.decode;
 
+import dev.mrt2.mil.pkg.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mrt2.convert.codebooks.CodebookExporter;
@@ -61,7 +62,7 @@ public final class CodebookTable {
                     + (long) levels * codes * dim * 4);
         }
         String sha = side.path("sha256").asText(null);
-        if (sha != null && !sha.equalsIgnoreCase(ConditioningFile.sha256(bytes))) {
+        if (sha != null && !sha.equalsIgnoreCase(Digests.sha256(bytes))) {
             throw new BadInputException(bin + ": sha256 differs from its sidecar's " + sha);
         }
         float[] table = new float[levels * codes * dim];

@@ -1,5 +1,6 @@
 package dev.mrt2.host.engine;
 
+import dev.mrt2.mil.pkg.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mrt2.convert.sos.SosInputExporter;
@@ -35,7 +36,7 @@ final class SosInput {
                     + modelDim + "] float32 (" + 4 * modelDim + " bytes)");
         }
         String sha = side == null ? null : side.path("sha256").asText(null);
-        if (sha != null && !sha.equalsIgnoreCase(ConditioningFile.sha256(bytes))) {
+        if (sha != null && !sha.equalsIgnoreCase(Digests.sha256(bytes))) {
             throw new BadInputException(bin + ": sha256 differs from its sidecar's " + sha);
         }
         float[] row = new float[modelDim];

@@ -11,7 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of files, streamed through one buffer (weight.bin can be a gigabyte). */
+/** SHA-256 as lowercase hex, of files streamed through one buffer (weight.bin can be a gigabyte) and of bytes. */
 public final class Digests {
     private Digests() {}
 
@@ -33,7 +33,8 @@ public final class Digests {
         return HexFormat.of().formatHex(newSha256().digest(bytes));
     }
 
-    private static MessageDigest newSha256() {
+    /** A fresh SHA-256 digest, for callers that hash as they write. */
+    public static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
