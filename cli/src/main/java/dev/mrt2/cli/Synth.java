@@ -1,9 +1,9 @@
 package dev.mrt2.cli;
 
-import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.io.OutputException;
 import dev.mrt2.io.Outputs;
 import dev.mrt2.io.Progress;
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.model.Mrt2Layout;
 import dev.mrt2.model.Mrt2Synth;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.mrt2.convert;
 
-import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.io.AtomicFile;
+import dev.mrt2.mil.pkg.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

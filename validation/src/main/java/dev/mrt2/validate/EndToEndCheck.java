@@ -17,6 +17,7 @@ import dev.mrt2.host.engine.TokenGenerator;
 import dev.mrt2.host.noise.SamplingNoise;
 import dev.mrt2.host.render.Renderer;
 import dev.mrt2.io.Progress;
+import dev.mrt2.mil.pkg.FileDigests;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.safetensors.SafetensorsFile;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mrt2.convert.codebooks.CodebookExporter;
 import dev.mrt2.io.BadInputException;
+import dev.mrt2.mil.pkg.FileDigests;
 import dev.mrt2.mil.pkg.MlPackage;
 import dev.mrt2.mil.pkg.MlPackageReader;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import dev.mrt2.mil.Model;
 import dev.mrt2.mil.Operation;
 import dev.mrt2.mil.TensorType;
 import dev.mrt2.mil.Var;
+import dev.mrt2.mil.pkg.FileDigests;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

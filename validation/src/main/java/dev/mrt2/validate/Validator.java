@@ -3,6 +3,7 @@ package dev.mrt2.validate;
 import dev.mrt2.io.Progress;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.mil.exec.NonFiniteOp;
+import dev.mrt2.mil.pkg.FileDigests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.mrt2.cli.devicebench;
 
-import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.cli.devicebench.DeviceBenchException.Kind;
 import dev.mrt2.cli.devicebench.DevicectlJson.LockState;
+import dev.mrt2.mil.pkg.Digests;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package dev.mrt2.convert.checksum;
 
-import dev.mrt2.mil.pkg.Digests;
-import dev.mrt2.io.BadInputException;
 import dev.mrt2.io.AtomicFile;
+import dev.mrt2.io.BadInputException;
 import dev.mrt2.io.OsReason;
+import dev.mrt2.mil.pkg.FileDigests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -46,12 +46,20 @@ public final class ChecksumManifest {
      * hashed; every other file is read. Only for writing: verification always reads every file.
      */
     public static List<Entry> scan(Path dir, Path exclude, Map<String, String> known) {
-        List<Entry> out = new ArrayList<>();
-        for (Map.Entry<String, Path> f : files(dir, exclude).entrySet()) {
-            String sha = known.get(f.getKey());
-            out.add(new Entry(f.getKey(), sha != null ? sha : Digests.sha256(f.getValue())));
+        TreeMap<String, Path> files = files(dir, exclude);
+        try (FileDigests digests = new FileDigests()) {
+            files.forEach((name, file) -> {
+                if (!known.containsKey(name)) {
+                    digests.request(file);   // every file under way on all cores before the first wait
+                }
+            });
+            List<Entry> out = new ArrayList<>();
+            for (Map.Entry<String, Path> f : files.entrySet()) {
+                String sha = known.get(f.getKey());
+                out.add(new Entry(f.getKey(), sha != null ? sha : digests.sha256(f.getValue())));
+            }
+            return out;
         }
-        return out;
     }
 
     /** Scans {@code dir} and writes the manifest to {@code manifest} atomically; returns what it wrote. */
@@ -140,14 +148,22 @@ public final class ChecksumManifest {
         List<String> missing = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         int matched = 0;
-        for (Entry e : expected) {
-            Path file = actual.remove(e.path());
-            if (file == null) {
-                missing.add(e.path());
-            } else if (!Digests.sha256(file).equals(e.sha256())) {
-                changed.add(e.path());
-            } else {
-                matched++;
+        try (FileDigests digests = new FileDigests()) {
+            for (Entry e : expected) {
+                Path file = actual.get(e.path());
+                if (file != null) {
+                    digests.request(file);
+                }
+            }
+            for (Entry e : expected) {
+                Path file = actual.remove(e.path());
+                if (file == null) {
+                    missing.add(e.path());
+                } else if (!digests.sha256(file).equals(e.sha256())) {
+                    changed.add(e.path());
+                } else {
+                    matched++;
+                }
             }
         }
         return new Verification(manifest, dir, matched, missing, new ArrayList<>(actual.keySet()), changed);

@@ -1,10 +1,10 @@
 package dev.mrt2.convert.codebooks;
 
-import dev.mrt2.mil.pkg.Digests;
-import dev.mrt2.io.BadInputException;
 import dev.mrt2.convert.CheckpointTensor;
 import dev.mrt2.convert.SortedJson;
 import dev.mrt2.io.AtomicFile;
+import dev.mrt2.io.BadInputException;
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.model.Mrt2Keys;
 import dev.mrt2.safetensors.DType;

@@ -1,9 +1,9 @@
 package dev.mrt2.convert.sos;
 
-import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.convert.CheckpointTensor;
 import dev.mrt2.convert.SortedJson;
 import dev.mrt2.io.AtomicFile;
+import dev.mrt2.mil.pkg.Digests;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.model.Mrt2Keys;

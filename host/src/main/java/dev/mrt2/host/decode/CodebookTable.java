@@ -1,11 +1,11 @@
 package dev.mrt2.host.decode;
 
-import dev.mrt2.mil.pkg.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mrt2.convert.codebooks.CodebookExporter;
 import dev.mrt2.host.conditioning.ConditioningFile;
 import dev.mrt2.io.BadInputException;
+import dev.mrt2.mil.pkg.Digests;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,5 @@
-package dev.mrt2.validate;
+package dev.mrt2.mil.pkg;
 
-import dev.mrt2.mil.pkg.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,19 +16,19 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * SHA-256 of the files one validation names (the checkpoint, every file of every package), hashed on all cores from
- * the moment each is asked for, and each only once, whoever asks. One file after another, the 2.3 GB of a full-size
- * run took the first 2.5 s of it with a core idle; the end-to-end check hashed three weight files a second time.
+ * SHA-256 of many files ({@link Digests#sha256(Path)} each), hashed on all cores from the moment each is asked for,
+ * and each only once, whoever asks: a validation's checkpoint and package files (one after another, the 2.3 GB of a
+ * full-size run took its first 2.5 s with a core idle), a checksum manifest's folder.
  */
-final class FileDigests implements AutoCloseable {
+public final class FileDigests implements AutoCloseable {
     private final ExecutorService pool;
     private final Map<Path, Future<String>> requested = new ConcurrentHashMap<>();
 
-    FileDigests() {
+    public FileDigests() {
         this(Runtime.getRuntime().availableProcessors());
     }
 
-    FileDigests(int threads) {
+    public FileDigests(int threads) {
         pool = Executors.newFixedThreadPool(Math.max(1, threads), task -> {
             Thread t = new Thread(task, "mrt2-digests");
             t.setDaemon(true);
@@ -38,12 +37,12 @@ final class FileDigests implements AutoCloseable {
     }
 
     /** Starts hashing {@code file} unless it is already; returns at once. */
-    void request(Path file) {
+    public void request(Path file) {
         future(file);
     }
 
     /** Starts hashing every regular file under {@code folder}. */
-    void requestTree(Path folder) {
+    public void requestTree(Path folder) {
         files(folder).forEach(this::request);
     }
 
@@ -51,7 +50,7 @@ final class FileDigests implements AutoCloseable {
      * The file's SHA-256 in hex, once hashed. A file that cannot be read fails as {@link Digests#sha256(Path)} does,
      * naming the path it was first asked for by.
      */
-    String sha256(Path file) {
+    public String sha256(Path file) {
         try {
             return future(file).get();
         } catch (ExecutionException e) {
@@ -70,7 +69,7 @@ final class FileDigests implements AutoCloseable {
     }
 
     /** SHA-256 of every regular file under {@code folder}, by its path inside it ('/' separated). */
-    SortedMap<String, String> tree(Path folder) {
+    public SortedMap<String, String> tree(Path folder) {
         List<Path> files = files(folder);
         files.forEach(this::request);   // all under way before the first wait
         SortedMap<String, String> out = new TreeMap<>();

@@ -1,10 +1,9 @@
-package dev.mrt2.validate;
+package dev.mrt2.mil.pkg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mrt2.mil.pkg.Digests;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
