@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -347,7 +349,7 @@ public final class CheckpointReference {
      */
     private ReferenceSet.DecoderCase decoder(SafetensorsFile file, Mrt2Dims dims, InputFactory inputs, int frames,
                                              LockstepGeneration lockstep) {
-        java.util.Set<Integer> windows = lockstep == null ? java.util.Set.of() : lockstep.decoderWindows();
+        Set<Integer> windows = lockstep == null ? Set.of() : lockstep.decoderWindows();
         if (frames <= 0 && windows.isEmpty()) {
             return null;
         }
@@ -364,7 +366,7 @@ public final class CheckpointReference {
                 decoded = new ReferenceSet.DecoderCase(codes.codes(), embeddings, decoder.decode(embeddings),
                         new Origin(FixtureFiles.DECODER, source, codes.provenance()));
             }
-            for (int window : new java.util.TreeSet<>(windows)) {
+            for (int window : new TreeSet<>(windows)) {
                 log.accept("reference: end-to-end audio, decoder windows of " + window + " token frames");
                 try (ReferenceAudioDecoder audio = ReferenceAudioDecoder.sharing(codebooks, decoder, conv, dims, window,
                         checkpoint)) {
