@@ -18,7 +18,9 @@ import java.util.Map;
  * The port's conditioning file pair (mrt2-model.md §7): {@code NAME.bin}, {@code [F, S]} little-endian float32 rows,
  * and {@code NAME.json}, a sidecar in schema {@code mrt2-source-conditioning-v1} whose {@code shape} is
  * {@code [F, S]}. The published {@code test_vector_smooth_electronic.bin} ({@code [1, 256]}, 1 024 bytes) is read as
- * it is, with or without its sidecar.
+ * it is, with or without its sidecar. A NumPy {@code .npy} of the same rows ({@code [S]}, {@code [F, S]} or
+ * {@code [1, F, S]}, any float dtype) is read too: recognised by its magic, whatever its name, since read as raw
+ * float32 its header would become the first rows.
  */
 public final class ConditioningFile {
     public static final String SCHEMA = "mrt2-source-conditioning-v1";
@@ -31,6 +33,12 @@ public final class ConditioningFile {
         String name = bin.getFileName().toString();
         String stem = name.endsWith(".bin") ? name.substring(0, name.length() - 4) : name;
         return bin.resolveSibling(stem + ".json");
+    }
+
+    /** The rows file a conditioning argument names: {@code NAME.bin} for {@code NAME.json}, else the file itself. */
+    public static Path binOf(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".json") ? file.resolveSibling(name.substring(0, name.length() - 5) + ".bin") : file;
     }
 
     /** Writes {@code rows [F][S]} and the sidecar (keys sorted), each atomically; returns the bin's sha256. */
@@ -50,8 +58,13 @@ public final class ConditioningFile {
      * of {@code sourceDim} values.
      */
     public static float[][] read(Path file, int sourceDim) {
-        Path bin = file.getFileName().toString().endsWith(".json")
-                ? file.resolveSibling(file.getFileName().toString().replaceFirst("\\.json$", ".bin")) : file;
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(file + ": is a directory");
+        }
+        if (NpyRows.isNpy(file)) {
+            return NpyRows.read(file, sourceDim);
+        }
+        Path bin = binOf(file);
         byte[] bytes = readBytes(bin);
         Path json = sidecarOf(bin);
         if (Files.isRegularFile(json)) {
@@ -66,14 +79,22 @@ public final class ConditioningFile {
         float[][] rows = new float[frames][sourceDim];
         for (int f = 0; f < frames; f++) {
             for (int j = 0; j < sourceDim; j++) {
-                float v = b.getFloat();
-                if (!Float.isFinite(v)) {
-                    throw new BadInputException(bin + ": row " + f + " value " + j + " is " + v);
-                }
-                rows[f][j] = v;
+                rows[f][j] = b.getFloat();
             }
         }
+        requireFinite(bin, rows);
         return rows;
+    }
+
+    /** Every value finite, or a bad input naming the first that is not. */
+    static void requireFinite(Path file, float[][] rows) {
+        for (int f = 0; f < rows.length; f++) {
+            for (int j = 0; j < rows[f].length; j++) {
+                if (!Float.isFinite(rows[f][j])) {
+                    throw new BadInputException(file + ": row " + f + " value " + j + " is " + rows[f][j]);
+                }
+            }
+        }
     }
 
     private static void checkSidecar(Path json, Path bin, byte[] bytes, int sourceDim) {
@@ -117,7 +138,7 @@ public final class ConditioningFile {
 
     private static byte[] readBytes(Path bin) {
         if (!Files.isRegularFile(bin)) {
-            throw new BadInputException(bin + ": no such file");
+            throw new BadInputException(bin + (Files.isDirectory(bin) ? ": is a directory" : ": no such file"));
         }
         try {
             return Files.readAllBytes(bin);

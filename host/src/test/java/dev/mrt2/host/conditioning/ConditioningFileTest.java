@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mrt2.io.BadInputException;
+import dev.mrt2.tensor.NdArray;
+import dev.mrt2.tensor.Npy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -60,5 +62,32 @@ class ConditioningFileTest {
         BadInputException hash = assertThrows(BadInputException.class, () -> ConditioningFile.read(good, 2));
         assertTrue(hash.getMessage().contains("differs from its sidecar's"), hash.getMessage());
         assertThrows(BadInputException.class, () -> ConditioningFile.read(dir.resolve("none.bin"), 2));
+    }
+
+    @Test
+    void aNumpyFileIsReadAsRowsByItsMagicAndABadOneIsNamed() throws Exception {
+        float[] values = {1, 2, 3, 4, -1, -2, -3, -4};
+        Path npy = dir.resolve("rows.bin");   // the magic decides, not the name
+        Npy.write(npy, NdArray.f32(new int[] {2, 4}, values));
+        float[][] rows = ConditioningFile.read(npy, 4);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, rows[0]);
+        assertArrayEquals(new float[] {-1, -2, -3, -4}, rows[1]);
+        Npy.write(npy, NdArray.f32(new int[] {1, 2, 4}, values));
+        assertEquals(2, ConditioningFile.read(npy, 4).length, "[1, F, S] as the port's batch of one");
+        Npy.write(npy, NdArray.f32(new int[] {4}, new float[] {5, 6, 7, 8}));
+        assertArrayEquals(new float[] {5, 6, 7, 8}, ConditioningFile.read(npy, 4)[0], "[S] is one row");
+
+        Npy.write(npy, NdArray.i32(new int[] {2, 4}, new int[8]));
+        BadInputException ints = assertThrows(BadInputException.class, () -> ConditioningFile.read(npy, 4));
+        assertTrue(ints.getMessage().startsWith(npy + ": i32[2, 4], expected float rows [4]"), ints.getMessage());
+        Npy.write(npy, NdArray.f32(new int[] {2, 4}, new float[] {0, 0, Float.NaN, 0, 0, 0, 0, 0}));
+        BadInputException nan = assertThrows(BadInputException.class, () -> ConditioningFile.read(npy, 4));
+        assertTrue(nan.getMessage().contains("row 0 value 2 is NaN"), nan.getMessage());
+    }
+
+    @Test
+    void aFolderIsNamedAsOne() {
+        BadInputException e = assertThrows(BadInputException.class, () -> ConditioningFile.read(dir, 4));
+        assertEquals(dir + ": is a directory", e.getMessage());
     }
 }

@@ -1,0 +1,48 @@
+package dev.mrt2.host.conditioning;
+
+import dev.mrt2.io.BadInputException;
+import dev.mrt2.tensor.NdArray;
+import dev.mrt2.tensor.Npy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Conditioning rows from a NumPy {@code .npy}: {@code [S]} (one row), {@code [F, S]} or {@code [1, F, S]}, floats. */
+final class NpyRows {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    private NpyRows() {}
+
+    /** Whether the file starts with the NPY magic (false when it cannot be read; the reader then says why). */
+    static boolean isNpy(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static float[][] read(Path file, int sourceDim) {
+        NdArray a = Npy.read(file);
+        int[] shape = a.shape();
+        boolean rowsShape = shape.length == 1 || shape.length == 2 || (shape.length == 3 && shape[0] == 1);
+        if (!a.isFloat() || !rowsShape || shape[shape.length - 1] != sourceDim) {
+            throw new BadInputException(file + ": " + a.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + Arrays.toString(shape) + ", expected float rows [" + sourceDim + "], [F, " + sourceDim
+                    + "] or [1, F, " + sourceDim + "] (the models take source_encoded of width " + sourceDim + ")");
+        }
+        int frames = shape.length == 1 ? 1 : shape[shape.length - 2];
+        if (frames == 0) {
+            throw new BadInputException(file + ": no rows (shape " + Arrays.toString(shape) + ")");
+        }
+        float[] values = a.floats();
+        float[][] rows = new float[frames][];
+        for (int f = 0; f < frames; f++) {
+            rows[f] = Arrays.copyOfRange(values, f * sourceDim, (f + 1) * sourceDim);
+        }
+        ConditioningFile.requireFinite(file, rows);
+        return rows;
+    }
+}
