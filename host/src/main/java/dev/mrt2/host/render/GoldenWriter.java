@@ -46,22 +46,31 @@ public final class GoldenWriter implements WindowedDecoder.Listener {
     private final Path target;
     private final Path staging;
     private final List<Map<String, Object>> windows = new ArrayList<>();
+    /** Removes the staged files when the JVM is stopped (Ctrl-C, SIGTERM) before finish or abandon. */
+    private final Thread cleanUpOnExit;
 
     private GoldenWriter(Path target, Path staging) {
         this.target = target;
         this.staging = staging;
+        this.cleanUpOnExit = new Thread(() -> delete(staging), "mrt2-golden-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanUpOnExit);
     }
 
-    /** Stages into a fresh sibling of {@code target}; {@code target} must be absent or an empty folder. */
+    /**
+     * Stages into {@code .NAME.mrt2-staging} beside {@code target}, which must be absent or an empty folder. A staging
+     * folder already there is what a killed render left (SIGKILL runs no clean-up) and is removed first.
+     */
     public static GoldenWriter create(Path target) {
-        Path abs = target.toAbsolutePath();
+        Path abs = target.toAbsolutePath().normalize();
         try {
             if (Files.exists(abs) && !(Files.isDirectory(abs) && isEmpty(abs))) {
                 throw new UncheckedIOException(new IOException(target + ": exists and is not an empty folder; "
                         + "golden files go into a new folder"));
             }
             Files.createDirectories(abs.getParent());
-            Path staging = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
+            Path staging = abs.resolveSibling("." + abs.getFileName() + ".mrt2-staging");
+            delete(staging);
+            Files.createDirectory(staging);    // the umask's permissions, like the folder it becomes
             return new GoldenWriter(abs, staging);
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
@@ -122,14 +131,32 @@ public final class GoldenWriter implements WindowedDecoder.Listener {
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
         }
+        releaseHook();
     }
 
     /** Removes the staged files (a failed render leaves no golden folder). */
     public void abandon() {
-        try (Stream<Path> walk = Files.walk(staging)) {
+        delete(staging);
+        releaseHook();
+    }
+
+    private void releaseHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanUpOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway; the staging folder is gone or about to be
+        }
+    }
+
+    /** Deletes a folder and everything in it, best effort: the caller's own failure is the one to report. */
+    private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: the render's own failure is the one to report
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort
         }
     }
 
