@@ -98,7 +98,7 @@ public final class Conditioner {
         m.put("cfg_drums", cfg.drumsScale());
         m.put("cfg_tokens", List.of(cfg.styleToken(), cfg.notesToken(), cfg.drumsToken()));
         m.put("intensity", spec.intensity());
-        m.put("intensity_gain", (double) spec.intensityGain());
+        m.put("intensity_gain", Double.parseDouble(Float.toString(spec.intensityGain())));   // 1.3, not 1.2999999523
         m.put("load_seconds", null);      // timings would make equal runs differ
         m.put("compile_seconds", null);
         Map<String, Object> artifacts = new TreeMap<>();
@@ -121,7 +121,7 @@ public final class Conditioner {
         if (spec.midi() != null) {
             Map<String, Object> midi = new LinkedHashMap<>();
             midi.put("notes", spec.midi().notes().size());
-            midi.put("frames", tokens.size());
+            midi.put("frames", spec.midiFrames());   // rows may be fewer: equal frames are written as one row
             midi.put("percussion_notes_skipped", spec.midi().percussionNotesSkipped());
             ours.put("midi", new TreeMap<>(midi));
         }

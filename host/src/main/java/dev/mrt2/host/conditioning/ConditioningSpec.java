@@ -65,12 +65,16 @@ public record ConditioningSpec(int[] style, int styleLevels, Map<Integer, NoteSt
      * The tokens of every frame; constant controls (no MIDI, or a MIDI roll that never changes) give one frame, as
      * the encoder is stateless per frame.
      */
+    /** With MIDI: the frames it conditions, {@code --seconds}' or until the last note ends; 0 without MIDI. */
+    public int midiFrames() {
+        return midi == null ? 0 : frames > 0 ? frames : midi.frames();
+    }
+
     public List<ConditioningTokens> tokenFrames() {
         int[] styleTokens = styleTokens();
         List<int[]> rolls = new ArrayList<>();
         if (midi != null) {
-            rolls.addAll(Arrays.asList(NoteRoll.frames(midi.notes(), frames > 0 ? frames : midi.frames(), onsets,
-                    unmaskWidth)));
+            rolls.addAll(Arrays.asList(NoteRoll.frames(midi.notes(), midiFrames(), onsets, unmaskWidth)));
         } else {
             rolls.add(notes == null ? NoteRoll.masked() : NoteRoll.constant(notes, unmaskWidth));
         }

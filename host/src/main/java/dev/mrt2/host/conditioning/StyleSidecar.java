@@ -15,6 +15,9 @@ public final class StyleSidecar {
     private StyleSidecar() {}
 
     public static int[] read(Path json) {
+        if (Files.isDirectory(json)) {
+            throw new BadInputException(json + ": is a directory");
+        }
         JsonNode root;
         try {
             root = JsonMapper.builder().build().readTree(Files.readAllBytes(json));

@@ -33,9 +33,13 @@ public final class TokenFrames {
                 int x = v[t * levels + l];
                 int from = raw ? 0 : uniqueId(l, 0, codebookSize);
                 if (x < from || x >= from + codebookSize) {
+                    // say the layout in full: a file made for codebooks of another size fails here too
+                    String layout = "unique ids are " + Mrt2Constants.RESERVED_TOKENS + " + " + codebookSize
+                            + " level + code, these codebooks holding " + codebookSize + " codes per level";
                     throw new BadInputException(file + ": frame " + t + " level " + l + ": " + (raw ? "code " : "id ")
-                            + x + " outside " + from + ".." + (from + codebookSize - 1)
-                            + (raw ? " (unique ids? drop --raw-codes)" : " (raw codes? pass --raw-codes)"));
+                            + x + " outside " + from + ".." + (from + codebookSize - 1) + " (" + layout
+                            + (raw ? "; for unique ids drop --raw-codes)" : "; codes 0.." + (codebookSize - 1)
+                            + " need --raw-codes)"));
                 }
                 codes[t][l] = x - from;
             }
