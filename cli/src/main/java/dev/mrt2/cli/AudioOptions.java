@@ -6,6 +6,7 @@ import dev.mrt2.host.audio.WavFormat;
 import dev.mrt2.host.audio.WavWriter;
 import dev.mrt2.model.Mrt2Constants;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +53,11 @@ final class AudioOptions {
             default -> throw new ParameterException(mixee.commandLine(), "--istft-window " + istftWindow
                     + ": expected normalized or plain-hann");
         };
+    }
+
+    /** The files this command writes, for {@link OutputFiles#requireDistinct}. */
+    List<OutputFiles.Named> outputs() {
+        return List.of(new OutputFiles.Named("--out", out), new OutputFiles.Named("--spectrogram", spectrogram));
     }
 
     /** Checks the options and that the outputs can be written, before any long work. */

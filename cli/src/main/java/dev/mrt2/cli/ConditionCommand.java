@@ -50,7 +50,7 @@ final class ConditionCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.bin",
-            description = "The rows; the sidecar goes beside it as FILE.json.")
+            description = "The rows (a name ending in .bin); the sidecar goes beside it as FILE.json.")
     Path out;
 
     @Option(names = "--prompt", paramLabel = "TEXT",
@@ -128,6 +128,14 @@ final class ConditionCommand implements Callable<Integer> {
                     + "in this checkpoint; pass --style-tokens (12 MusicCoCa tokens) or --style-from FILE.json (a "
                     + "conditioning sidecar compiled by the port)");
         }
+        if (!out.getFileName().toString().endsWith(".bin")) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + ": conditioning rows go in NAME.bin, "
+                    + "with their sidecar NAME.json beside it (the pair render --conditioning reads)");
+        }
+        OutputFiles.requireDistinct(spec, List.of(new OutputFiles.Named("--checkpoint", checkpoint),
+                new OutputFiles.Named("--midi", midi), new OutputFiles.Named("--style-from", styleFrom)),
+                List.of(new OutputFiles.Named("--out", out),
+                        new OutputFiles.Named("--out's sidecar", ConditioningFile.sidecarOf(out))), List.of());
         ConditioningSpec request = request();
         OutputFiles.requireWritable(out, ConditioningFile.sidecarOf(out));
         Conditioner.Result r;
@@ -145,7 +153,7 @@ final class ConditionCommand implements Callable<Integer> {
             m.put("cfg_tokens", List.of(cfg.styleToken(), cfg.notesToken(), cfg.drumsToken()));
             m.put("cfg_scales", cfg.describe());
             m.put("style_tokens", r.sidecar().get("style_tokens"));
-            m.put("intensity_gain", (double) request.intensityGain());
+            m.put("intensity_gain", Double.parseDouble(Float.toString(request.intensityGain())));
             console.json(m);
         } else {
             console.result(String.format(Locale.ROOT, "%s: [%d, %d] float32, sha256 %s", out, r.rows().length,
@@ -222,6 +230,12 @@ final class ConditionCommand implements Callable<Integer> {
     private CfgGuidance cfg() {
         if (cfgTokens == null) {
             return CfgGuidance.ofScales(cfgStyle, cfgNotes, cfgDrums);
+        }
+        for (String scale : new String[] {"--cfg-style", "--cfg-notes", "--cfg-drums"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(scale)) {
+                throw new IllegalArgumentException("--cfg-tokens and " + scale + " exclude each other (tokens are "
+                        + "the scales' bins)");
+            }
         }
         if (cfgTokens.size() != 3) {
             throw new IllegalArgumentException("--cfg-tokens: " + cfgTokens.size() + " values, expected 3 (style, "

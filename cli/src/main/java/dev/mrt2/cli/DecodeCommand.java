@@ -7,6 +7,8 @@ import dev.mrt2.host.decode.WindowPlan;
 import dev.mrt2.host.decode.WindowedDecoder;
 import dev.mrt2.host.render.AudioChecks;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,6 +52,9 @@ final class DecodeCommand implements Callable<Integer> {
         Console console = Console.of(spec);
         engine.check();
         audio.check();
+        List<OutputFiles.Named> inputs = new ArrayList<>(engine.inputs());
+        inputs.add(new OutputFiles.Named("--codes", codes));
+        OutputFiles.requireDistinct(spec, inputs, audio.outputs(), List.of());
         long t0 = System.nanoTime();
         StageTimes times = new StageTimes();
         float[][] pcm;
@@ -62,6 +67,7 @@ final class DecodeCommand implements Callable<Integer> {
             plan = WindowPlan.of(frames.length, decoder.frames(), hop);
             console.progress(String.format(Locale.ROOT, "decode: %d token frames, %d windows of %d (hop %d), %s",
                     frames.length, plan.windows().size(), plan.frames(), hop, decoderName));
+            engine.warnIfInexact(console, plan);
             pcm = WindowedDecoder.decodeAll(decoder, frames, hop, audio.window(), times, null);
         }
         try {

@@ -9,6 +9,7 @@ import dev.mrt2.host.engine.TokenGenerator;
 import dev.mrt2.validate.engine.ReferenceAudioDecoder;
 import dev.mrt2.validate.engine.ReferenceGenerator;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,6 +81,12 @@ final class EngineOptions {
             if (checkpoint == null) {
                 throw new ParameterException(mixee.commandLine(), "--engine reference needs --checkpoint FILE");
             }
+            for (String packagesOnly : new String[] {"--models", "--precision"}) {
+                if (given(packagesOnly)) {
+                    throw new ParameterException(mixee.commandLine(), packagesOnly + " applies to --engine packages; "
+                            + "--engine reference computes from --checkpoint alone");
+                }
+            }
             if (decoderFrames != null && decoderFrames < 2) {
                 throw new ParameterException(mixee.commandLine(), "--decoder-frames " + decoderFrames
                         + ": needs 2 or more");
@@ -93,6 +100,34 @@ final class EngineOptions {
                 throw new ParameterException(mixee.commandLine(), "--decoder-frames applies to --engine reference; "
                         + "a package's window is fixed when it is converted (mrt2 convert --decoder-frames)");
             }
+            if (checkpoint != null) {
+                throw new ParameterException(mixee.commandLine(), "--checkpoint applies to --engine reference; "
+                        + "--engine packages runs the packages in --models");
+            }
+        }
+    }
+
+    /** Whether the option was on the command line (not only its default). */
+    private boolean given(String option) {
+        return mixee.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** The files and folders this engine reads, for {@link OutputFiles#requireDistinct}. */
+    List<OutputFiles.Named> inputs() {
+        return List.of(new OutputFiles.Named("--models", models), new OutputFiles.Named("--checkpoint", checkpoint));
+    }
+
+    /**
+     * A warning when the windows are too short for their context: windows of fewer than {@code 13 + 2} tokens at the
+     * default hop differ from one continuous decode. Nothing when --hop was chosen (the port's 12 is a choice) or one
+     * window covers every token.
+     */
+    void warnIfInexact(Console console, WindowPlan plan) {
+        if (hop == null && !plan.exact()) {
+            console.warn(String.format(Locale.ROOT, "decoder windows of %d tokens leave %d context tokens, fewer than "
+                    + "the %d an exact decode needs: the audio differs from one continuous decode (windows of %d "
+                    + "or more tokens are exact)", plan.frames(), plan.context(), WindowPlan.EXACT_CONTEXT,
+                    WindowPlan.EXACT_CONTEXT + 2));
         }
     }
 

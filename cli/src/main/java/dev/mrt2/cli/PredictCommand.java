@@ -60,6 +60,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         Console console = Console.of(spec);
         ExecutorBackend chosen = backend();
+        OutputFiles.requireDistinct(spec, List.of(new OutputFiles.Named("PKG", pkg),
+                new OutputFiles.Named("--inputs", inputs)), List.of(new OutputFiles.Named("--out", out)), List.of());
         Outputs.requireWritableFile(out);   // before loading and running anything
         Map<String, NdArray> in;
         try {

@@ -3,6 +3,7 @@ package dev.mrt2.cli;
 import dev.mrt2.host.conditioning.ConditioningFile;
 import dev.mrt2.host.decode.AudioDecoder;
 import dev.mrt2.host.decode.TokenFrames;
+import dev.mrt2.host.decode.WindowPlan;
 import dev.mrt2.host.engine.TokenGenerator;
 import dev.mrt2.host.render.AudioChecks;
 import dev.mrt2.host.render.GoldenWriter;
@@ -10,6 +11,8 @@ import dev.mrt2.host.render.Renderer;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.tensor.Npy;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,7 +51,8 @@ final class RenderCommand implements Callable<Integer> {
     AudioOptions audio;
 
     @Option(names = "--conditioning", required = true, paramLabel = "FILE",
-            description = "source_encoded rows: NAME.bin ([F, 256] little-endian float32) or its NAME.json sidecar.")
+            description = "source_encoded rows: NAME.bin ([F, 256] little-endian float32) or its NAME.json sidecar, "
+                    + "or the rows as a NumPy .npy ([S], [F, S] or [1, F, S]).")
     Path conditioning;
 
     @Option(names = "--seconds", required = true, paramLabel = "S", description = "Seconds of audio (multiple of 0.04).")
@@ -86,6 +90,14 @@ final class RenderCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--temperature " + temperature + ": must be 0 or more");
         }
         OutputFiles.requireWritable(tokensOut);
+        List<OutputFiles.Named> inputs = new ArrayList<>(engine.inputs());
+        inputs.add(new OutputFiles.Named("--conditioning", conditioning));
+        inputs.add(new OutputFiles.Named("--conditioning's rows", ConditioningFile.binOf(conditioning)));
+        inputs.add(new OutputFiles.Named("--conditioning's sidecar",
+                ConditioningFile.sidecarOf(ConditioningFile.binOf(conditioning))));
+        List<OutputFiles.Named> outputs = new ArrayList<>(audio.outputs());
+        outputs.add(new OutputFiles.Named("--tokens-out", tokensOut));
+        OutputFiles.requireDistinct(spec, inputs, outputs, List.of(new OutputFiles.Named("--golden", golden)));
         GoldenWriter goldenWriter = golden == null ? null : GoldenWriter.create(golden);
         long t0 = System.nanoTime();
         Renderer.Result result;
@@ -103,6 +115,7 @@ final class RenderCommand implements Callable<Integer> {
             console.progress(String.format(Locale.ROOT, "render: %.2f s = %d token frames, seed %d, T %s; %s; %s "
                     + "(windows of %d, hop %d); loaded in %.1f s", seconds, frames, seed, temperature, generatorName,
                     decoderName, decoder.frames(), hop, loadSeconds));
+            engine.warnIfInexact(console, WindowPlan.of(frames, decoder.frames(), hop));
             Renderer.Request request = new Renderer.Request(rows, frames, seed, temperature, hop, audio.window());
             result = Renderer.run(generator, decoder, request, console.tasks(), goldenWriter);
             if (goldenWriter != null) {

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mrt2.host.conditioning.ConditioningFile;
 import dev.mrt2.tensor.NdArray;
 import dev.mrt2.tensor.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.sound.midi.MetaMessage;
 import javax.sound.midi.MidiEvent;
 import javax.sound.midi.MidiSystem;
@@ -255,8 +257,91 @@ class AudioCommandsTest {
         CliRun raw = CliRun.of("decode", "--models", models.toString(), "--precision", "fp32", "--codes",
                 writeCodes(dir.resolve("raw.npy")).toString(), "--out", dir.resolve("d.wav").toString());
         assertEquals(ExitCodes.BAD_INPUT, raw.code(), raw.toString());
-        assertTrue(raw.err().contains("(raw codes? pass --raw-codes)"), raw.toString());
+        assertTrue(raw.err().contains("id 0 outside 6.."), raw.toString());
+        assertTrue(raw.err().contains("codes per level; codes 0.."), raw.toString());
+        assertTrue(raw.err().contains("need --raw-codes"), raw.toString());
         assertFalse(Files.exists(dir.resolve("d.wav")));
+    }
+
+    @Test
+    void anOutputThatWouldReplaceAnInputOrAnotherOutputIsAUsageError() throws IOException {
+        Path wav = dir.resolve("o.wav");
+        Path codes = writeCodes(dir.resolve("codes.npy"));
+        List<String[]> clashes = List.of(
+                new String[] {"render", "--models", models.toString(), "--conditioning", conditioning.toString(),
+                    "--seconds", "1", "--out", wav.toString(), "--tokens-out", wav.toString()},
+                // the same file under another spelling
+                new String[] {"render", "--models", models.toString(), "--conditioning", conditioning.toString(),
+                    "--seconds", "1", "--out", wav.toString(), "--spectrogram", dir.resolve("x/../o.wav").toString()},
+                new String[] {"render", "--models", models.toString(), "--conditioning", conditioning.toString(),
+                    "--seconds", "1", "--out", ConditioningFile.sidecarOf(conditioning).toString()},
+                new String[] {"render", "--models", models.toString(), "--conditioning", conditioning.toString(),
+                    "--seconds", "1", "--out", dir.resolve("g/o.wav").toString(), "--golden", dir.resolve("g").toString()},
+                new String[] {"decode", "--models", models.toString(), "--codes", codes.toString(), "--out",
+                    codes.toString()},
+                new String[] {"condition", "--checkpoint", tiny.toString(), "--out", conditioning.toString(),
+                    "--style-from", ConditioningFile.sidecarOf(conditioning).toString()});
+        for (String[] args : clashes) {
+            CliRun r = CliRun.of(args);
+            assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+            assertEquals(1, r.errLines().size(), r.toString());
+            assertTrue(r.err().contains(" is also ") || r.err().contains(" would replace the input ")
+                    || r.err().contains("which is replaced as a whole"), r.toString());
+        }
+        assertFalse(Files.exists(wav));
+        assertTrue(Files.exists(codes));
+        // a hard link is the same file too
+        Path link = Files.createLink(dir.resolve("link.npy"), codes);
+        CliRun linked = CliRun.of("decode", "--models", models.toString(), "--codes", codes.toString(), "--out",
+                link.toString());
+        assertEquals(ExitCodes.USAGE, linked.code(), linked.toString());
+    }
+
+    @Test
+    void optionsThatDoNotApplyOrExcludeEachOtherAreRefusedNotIgnored() {
+        String[][] refused = {
+            {"render", "--engine", "reference", "--checkpoint", tiny.toString(), "--models", models.toString(),
+                "--conditioning", conditioning.toString(), "--seconds", "1", "--out", dir.resolve("a.wav").toString()},
+            {"render", "--engine", "reference", "--checkpoint", tiny.toString(), "--precision", "fp32",
+                "--conditioning", conditioning.toString(), "--seconds", "1", "--out", dir.resolve("a.wav").toString()},
+            {"decode", "--models", models.toString(), "--checkpoint", tiny.toString(), "--codes",
+                dir.resolve("c.npy").toString(), "--out", dir.resolve("a.wav").toString()},
+            {"condition", "--checkpoint", tiny.toString(), "--cfg-tokens", "20,10,2", "--cfg-style", "5", "--out",
+                dir.resolve("c.bin").toString()},
+            {"condition", "--checkpoint", tiny.toString(), "--out", dir.resolve("c.json").toString()},
+        };
+        for (String[] args : refused) {
+            CliRun r = CliRun.of(args);
+            assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+            assertEquals(1, r.errLines().size(), r.toString());
+        }
+        assertFalse(Files.exists(dir.resolve("a.wav")));
+        assertFalse(Files.exists(dir.resolve("c.json")));
+    }
+
+    @Test
+    void conditioningRowsAreReadFromANumpyFileByItsMagicWhateverItsName() throws IOException {
+        int width = JSON.readTree(ConditioningFile.sidecarOf(conditioning).toFile()).get("shape").get(1).asInt();
+        float[][] rows = ConditioningFile.read(conditioning, width);
+        float[] flat = new float[rows.length * rows[0].length];
+        for (int f = 0; f < rows.length; f++) {
+            System.arraycopy(rows[f], 0, flat, f * rows[0].length, rows[0].length);
+        }
+        Path npy = dir.resolve("rows.bin");   // an .npy under a .bin name: its header must not become values
+        Npy.write(npy, NdArray.f32(new int[] {rows.length, rows[0].length}, flat));
+        Path fromNpy = dir.resolve("npy.wav");
+        Path fromBin = dir.resolve("bin.wav");
+        ok(CliRun.of("render", "--models", models.toString(), "--precision", "fp32", "--conditioning", npy.toString(),
+                "--seconds", "0.2", "--out", fromNpy.toString(), "-q"));
+        ok(CliRun.of("render", "--models", models.toString(), "--precision", "fp32", "--conditioning",
+                conditioning.toString(), "--seconds", "0.2", "--out", fromBin.toString(), "-q"));
+        assertArrayEquals(Files.readAllBytes(fromBin), Files.readAllBytes(fromNpy));
+
+        Npy.write(npy, NdArray.f32(new int[] {2, width / 2}, new float[width]));
+        CliRun wrongWidth = CliRun.of("render", "--models", models.toString(), "--precision", "fp32",
+                "--conditioning", npy.toString(), "--seconds", "0.2", "--out", dir.resolve("w.wav").toString());
+        assertEquals(ExitCodes.BAD_INPUT, wrongWidth.code(), wrongWidth.toString());
+        assertTrue(wrongWidth.err().contains("expected float rows [" + width + "]"), wrongWidth.toString());
     }
 
     private static Path writeCodes(Path file) {
