@@ -1,8 +1,12 @@
 package dev.mrt2.tensor;
 
 import dev.mrt2.io.AtomicFile;
+import dev.mrt2.io.OsReason;
 import dev.mrt2.tensor.NdArray;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -26,71 +30,75 @@ import java.util.Arrays;
 public final class Npy {
     private Npy() {}
 
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** NumPy pads magic + version + length + header to this alignment. */
     private static final int ALIGN = 64;
 
-    public static NdArray read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw TensorFileException.of(file.toString(), "no such file", e);
-        } catch (IOException e) {
-            throw TensorFileException.of(file.toString(), "cannot read: " + e, e);
+    /**
+     * An array as read, with the file's own dtype: values land in our kinds (float64 as F32, int64 as I32), so the
+     * NumPy name, e.g. {@code float64}, is what an error about the file should say.
+     */
+    public record Contents(String dtype, NdArray array) {
+        /** E.g. {@code float64 [51, 12]}. */
+        public String describe() {
+            return dtype + " " + Arrays.toString(array.shape());
         }
-        return parse(file.getFileName().toString(), bytes);
+    }
+
+    public static NdArray read(Path file) {
+        return readContents(file).array();
+    }
+
+    /**
+     * Reads {@code file}; errors name it as given. The preamble and header come first, and a regular file's size must
+     * be what they imply before any data is read, so a wrong or huge file is refused from its first bytes.
+     */
+    public static Contents readContents(Path file) {
+        String source = file.toString();
+        if (Files.isDirectory(file)) {
+            throw TensorFileException.of(source, "is a directory, not an .npy file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.isRegularFile(file) ? Files.size(file) : -1;
+            NpyLayout layout = NpyLayout.read(source, in, size);
+            byte[] data = new byte[(int) layout.dataBytes()];
+            int got = in.readNBytes(data, 0, data.length);
+            // a pipe's length is known only now; a file may have changed since its size was taken
+            layout.checkDataLength(source, got, got == data.length && in.read() >= 0);
+            return new Contents(layout.dtype().numpyName(), decode(source, layout, ByteBuffer.wrap(data)));
+        } catch (NoSuchFileException e) {
+            throw TensorFileException.of(source, "no such file", e);
+        } catch (IOException e) {
+            throw TensorFileException.of(source, "cannot read: " + OsReason.of(e), e);
+        }
     }
 
     /** Parses a whole .npy file's bytes; {@code source} names it in errors. */
     public static NdArray parse(String source, byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
-            throw TensorFileException.of(source, "not an NPY file (missing the \\x93NUMPY magic)");
+        NpyLayout layout;
+        try {
+            layout = NpyLayout.read(source, new ByteArrayInputStream(bytes), bytes.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory read failed", e);
         }
-        int major = bytes[6] & 0xff;
-        int minor = bytes[7] & 0xff;
-        // 2.0 widens the header length to 4 bytes; 3.0 also allows a UTF-8 header (field names)
-        int lengthBytes = switch (major) {
-            case 1 -> 2;
-            case 2, 3 -> 4;
-            default -> throw TensorFileException.of(source, "NPY format version " + major + "." + minor
-                    + " is not supported (1.0, 2.0 and 3.0 are)");
-        };
-        int start = 8 + lengthBytes;
-        if (bytes.length < start) {
-            throw TensorFileException.of(source, "truncated NPY header (" + bytes.length + " bytes)");
-        }
-        long headerLength = lengthBytes == 2 ? (b.getShort(8) & 0xffff) : (b.getInt(8) & 0xffffffffL);
-        if (start + headerLength > bytes.length) {
-            throw TensorFileException.of(source, "NPY header length " + headerLength + " runs past the end of the "
-                    + bytes.length + "-byte file (truncated?)");
-        }
-        String text = new String(bytes, start, (int) headerLength,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        NpyHeader header = NpyHeader.parse(source, text);
-        NpyDtype dtype = NpyDtype.parse(source, header.descr());
-        long count = NdArray.size(header.shape());
-        long need = count * dtype.bytes();
-        int dataStart = start + (int) headerLength;
-        long have = bytes.length - (long) dataStart;
-        if (have != need) {
-            throw TensorFileException.of(source, (have < need ? "truncated data: " : "trailing bytes after the data: ")
-                    + header.descr() + " " + Arrays.toString(header.shape()) + " needs " + need + " bytes, the file has "
-                    + have);
-        }
-        ByteBuffer data = b.position(dataStart).slice();
-        if (!header.fortranOrder()) {
-            return dtype.decode(source, header.shape(), data, (int) count);
+        ByteBuffer data = ByteBuffer.wrap(bytes, (int) layout.dataStart(), (int) layout.dataBytes()).slice();
+        return decode(source, layout, data);
+    }
+
+    /** The array from its data bytes (exactly the layout's, first at index 0). */
+    private static NdArray decode(String source, NpyLayout layout, ByteBuffer data) {
+        int[] shape = layout.header().shape();
+        int count = (int) layout.count();
+        if (!layout.header().fortranOrder()) {
+            return layout.dtype().decode(source, shape, data, count);
         }
         // Fortran order (np.save of a transposed array): the bytes are the C-order array of the reversed shape
-        int[] reversed = header.shape().clone();
+        int[] reversed = shape.clone();
         for (int i = 0; i < reversed.length / 2; i++) {
             int t = reversed[i];
             reversed[i] = reversed[reversed.length - 1 - i];
             reversed[reversed.length - 1 - i] = t;
         }
-        return ReversedAxes.of(dtype.decode(source, reversed, data, (int) count));
+        return ReversedAxes.of(layout.dtype().decode(source, reversed, data, count));
     }
 
     /** Writes {@code array} as .npy v1.0 atomically (temp sibling, then rename). */
@@ -112,7 +120,7 @@ public final class Npy {
         long dataBytes = (long) array.size() * dtype.bytes();
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(10 + headerLength + dataBytes))
                 .order(ByteOrder.LITTLE_ENDIAN);
-        out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerLength);
+        out.put(NpyLayout.MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerLength);
         out.put(dict.getBytes(StandardCharsets.ISO_8859_1));
         for (int i = 0; i < padding; i++) {
             out.put((byte) ' ');

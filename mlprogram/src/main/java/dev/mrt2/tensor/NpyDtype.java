@@ -45,6 +45,16 @@ record NpyDtype(String descr, char kind, int bytes, ByteOrder order) {
         };
     }
 
+    /** NumPy's name for the type, e.g. {@code float64}, {@code uint8}, {@code bool}; byte order aside. */
+    String numpyName() {
+        return switch (kind) {
+            case 'f' -> "float" + 8 * bytes;
+            case 'i' -> "int" + 8 * bytes;
+            case 'u' -> "uint" + 8 * bytes;
+            default -> "bool";
+        };
+    }
+
     private static boolean readable(char kind, int bytes) {
         return switch (kind) {
             case 'f' -> bytes == 2 || bytes == 4 || bytes == 8;

@@ -1,6 +1,7 @@
 package dev.mrt2.host.conditioning;
 
 import dev.mrt2.io.BadInputException;
+import dev.mrt2.io.OsReason;
 import dev.mrt2.model.Mrt2Constants;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,8 @@ import javax.sound.midi.Track;
  * (PPQ division with set-tempo events, default 120 bpm; or SMPTE division); a note sounds in frames
  * {@code [rint(on * 25), rint(off * 25))}, at least one frame. Note-on with velocity 0 is a note-off; overlapping
  * notes of one pitch and channel end first-in, first-out; a note never released ends with the file. Channel 10 (General
- * MIDI percussion) holds drum hits, not pitches, so it is left out of the piano roll and counted.
+ * MIDI percussion) holds drum hits, not pitches, so it is left out of the piano roll and counted. Formats 0 and 1 are
+ * read, once {@link MidiFileStructure} has found the file's chunks whole.
  *
  * @param notes               every note, sorted by start frame, then pitch
  * @param frames              frames until the last note ends
@@ -42,16 +44,21 @@ public record MidiNotes(List<PlayedNote> notes, int frames, int percussionNotesS
     }
 
     public static MidiNotes read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(file + ": is a directory, not a MIDI file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file + ": no such file");
         }
+        // javax.sound.midi passes over cut or miscounted tracks without a word; the layout is checked first
+        MidiFileStructure.check(file);
         Sequence sequence;
         try {
             sequence = MidiSystem.getSequence(file.toFile());
         } catch (InvalidMidiDataException e) {
             throw new BadInputException(file + ": not a standard MIDI file (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
+            throw new BadInputException(file + ": cannot read: " + OsReason.of(e), e);
         }
         return of(sequence, file.toString());
     }

@@ -16,10 +16,12 @@ public final class TokenFrames {
 
     /** Codebook-local codes {@code [F][L]} from the file; every value must lie in its level's range. */
     public static int[][] read(Path file, int levels, int codebookSize, boolean raw) {
-        NdArray a = Npy.read(file);
-        if (a.isFloat() || a.rank() != 2 || a.dim(1) != levels) {
-            throw new BadInputException(file + ": " + a + ", expected integer [frames, " + levels + "] "
-                    + (raw ? "codes" : "unique token ids"));
+        Npy.Contents contents = Npy.readContents(file);
+        NdArray a = contents.array();
+        // the file's own dtype in the message: a float64 file arrives as F32, an int64 one as I32
+        if (a.kind() != NdArray.Kind.I32 || a.rank() != 2 || a.dim(1) != levels) {
+            throw new BadInputException(file + ": " + contents.describe() + ", expected integer [frames, " + levels
+                    + "] " + (raw ? "codes" : "unique token ids"));
         }
         int frames = a.dim(0);
         if (frames < 2) {

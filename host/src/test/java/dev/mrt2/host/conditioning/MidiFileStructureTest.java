@@ -1,0 +1,231 @@
+package dev.mrt2.host.conditioning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt2.io.BadInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import javax.sound.midi.MetaMessage;
+import javax.sound.midi.MidiEvent;
+import javax.sound.midi.MidiSystem;
+import javax.sound.midi.Sequence;
+import javax.sound.midi.ShortMessage;
+import javax.sound.midi.Track;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * MIDI files javax.sound.midi wrote, then cut, miscounted or altered byte by byte: each damage is named, and a file
+ * whose chunks are whole (unknown chunks included) reads the same notes.
+ */
+class MidiFileStructureTest {
+    /** MidiNotesTest's song: C4 frames 0..9, E4 5..19, G4 10..29 (after a tempo change), a snare on channel 10. */
+    private static final List<PlayedNote> SONG = List.of(new PlayedNote(60, 0, 10), new PlayedNote(64, 5, 20),
+            new PlayedNote(67, 10, 30));
+
+    @TempDir
+    Path dir;
+
+    /** The song as format 0 (one track) or format 1 (tempo, C4 and E4, then G4 and the snare: three tracks). */
+    private static byte[] song(int format) throws Exception {
+        Sequence s = new Sequence(Sequence.PPQ, 480);
+        Track first = s.createTrack();
+        Track notes = format == 0 ? first : s.createTrack();
+        Track more = format == 0 ? first : s.createTrack();
+        first.add(new MidiEvent(tempo(400_000), 0));
+        note(notes, 0, 60, 0, 480);
+        note(notes, 0, 64, 240, 720);
+        first.add(new MidiEvent(tempo(800_000), 480));
+        note(more, 1, 67, 480, 960);
+        note(more, 9, 38, 0, 120);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MidiSystem.write(s, format, out);
+        return out.toByteArray();
+    }
+
+    private static MetaMessage tempo(int microsPerQuarter) throws Exception {
+        byte[] d = {(byte) (microsPerQuarter >> 16), (byte) (microsPerQuarter >> 8), (byte) microsPerQuarter};
+        return new MetaMessage(0x51, d, 3);
+    }
+
+    private static void note(Track t, int channel, int pitch, long on, long off) throws Exception {
+        t.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_ON, channel, pitch, 90), on));
+        t.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_OFF, channel, pitch, 0), off));
+    }
+
+    /** A chunk: 4-letter type, 32-bit big-endian length, body. */
+    private static byte[] chunk(String type, byte[] body) {
+        return ByteBuffer.allocate(8 + body.length).put(type.getBytes(StandardCharsets.US_ASCII)).putInt(body.length)
+                .put(body).array();
+    }
+
+    /** A format-0 file of one hand-written track body, 96 ticks per quarter. */
+    private static byte[] oneTrack(int... body) {
+        byte[] b = new byte[body.length];
+        for (int i = 0; i < body.length; i++) {
+            b[i] = (byte) body[i];
+        }
+        return concat(chunk("MThd", new byte[] {0, 0, 0, 1, 0, 96}), chunk("MTrk", b));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /** Offsets of the chunks after the 14-byte header, in file order. */
+    private static List<Integer> chunkOffsets(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file);
+        List<Integer> at = new java.util.ArrayList<>();
+        for (int p = 14; p + 8 <= file.length; p += 8 + b.getInt(p + 4)) {
+            at.add(p);
+        }
+        return at;
+    }
+
+    private Path file(String name, byte[] bytes) throws IOException {
+        return Files.write(dir.resolve(name), bytes);
+    }
+
+    private String failure(Path file) {
+        String message = assertThrows(BadInputException.class, () -> MidiNotes.read(file)).getMessage();
+        assertTrue(message.startsWith(file + ": "), message);
+        assertFalse(message.contains("null"), message);
+        return message;
+    }
+
+    @Test
+    void wholeFormat0And1FilesReadTheSongWithUnknownChunksAndALongerHeaderSkipped() throws Exception {
+        for (int format : new int[] {0, 1}) {
+            byte[] plain = song(format);
+            assertEquals(SONG, MidiNotes.read(file("plain" + format + ".mid", plain)).notes(), "format " + format);
+            assertEquals(new MidiFileStructure(format, format == 0 ? 1 : 3, 480),
+                    MidiFileStructure.check(dir.resolve("plain" + format + ".mid")));
+
+            // MThd of 8 bytes (2 unknown), an unknown chunk before, between and after the tracks, and zero padding
+            byte[] header = Arrays.copyOfRange(plain, 8, 14);
+            int firstEnd = 14 + 8 + ByteBuffer.wrap(plain).getInt(18);
+            byte[] extended = concat(chunk("MThd", concat(header, new byte[] {7, 7})), chunk("XFIH", new byte[5]),
+                    Arrays.copyOfRange(plain, 14, firstEnd), chunk("Xtra", "hello".getBytes(StandardCharsets.US_ASCII)),
+                    Arrays.copyOfRange(plain, firstEnd, plain.length), chunk("ZZZZ", new byte[0]), new byte[3]);
+            assertEquals(SONG, MidiNotes.read(file("extended" + format + ".mid", extended)).notes(),
+                    "format " + format);
+        }
+    }
+
+    @Test
+    void aFormat1FileCutOneByteShortNamesItsLastTrack() throws Exception {
+        byte[] whole = song(1);
+        int last = chunkOffsets(whole).get(2);
+        int declared = ByteBuffer.wrap(whole).getInt(last + 4);
+        Path cut = file("cut.mid", Arrays.copyOf(whole, whole.length - 1));
+        assertEquals(cut + ": truncated: track 3 of 3 declares " + declared + " bytes, " + (declared - 1) + " remain",
+                failure(cut));
+    }
+
+    @Test
+    void aFormat0FileCutShortSaysTruncatedNotNoNotes() throws Exception {
+        byte[] whole = song(0);
+        for (double share : new double[] {0.8, 0.9, 0.95}) {
+            Path cut = file("cut0.mid", Arrays.copyOf(whole, (int) (whole.length * share)));
+            assertTrue(failure(cut).startsWith(cut + ": truncated: track 1 of 1 declares "), failure(cut));
+        }
+    }
+
+    @Test
+    void everyCutOfAFormat1FileIsRefusedAsCutShort() throws Exception {
+        byte[] whole = song(1);
+        for (int n = 0; n < whole.length; n++) {
+            String m = failure(file("prefix.mid", Arrays.copyOf(whole, n)));
+            boolean named = n == 0 ? m.endsWith("empty file, not a standard MIDI file")
+                    : n < 4 ? m.endsWith("not a standard MIDI file (no MThd header)")
+                    : m.contains("truncated: ") || m.endsWith("(cut short?)");
+            assertTrue(named, n + " bytes: " + m);
+        }
+    }
+
+    @Test
+    void aTrackLengthRunningPastTheEndIsNamed() throws Exception {
+        byte[] bytes = song(1);
+        int second = chunkOffsets(bytes).get(1);
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        int declared = b.getInt(second + 4) + 10_000;
+        b.putInt(second + 4, declared);
+        Path f = file("long.mid", bytes);
+        assertEquals(f + ": truncated: track 2 of 3 declares " + declared + " bytes, " + (bytes.length - second - 8)
+                + " remain", failure(f));
+    }
+
+    @Test
+    void aHeaderCountingFewerOrMoreTracksThanTheFileHoldsIsRefused() throws Exception {
+        byte[] fewer = song(1);
+        fewer[11] = 2;
+        Path f = file("fewer.mid", fewer);
+        assertEquals(f + ": header says 2 tracks, the file holds 3 (readers would drop the extra ones)", failure(f));
+        byte[] more = song(1);
+        more[11] = 4;
+        Path m = file("more.mid", more);
+        assertEquals(m + ": header says 4 tracks, the file holds 3 (cut short?)", failure(m));
+    }
+
+    @Test
+    void format2IsNamedAsUnsupported() throws Exception {
+        byte[] bytes = song(1);
+        bytes[9] = 2;   // three independent sequences: a valid format-2 file
+        Path f = file("f2.mid", bytes);
+        assertEquals(f + ": format 2 (independent sequences) is not supported; formats 0 and 1 are", failure(f));
+    }
+
+    @Test
+    void emptyShortAndForeignFilesSayWhatTheyAre() throws Exception {
+        Path empty = file("empty.mid", new byte[0]);
+        assertEquals(empty + ": empty file, not a standard MIDI file", failure(empty));
+        Path ten = file("ten.mid", Arrays.copyOf(song(1), 10));
+        assertEquals(ten + ": truncated: the MThd header needs 14 bytes, the file has 10", failure(ten));
+        Path riff = file("song.rmi", concat("RIFF".getBytes(StandardCharsets.US_ASCII), new byte[4],
+                "RMID".getBytes(StandardCharsets.US_ASCII), chunk("data", song(0))));
+        assertTrue(failure(riff).contains("RIFF (RMID) MIDI file, which is not supported"), failure(riff));
+        byte[] shortHeader = chunk("MThd", new byte[] {0, 0, 0, 1, 0, 96, 0, 0});
+        ByteBuffer.wrap(shortHeader).putInt(4, 4);
+        Path four = file("four.mid", shortHeader);
+        assertEquals(four + ": MThd header length 4, at least 6", failure(four));
+    }
+
+    @Test
+    void aTrackCutMidEventIsRefusedEvenWhenItsLengthAgrees() throws Exception {
+        // note-on, a quarter, note-off missing its velocity byte: the chunk's declared 7 bytes are all there
+        Path cut = file("midevent.mid", oneTrack(0x00, 0x90, 0x3c, 0x40, 0x60, 0x80, 0x3c));
+        assertEquals(cut + ": track 1 of 1: the event at byte 4 runs past the end of its 7-byte chunk (cut short?)",
+                failure(cut));
+        // the same track whole, ended by End of Track, reads one note of a quarter: 0.5 s at 120 bpm, 12.5 frames, which
+        // rounds half to even
+        Path whole = file("whole.mid", oneTrack(0x00, 0x90, 0x3c, 0x40, 0x60, 0x80, 0x3c, 0x00, 0x00, 0xff, 0x2f,
+                0x00));
+        assertEquals(List.of(new PlayedNote(60, 0, 12)), MidiNotes.read(whole).notes());
+        Path metaCut = file("meta.mid", oneTrack(0x00, 0x90, 0x3c, 0x40, 0x60, 0xff, 0x51, 0x03, 0x07));
+        assertTrue(failure(metaCut).endsWith(": track 1 of 1: the event at byte 4 runs past the end of its 9-byte"
+                + " chunk (cut short?)"), failure(metaCut));
+    }
+
+    @Test
+    void aDataByteWithNoStatusAndASystemStatusAreNamed() throws Exception {
+        Path noStatus = file("nostatus.mid", oneTrack(0x00, 0x3c, 0x40, 0x00, 0xff, 0x2f, 0x00));
+        assertEquals(noStatus + ": track 1 of 1: data byte 0x3c at byte 0 of its chunk has no status byte before it",
+                failure(noStatus));
+        Path system = file("system.mid", oneTrack(0x00, 0xf3, 0x01, 0x00, 0xff, 0x2f, 0x00));
+        assertEquals(system + ": track 1 of 1: status byte 0xf3 at byte 0 of its chunk is not a MIDI file event",
+                failure(system));
+    }
+}
