@@ -52,7 +52,7 @@ public final class Npz {
                     continue;
                 }
                 String member = e.getName();
-                String source = file.getFileName() + ": member '" + member + "'";
+                String source = file + ": member '" + member + "'";   // the path as given, as every error
                 if (!member.endsWith(".npy")) {
                     throw TensorFileException.of(source, "is not an .npy member");
                 }
@@ -104,7 +104,7 @@ public final class Npz {
     public static NdArray member(Map<String, NdArray> npz, Path file, String name) {
         NdArray a = npz.get(name);
         if (a == null) {
-            throw TensorFileException.of(file.getFileName().toString(), "no member '" + name + ".npy' (has "
+            throw TensorFileException.of(file.toString(), "no member '" + name + ".npy' (has "
                     + npz.keySet() + ")");
         }
         return a;

@@ -29,7 +29,7 @@ class NpzCrcTest {
         bad[data + 3] ^= 0x01;
         Path file = Files.write(dir.resolve("bad.npz"), bad);
         BadInputException e = assertThrows(BadInputException.class, () -> Npz.read(file));
-        assertTrue(e.getMessage().startsWith("bad.npz: member 'x.npy': CRC-32 mismatch (the zip says "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ": member 'x.npy': CRC-32 mismatch (the zip says "), e.getMessage());
         assertTrue(e.getMessage().endsWith("): the archive is corrupt"), e.getMessage());
     }
 
