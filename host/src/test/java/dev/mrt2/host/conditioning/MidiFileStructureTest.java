@@ -1,5 +1,7 @@
 package dev.mrt2.host.conditioning;
 
+import static dev.mrt2.host.conditioning.MidiTestEvents.note;
+import static dev.mrt2.host.conditioning.MidiTestEvents.tempo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,11 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import javax.sound.midi.MetaMessage;
 import javax.sound.midi.MidiEvent;
 import javax.sound.midi.MidiSystem;
 import javax.sound.midi.Sequence;
-import javax.sound.midi.ShortMessage;
 import javax.sound.midi.Track;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,15 +52,7 @@ class MidiFileStructureTest {
         return out.toByteArray();
     }
 
-    private static MetaMessage tempo(int microsPerQuarter) throws Exception {
-        byte[] d = {(byte) (microsPerQuarter >> 16), (byte) (microsPerQuarter >> 8), (byte) microsPerQuarter};
-        return new MetaMessage(0x51, d, 3);
-    }
 
-    private static void note(Track t, int channel, int pitch, long on, long off) throws Exception {
-        t.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_ON, channel, pitch, 90), on));
-        t.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_OFF, channel, pitch, 0), off));
-    }
 
     /** A chunk: 4-letter type, 32-bit big-endian length, body. */
     private static byte[] chunk(String type, byte[] body) {

@@ -1,5 +1,7 @@
 package dev.mrt2.host.conditioning;
 
+import static dev.mrt2.host.conditioning.MidiTestEvents.note;
+import static dev.mrt2.host.conditioning.MidiTestEvents.tempo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,11 +10,9 @@ import dev.mrt2.io.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.sound.midi.MetaMessage;
 import javax.sound.midi.MidiEvent;
 import javax.sound.midi.MidiSystem;
 import javax.sound.midi.Sequence;
-import javax.sound.midi.ShortMessage;
 import javax.sound.midi.Track;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,16 +40,7 @@ class MidiNotesTest {
         return file;
     }
 
-    private static MetaMessage tempo(int microsPerQuarter) throws Exception {
-        byte[] d = {(byte) (microsPerQuarter >> 16), (byte) (microsPerQuarter >> 8), (byte) microsPerQuarter};
-        return new MetaMessage(0x51, d, 3);
-    }
 
-    private static void note(Track t, int channel, int pitch, long on, long off) throws Exception {
-        t.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_ON, channel, pitch, 90), on));
-        // note-on with velocity 0 is a note-off too
-        t.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_ON, channel, pitch, 0), off));
-    }
 
     @Test
     void notesLandOnTheFrameGridThroughTheTempoMap() throws Exception {
