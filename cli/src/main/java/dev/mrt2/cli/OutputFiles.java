@@ -27,8 +27,9 @@ final class OutputFiles {
 
     /**
      * A usage error when an output would land on an input or on another output (one file named twice would
-     * silently replace the other, or the file just read), or inside an output folder that is written whole.
-     * Null paths (options left out) are skipped; {@code outputFolders} are outputs too.
+     * silently replace the other, or the file just read), inside an input folder (a package or a models folder, whose
+     * checksums it would break), or inside an output folder that is written whole. Null paths (options left out) are
+     * skipped; {@code outputFolders} are outputs too.
      */
     static void requireDistinct(CommandSpec spec, List<Named> inputs, List<Named> outputs, List<Named> outputFolders) {
         List<Named> seen = new ArrayList<>(present(inputs));
@@ -47,6 +48,12 @@ final class OutputFiles {
                 if (folder != out && inside(out.path(), folder.path())) {
                     throw new ParameterException(spec.commandLine(), out.option() + " " + out.path() + " is inside "
                             + folder.option() + " " + folder.path() + ", which is replaced as a whole");
+                }
+            }
+            for (Named input : present(inputs)) {
+                if (Files.isDirectory(input.path()) && inside(out.path(), input.path())) {
+                    throw new ParameterException(spec.commandLine(), out.option() + " " + out.path() + " is inside "
+                            + "the input " + input.option() + " " + input.path() + "; write it elsewhere");
                 }
             }
             seen.add(out);

@@ -60,6 +60,10 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         Console console = Console.of(spec);
         ExecutorBackend chosen = backend();
+        if (steps != null && steps < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps " + steps
+                    + ": must be 1 or more");
+        }
         OutputFiles.requireDistinct(spec, List.of(new OutputFiles.Named("PKG", pkg),
                 new OutputFiles.Named("--inputs", inputs)), List.of(new OutputFiles.Named("--out", out)), List.of());
         Outputs.requireWritableFile(out);   // before loading and running anything
@@ -78,8 +82,8 @@ final class PredictCommand implements Callable<Integer> {
             console.detail(String.format(java.util.Locale.ROOT, "predict: %s loaded in %.0f ms, backend %s (conv: %s)",
                     pkg, (loaded - started) / 1e6, exec.backend(), exec.convBackendName()));
             results = steps == null
-                    ? SteppedPredict.once(exec, in, console::progress)
-                    : SteppedPredict.steps(exec, in, steps, console::progress);
+                    ? SteppedPredict.once(exec, in, inputs.toString(), console::progress)
+                    : SteppedPredict.steps(exec, in, steps, inputs.toString(), console::progress);
             nonFinite = exec.firstNonFinite();
         } catch (MilException | ExecutorException e) {
             throw new ExitException(ExitCodes.BAD_INPUT, e.getMessage());

@@ -2,6 +2,7 @@ package dev.mrt2.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,7 +98,36 @@ class PredictCommandTest {
         Path wrong = npz("wrong.npz", Map.of("y", NdArray.f16(new int[] {1, 4}, new float[4])));
         CliRun missing = CliRun.of("predict", pkg.toString(), "--inputs", wrong.toString(), "--out", out.toString());
         assertEquals(ExitCodes.BAD_INPUT, missing.code(), missing.toString());
-        assertEquals(java.util.List.of("mrt2: Acc.mlpackage: unknown input 'y'; inputs are [x]"), missing.errLines());
+        assertEquals(1, missing.errLines().size(), missing.toString());
+        assertTrue(missing.err().startsWith("mrt2: " + wrong + ": no member 'x.npy' for the package's input 'x' ("),
+                missing.toString());
+
+        Path extra = npz("extra.npz", Map.of("x", NdArray.f16(new int[] {1, 4}, new float[4]),
+                "y", NdArray.f16(new int[] {1, 4}, new float[4])));
+        CliRun unknown = CliRun.of("predict", pkg.toString(), "--inputs", extra.toString(), "--out", out.toString());
+        assertEquals(ExitCodes.BAD_INPUT, unknown.code(), unknown.toString());
+        assertEquals(java.util.List.of("mrt2: " + extra + ": member 'y.npy' is not an input of the package (its "
+                + "inputs: x)"), unknown.errLines());
+
+        Path shape = npz("shape.npz", Map.of("x", NdArray.f16(new int[] {1, 3}, new float[3])));
+        CliRun badShape = CliRun.of("predict", pkg.toString(), "--inputs", shape.toString(), "--out", out.toString());
+        assertEquals(ExitCodes.BAD_INPUT, badShape.code(), badShape.toString());
+        assertTrue(badShape.err().startsWith("mrt2: " + shape + ": member 'x.npy' is [1, 3], the package's input is "),
+                badShape.toString());
+        CliRun badSteps = CliRun.of("predict", pkg.toString(), "--inputs", shape.toString(), "--out", out.toString(),
+                "--steps", "2");
+        assertEquals(ExitCodes.BAD_INPUT, badSteps.code(), badSteps.toString());
+        assertTrue(badSteps.err().startsWith("mrt2: " + shape + ": member 'x.npy' is [1, 3], which fits none of the "
+                + "--steps 2 layouts"), badSteps.toString());
+
+        CliRun zeroSteps = CliRun.of("predict", pkg.toString(), "--inputs", shape.toString(), "--out", out.toString(),
+                "--steps", "0");
+        assertEquals(ExitCodes.USAGE, zeroSteps.code(), zeroSteps.toString());
+        CliRun intoPackage = CliRun.of("predict", pkg.toString(), "--inputs", shape.toString(), "--out",
+                pkg.resolve("Data/out.npz").toString());
+        assertEquals(ExitCodes.USAGE, intoPackage.code(), intoPackage.toString());
+        assertTrue(intoPackage.err().contains("is inside the input PKG"), intoPackage.toString());
+        assertFalse(Files.exists(out));
 
         CliRun noFile = CliRun.of("predict", pkg.toString(), "--inputs", dir.resolve("absent.npz").toString(),
                 "--out", out.toString());

@@ -22,24 +22,34 @@ import java.util.function.Consumer;
 public final class SteppedPredict {
     private SteppedPredict() {}
 
-    public static Map<String, NdArray> once(MlProgramExecutor exec, Map<String, NdArray> arrays, Consumer<String> notes) {
-        return exec.predict(adapt(exec, arrays, notes));
+    /** One call; {@code source} (the .npz) names the member in errors about the inputs. */
+    public static Map<String, NdArray> once(MlProgramExecutor exec, Map<String, NdArray> arrays, String source,
+                                            Consumer<String> notes) {
+        Map<String, NdArray> adapted = adapt(exec, arrays, notes);
+        requireMembers(exec, adapted, source);
+        for (FeatureDescription f : exec.inputs()) {
+            NdArray v = adapted.get(f.name());
+            if (!Arrays.equals(v.shape(), f.type().intDims())) {
+                throw new ExecutorException(member(source, f.name()) + " is " + Arrays.toString(v.shape())
+                        + ", the package's input is " + f.type());
+            }
+        }
+        return exec.predict(adapted);
     }
 
-    public static Map<String, NdArray> steps(MlProgramExecutor exec, Map<String, NdArray> arrays, int n,
+    public static Map<String, NdArray> steps(MlProgramExecutor exec, Map<String, NdArray> arrays, int n, String source,
                                              Consumer<String> notes) {
         if (n < 1) {
             throw new ExecutorException("--steps must be at least 1, got " + n);
         }
         Map<String, NdArray> adapted = adapt(exec, arrays, notes);
+        requireMembers(exec, adapted, source);
         Map<String, List<NdArray>> perOutput = new LinkedHashMap<>();
         for (int s = 0; s < n; s++) {
             Map<String, NdArray> step = new LinkedHashMap<>();
             for (FeatureDescription f : exec.inputs()) {
-                NdArray member = adapted.get(f.name());
-                step.put(f.name(), member == null ? null : slice(f, member, n, s));
+                step.put(f.name(), slice(f, adapted.get(f.name()), n, s, source));
             }
-            step.values().removeIf(v -> v == null);      // the executor names a missing input
             for (Map.Entry<String, NdArray> out : exec.predict(step).entrySet()) {
                 perOutput.computeIfAbsent(out.getKey(), k -> new ArrayList<>()).add(out.getValue());
             }
@@ -49,7 +59,38 @@ public final class SteppedPredict {
         return stacked;
     }
 
-    /** Unknown members pass through (the executor rejects them by name); float precision follows the description. */
+    /**
+     * Every input has a member, every member is an input, and integers go to integer inputs and floats to float ones;
+     * failures name the .npz and the member (the executor's own checks name only the package).
+     */
+    private static void requireMembers(MlProgramExecutor exec, Map<String, NdArray> members, String source) {
+        List<String> names = new ArrayList<>();
+        for (FeatureDescription f : exec.inputs()) {
+            names.add(f.name());
+            NdArray v = members.get(f.name());
+            if (v == null) {
+                throw new ExecutorException(source + ": no member '" + f.name() + ".npy' for the package's input '"
+                        + f.name() + "' (" + f.type() + ")");
+            }
+            boolean wantFloat = MlProgramExecutor.kindOf(f.type().dataType()) != NdArray.Kind.I32;
+            if (v.isFloat() != wantFloat) {
+                throw new ExecutorException(member(source, f.name()) + " holds " + (v.isFloat() ? "floats" : "integers")
+                        + ", the package's input is " + f.type());
+            }
+        }
+        for (String name : members.keySet()) {
+            if (!names.contains(name)) {
+                throw new ExecutorException(member(source, name) + " is not an input of the package (its inputs: "
+                        + String.join(", ", names) + ")");
+            }
+        }
+    }
+
+    private static String member(String source, String name) {
+        return source + ": member '" + name + ".npy'";
+    }
+
+    /** Float precision follows the description. */
     private static Map<String, NdArray> adapt(MlProgramExecutor exec, Map<String, NdArray> arrays, Consumer<String> notes) {
         Map<String, NdArray> out = new LinkedHashMap<>(arrays);
         for (FeatureDescription f : exec.inputs()) {
@@ -69,7 +110,7 @@ public final class SteppedPredict {
         return out;
     }
 
-    static NdArray slice(FeatureDescription f, NdArray member, int n, int step) {
+    static NdArray slice(FeatureDescription f, NdArray member, int n, int step, String source) {
         int[] want = f.type().intDims();
         int[] have = member.shape();
         int rows;
@@ -84,8 +125,9 @@ public final class SteppedPredict {
         } else if (Arrays.equals(have, want)) {
             return member;
         } else {
-            throw new ExecutorException("input '" + f.name() + "': member shape " + Arrays.toString(have) + " fits none of "
-                    + "the --steps " + n + " layouts for " + f.type() + ": [" + n + ", *S], [" + n + "*S0, ...] or S");
+            throw new ExecutorException(member(source, f.name()) + " is " + Arrays.toString(have) + ", which fits none "
+                    + "of the --steps " + n + " layouts for the input " + f.type() + ": [" + n + ", *S], [" + n
+                    + "*S0, ...] or S");
         }
         int rowSize = have.length == 0 ? 1 : member.size() / have[0];
         int from = step * rows * rowSize;
