@@ -482,8 +482,9 @@ class FaultSuiteTest {
         lines.put("63 hex digits", a.substring(1) + "  a.txt\n");
         lines.put("65 hex digits", a + "0  a.txt\n");
         lines.put("a non-hex digit", "g" + a.substring(1) + "  a.txt\n");
-        lines.put("one space, no mode", a + " a.txt\n");
-        lines.put("a tab for the spaces", a + "\ta.txt\n");
+        lines.put("one space after lines with two", a + "  a.txt\n" + b + " b.txt\n");
+        lines.put("an escaped line with a bad escape", "\\" + a + "  a\\x.txt\n");
+        lines.put("a tag line of another digest", "MD5 (a.txt) = 0cc175b9c0f1b6a831c399e269772661\n");
         lines.put("no path", a + "  \n");
         lines.put("an absolute path", a + "  /etc/passwd\n");
         lines.put("a path up and out", a + "  ../a.txt\n");
@@ -491,7 +492,8 @@ class FaultSuiteTest {
         lines.put("a path naming the folder itself", a + "  ./\n");
         lines.put("a file listed twice", a + "  a.txt\n" + a + "  a.txt\n");
         lines.put("a file listed twice, once as ./", a + "  ./a.txt\n" + a + "  a.txt\n");
-        lines.put("a good line, then garbage", a + "  a.txt\n" + b + "  b.txt\nSHA256 (a.txt) = " + a + "\n");
+        lines.put("a good line, then garbage", a + "  a.txt\n" + b + "  b.txt\ngarbage\n");
+        lines.put("a file listed twice, once as a tag line", a + "  a.txt\nSHA256 (a.txt) = " + a + "\n");
         for (var e : lines.entrySet()) {
             cases.add(manifest(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8), "line"));
         }
@@ -499,6 +501,8 @@ class FaultSuiteTest {
         byte[] noise = new byte[512];
         new Random(7).nextBytes(noise);
         cases.add(manifest("random bytes", noise, null));
+        cases.add(manifest("a NUL inside newline-separated lines",
+                (a + "  a.txt\0" + b + "  b.txt\n").getBytes(StandardCharsets.UTF_8), "NUL"));
         cases.add(manifestPath("a missing manifest", p -> { }, "no such file"));
         cases.add(manifestPath("a folder for a manifest", p -> Files.createDirectories(p), "directory"));
         cases.add(DynamicTest.dynamicTest("manifest: a link leaving the folder (verify)", () -> {
