@@ -411,6 +411,10 @@ class FaultSuiteTest {
         cases.add(npz("npy negative shape", zip(Map.of("depth_inputs.npy",
                 npyWithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 12, 64), }", 12 * 64 * 4))), null));
         cases.add(npz("npy header cut short", zip(Map.of("depth_inputs.npy", Arrays.copyOf(npy, 20))), null));
+        byte[] bomb = deflatedWithZeros(npy, 64 << 20);
+        cases.add(npz("a deflated member 64 MiB longer than its header says", bomb, "zip directory says"));
+        cases.add(npz("the same with its directory size rewritten to the header's", directorySize(bomb, npy.length),
+                "trailing bytes"));
         cases.add(npzPath("a folder", p -> Files.createDirectories(p), "directory"));
         cases.add(npzPath("a missing file", p -> { }, "no such file"));
         return cases.stream();
@@ -454,6 +458,32 @@ class FaultSuiteTest {
         b.putShort((short) h.length());
         b.put(h.toString().getBytes(StandardCharsets.US_ASCII));
         return b.array();
+    }
+
+    /** One deflated member: {@code npy}, then {@code zeros} zero bytes (a few kB once deflated). */
+    private static byte[] deflatedWithZeros(byte[] npy, int zeros) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(buffer)) {
+            z.putNextEntry(new ZipEntry("depth_inputs.npy"));
+            z.write(npy);
+            z.write(new byte[zeros]);
+            z.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** The archive with its (last) central directory entry's uncompressed size set to {@code size}. */
+    private static byte[] directorySize(byte[] zip, int size) {
+        byte[] out = zip.clone();
+        for (int i = out.length - 4; i >= 0; i--) {
+            if (out[i] == 'P' && out[i + 1] == 'K' && out[i + 2] == 1 && out[i + 3] == 2) {
+                ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(i + 24, size);
+                return out;
+            }
+        }
+        throw new AssertionError("no central directory entry");
     }
 
     private static byte[] zip(Map<String, byte[]> members) {
