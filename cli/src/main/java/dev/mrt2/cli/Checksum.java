@@ -1,6 +1,7 @@
 package dev.mrt2.cli;
 
 import dev.mrt2.convert.checksum.ChecksumManifest;
+import dev.mrt2.convert.checksum.ManifestNames;
 import dev.mrt2.io.BadInputException;
 import dev.mrt2.io.Outputs;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
             "mrt2 checksum DIR [--manifest FILE|-]  writes DIR/SHA256SUMS (sorted relative paths, sha256sum -c "
                     + "format); --manifest - prints it on stdout",
             "mrt2 checksum --verify MANIFEST [DIR]   checks DIR (default: the manifest's folder); exit 1 names every "
-                    + "missing, extra and changed file. Lines may name files as sha256sum does ('./a.txt').",
+                    + "missing, extra and changed file. Reads what sha256sum writes: './a.txt', '*a.txt', --tag lines, "
+                    + "escaped names ('\\\\', '\\n'), -z records; an entry for the manifest itself is skipped.",
             "A symbolic link to a file inside DIR is read as that file; a link that leads outside DIR is refused "
                     + "(exit 3), so a manifest never vouches for a file outside the folder it describes."})
 final class Checksum implements Callable<Integer> {
@@ -64,7 +66,7 @@ final class Checksum implements Callable<Integer> {
             }
             String text = ChecksumManifest.text(ChecksumManifest.scan(dir, null));
             if (!text.isEmpty()) {
-                console.result(text.stripTrailing());
+                console.result(text.substring(0, text.length() - 1));   // a name may end in a space: strip only '\n'
             }
             return ExitCodes.OK;
         }
@@ -89,9 +91,11 @@ final class Checksum implements Callable<Integer> {
         if (output.json) {
             console.json(json(v));
         } else {
-            v.missing().forEach(p -> console.result("MISSING " + p));
-            v.changed().forEach(p -> console.result("CHANGED " + p));
-            v.extra().forEach(p -> console.result("EXTRA   " + p));
+            v.missing().forEach(p -> console.result("MISSING " + ManifestNames.printable(p)));
+            v.changed().forEach(p -> console.result("CHANGED " + ManifestNames.printable(p)));
+            v.extra().forEach(p -> console.result("EXTRA   " + ManifestNames.printable(p)));
+            v.skipped().forEach(p -> console.result("SKIPPED " + ManifestNames.printable(p)
+                    + " (the manifest itself: a file cannot hold its own hash)"));
             if (v.passed()) {
                 console.result(verify + ": OK, " + v.matched() + " files");
             }
@@ -111,6 +115,7 @@ final class Checksum implements Callable<Integer> {
         m.put("missing", v.missing());
         m.put("changed", v.changed());
         m.put("extra", v.extra());
+        m.put("skipped", v.skipped());
         return m;
     }
 }

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -132,10 +133,19 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         return OsReason.of(e);
     }
 
-    /** Without class names, and on one line: a parser's message may span several (Jackson's does). */
+    /**
+     * Without class names, and on one line: a parser's message may span several (Jackson's does). Any other control
+     * character left (a NUL from a file name) is written as {@code \xHH}, so a message cannot drive the terminal.
+     */
     static String clean(String message) {
-        return message == null ? null
-                : LINE_BREAKS.matcher(CLASS_NAME.matcher(message).replaceAll("")).replaceAll(" ").strip();
+        if (message == null) {
+            return null;
+        }
+        String line = LINE_BREAKS.matcher(CLASS_NAME.matcher(message).replaceAll("")).replaceAll(" ").strip();
+        StringBuilder s = new StringBuilder(line.length());
+        line.chars().forEach(c -> s.append(Character.isISOControl(c) && c != '\t'
+                ? String.format(Locale.ROOT, "\\x%02x", c) : String.valueOf((char) c)));
+        return s.toString();
     }
 
     private static boolean jsonRequested(ParseResult parsed) {

@@ -31,7 +31,7 @@ final class GoldenManifests {
                 return Optional.empty();
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return Optional.of(ChecksumManifest.parse(label(preset, seed), text.lines().toList()));
+            return Optional.of(ChecksumManifest.parse(label(preset, seed), text));
         } catch (IOException e) {
             throw new UncheckedIOException("golden/" + name + ": cannot read from the jar: " + e.getMessage(), e);
         }

@@ -411,6 +411,10 @@ class FaultSuiteTest {
         cases.add(npz("npy negative shape", zip(Map.of("depth_inputs.npy",
                 npyWithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 12, 64), }", 12 * 64 * 4))), null));
         cases.add(npz("npy header cut short", zip(Map.of("depth_inputs.npy", Arrays.copyOf(npy, 20))), null));
+        byte[] bomb = deflatedWithZeros(npy, 64 << 20);
+        cases.add(npz("a deflated member 64 MiB longer than its header says", bomb, "zip directory says"));
+        cases.add(npz("the same with its directory size rewritten to the header's", directorySize(bomb, npy.length),
+                "trailing bytes"));
         cases.add(npzPath("a folder", p -> Files.createDirectories(p), "directory"));
         cases.add(npzPath("a missing file", p -> { }, "no such file"));
         return cases.stream();
@@ -456,6 +460,32 @@ class FaultSuiteTest {
         return b.array();
     }
 
+    /** One deflated member: {@code npy}, then {@code zeros} zero bytes (a few kB once deflated). */
+    private static byte[] deflatedWithZeros(byte[] npy, int zeros) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(buffer)) {
+            z.putNextEntry(new ZipEntry("depth_inputs.npy"));
+            z.write(npy);
+            z.write(new byte[zeros]);
+            z.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** The archive with its (last) central directory entry's uncompressed size set to {@code size}. */
+    private static byte[] directorySize(byte[] zip, int size) {
+        byte[] out = zip.clone();
+        for (int i = out.length - 4; i >= 0; i--) {
+            if (out[i] == 'P' && out[i + 1] == 'K' && out[i + 2] == 1 && out[i + 3] == 2) {
+                ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(i + 24, size);
+                return out;
+            }
+        }
+        throw new AssertionError("no central directory entry");
+    }
+
     private static byte[] zip(Map<String, byte[]> members) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(buffer)) {
@@ -482,8 +512,9 @@ class FaultSuiteTest {
         lines.put("63 hex digits", a.substring(1) + "  a.txt\n");
         lines.put("65 hex digits", a + "0  a.txt\n");
         lines.put("a non-hex digit", "g" + a.substring(1) + "  a.txt\n");
-        lines.put("one space, no mode", a + " a.txt\n");
-        lines.put("a tab for the spaces", a + "\ta.txt\n");
+        lines.put("one space after lines with two", a + "  a.txt\n" + b + " b.txt\n");
+        lines.put("an escaped line with a bad escape", "\\" + a + "  a\\x.txt\n");
+        lines.put("a tag line of another digest", "MD5 (a.txt) = 0cc175b9c0f1b6a831c399e269772661\n");
         lines.put("no path", a + "  \n");
         lines.put("an absolute path", a + "  /etc/passwd\n");
         lines.put("a path up and out", a + "  ../a.txt\n");
@@ -491,7 +522,8 @@ class FaultSuiteTest {
         lines.put("a path naming the folder itself", a + "  ./\n");
         lines.put("a file listed twice", a + "  a.txt\n" + a + "  a.txt\n");
         lines.put("a file listed twice, once as ./", a + "  ./a.txt\n" + a + "  a.txt\n");
-        lines.put("a good line, then garbage", a + "  a.txt\n" + b + "  b.txt\nSHA256 (a.txt) = " + a + "\n");
+        lines.put("a good line, then garbage", a + "  a.txt\n" + b + "  b.txt\ngarbage\n");
+        lines.put("a file listed twice, once as a tag line", a + "  a.txt\nSHA256 (a.txt) = " + a + "\n");
         for (var e : lines.entrySet()) {
             cases.add(manifest(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8), "line"));
         }
@@ -499,6 +531,8 @@ class FaultSuiteTest {
         byte[] noise = new byte[512];
         new Random(7).nextBytes(noise);
         cases.add(manifest("random bytes", noise, null));
+        cases.add(manifest("a NUL inside newline-separated lines",
+                (a + "  a.txt\0" + b + "  b.txt\n").getBytes(StandardCharsets.UTF_8), "NUL"));
         cases.add(manifestPath("a missing manifest", p -> { }, "no such file"));
         cases.add(manifestPath("a folder for a manifest", p -> Files.createDirectories(p), "directory"));
         cases.add(DynamicTest.dynamicTest("manifest: a link leaving the folder (verify)", () -> {

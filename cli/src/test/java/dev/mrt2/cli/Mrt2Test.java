@@ -181,7 +181,8 @@ class Mrt2Test {
         Files.writeString(manifest, "garbage\n");
         CliRun r = CliRun.of("checksum", "--verify", manifest.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code());
-        assertEquals(List.of("mrt2: " + manifest + ": line 1: expected '<64 hex digits>  <path>'"), r.errLines());
+        assertEquals(List.of("mrt2: " + manifest + ": line 1: expected '<64 hex digits>  <path>' or "
+                + "'SHA256 (<path>) = <64 hex digits>'"), r.errLines());
     }
 
     @Test

@@ -60,10 +60,8 @@ public final class Npy {
         try (InputStream in = Files.newInputStream(file)) {
             long size = Files.isRegularFile(file) ? Files.size(file) : -1;
             NpyLayout layout = NpyLayout.read(source, in, size);
-            byte[] data = new byte[(int) layout.dataBytes()];
-            int got = in.readNBytes(data, 0, data.length);
             // a pipe's length is known only now; a file may have changed since its size was taken
-            layout.checkDataLength(source, got, got == data.length && in.read() >= 0);
+            byte[] data = readData(source, "the file", in, layout);
             return new Contents(layout.dtype().numpyName(), decode(source, layout, ByteBuffer.wrap(data)));
         } catch (NoSuchFileException e) {
             throw TensorFileException.of(source, "no such file", e);
@@ -84,8 +82,20 @@ public final class Npy {
         return decode(source, layout, data);
     }
 
+    /**
+     * Reads exactly the data bytes {@code layout} implies from {@code in} (standing at the first data byte), then one
+     * byte more to prove nothing follows: memory is bounded by what the header declares, however long the stream.
+     * {@code holder} ("the file", "the member") names what holds the data in an error.
+     */
+    static byte[] readData(String source, String holder, InputStream in, NpyLayout layout) throws IOException {
+        byte[] data = new byte[(int) layout.dataBytes()];
+        int got = in.readNBytes(data, 0, data.length);
+        layout.checkDataLength(source, holder, got, got == data.length && in.read() >= 0);
+        return data;
+    }
+
     /** The array from its data bytes (exactly the layout's, first at index 0). */
-    private static NdArray decode(String source, NpyLayout layout, ByteBuffer data) {
+    static NdArray decode(String source, NpyLayout layout, ByteBuffer data) {
         int[] shape = layout.header().shape();
         int count = (int) layout.count();
         if (!layout.header().fortranOrder()) {

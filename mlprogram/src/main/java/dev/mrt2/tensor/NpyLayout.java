@@ -89,10 +89,15 @@ record NpyLayout(NpyHeader header, NpyDtype dtype, long count, long dataStart) {
      * still more followed (a pipe read no further).
      */
     void checkDataLength(String source, long have, boolean more) {
+        checkDataLength(source, "the file", have, more);
+    }
+
+    /** The same for data held by {@code holder} ("the file", "the member"), which the message names. */
+    void checkDataLength(String source, String holder, long have, boolean more) {
         if (have != dataBytes() || more) {
             throw TensorFileException.of(source, (have < dataBytes() ? "truncated data: "
                     : "trailing bytes after the data: ") + describe() + " needs " + dataBytes()
-                    + " bytes, the file has " + (more ? "more" : have));
+                    + " bytes, " + holder + " has " + (more ? "more" : have));
         }
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.Enumeration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -23,7 +22,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * NumPy {@code .npz} archives: a zip whose members are {@code <name>.npy}. Reads stored ({@code np.savez}) and
- * deflated ({@code np.savez_compressed}) members. Writes deterministically: members sorted by name, every entry
+ * deflated ({@code np.savez_compressed}) members, each bounded by its NPY header ({@link NpzMember}). Writes deterministically: members sorted by name, every entry
  * dated 1980-01-01 00:00:02, no extra fields, stored unless compression is asked for.
  */
 public final class Npz {
@@ -56,24 +55,19 @@ public final class Npz {
                 if (!member.endsWith(".npy")) {
                     throw TensorFileException.of(source, "is not an .npy member");
                 }
-                byte[] bytes;
+                NdArray array;
                 try (InputStream in = zip.getInputStream(e)) {
-                    bytes = in.readAllBytes();
+                    array = NpzMember.read(source, in, e.getSize(), e.getCrc());
                 } catch (IOException ex) {
-                    throw TensorFileException.of(source, "cannot be read (" + ex.getMessage() + ")", ex);
+                    throw TensorFileException.of(source, "cannot be read (" + OsReason.of(ex) + ")", ex);
                 }
-                if (e.getSize() >= 0 && bytes.length != e.getSize()) {
-                    throw TensorFileException.of(source, "has " + bytes.length + " bytes, the zip directory says "
-                            + e.getSize());
-                }
-                checkCrc(source, e, bytes);
                 String name = member.substring(0, member.length() - ".npy".length());
-                if (out.put(name, Npy.parse(source, bytes)) != null) {
+                if (out.put(name, array) != null) {
                     throw TensorFileException.of(source, "appears twice");
                 }
             }
         } catch (ZipException e) {
-            throw TensorFileException.of(file.toString(), "not a readable zip/npz archive (" + e.getMessage() + ")", e);
+            throw TensorFileException.of(file.toString(), "not a readable zip/npz archive (" + OsReason.of(e) + ")", e);
         } catch (IOException e) {
             throw TensorFileException.of(file.toString(), "cannot read: " + OsReason.of(e), e);
         }
@@ -81,23 +75,6 @@ public final class Npz {
             throw TensorFileException.of(file.toString(), "npz archive has no members");
         }
         return out;
-    }
-
-    /**
-     * java.util.zip.ZipFile does not check a member's CRC-32 (ZipInputStream would), while NumPy's zipfile does; a
-     * member whose bytes changed after writing is corrupt, not data.
-     */
-    private static void checkCrc(String source, ZipEntry e, byte[] bytes) {
-        if (e.getCrc() < 0) {
-            return;
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        if (crc.getValue() != e.getCrc()) {
-            throw TensorFileException.of(source, String.format(Locale.ROOT,
-                    "CRC-32 mismatch (the zip says %08x, the bytes give %08x): the archive is corrupt",
-                    e.getCrc(), crc.getValue()));
-        }
     }
 
     /** Reads one member, failing with the member names present when it is absent. */

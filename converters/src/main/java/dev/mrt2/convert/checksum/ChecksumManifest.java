@@ -6,18 +6,17 @@ import dev.mrt2.io.OsReason;
 import dev.mrt2.mil.pkg.FileDigests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,9 +29,6 @@ public final class ChecksumManifest {
 
     /** One manifest line. */
     public record Entry(String path, String sha256) {}
-
-    // "<hex>  <path>" (text mode) or "<hex> *<path>" (binary mode); sha256sum writes the former on Linux.
-    private static final Pattern LINE = Pattern.compile("([0-9a-fA-F]{64}) [ *](.+)");
 
     private ChecksumManifest() {}
 
@@ -74,20 +70,30 @@ public final class ChecksumManifest {
         return entries;
     }
 
-    /** The manifest's text: one {@code <sha256>  <path>} line per entry. */
+    /**
+     * The manifest's text: one {@code <sha256>  <path>} line per entry, a name with a backslash, newline or carriage
+     * return escaped exactly as sha256sum writes it (so {@code sha256sum -c} reads it back).
+     */
     public static String text(List<Entry> entries) {
         StringBuilder text = new StringBuilder();
         for (Entry e : entries) {
-            text.append(e.sha256()).append("  ").append(e.path()).append('\n');
+            if (ManifestNames.needsEscape(e.path())) {
+                text.append('\\').append(e.sha256()).append("  ").append(ManifestNames.escape(e.path()));
+            } else {
+                text.append(e.sha256()).append("  ").append(e.path());
+            }
+            text.append('\n');
         }
         return text.toString();
     }
 
-    /** Parses a manifest; a malformed line, an unsafe path or a repeated path is a {@link BadInputException}. */
+    /** Parses a manifest (see {@link ManifestParser}); a malformed line or a bad path is a {@link BadInputException}. */
     public static List<Entry> read(Path manifest) {
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(manifest))).toString();
         } catch (NoSuchFileException e) {
             throw new BadInputException(manifest + ": no such file", e);
         } catch (CharacterCodingException e) {
@@ -95,46 +101,12 @@ public final class ChecksumManifest {
         } catch (IOException e) {
             throw new BadInputException(manifest + ": cannot read: " + OsReason.of(e), e);
         }
-        return parse(manifest, lines);
+        return parse(manifest, text);
     }
 
-    /** Parses manifest lines read elsewhere (e.g. a resource); {@code manifest} names them in errors. */
-    public static List<Entry> parse(Path manifest, List<String> lines) {
-        Map<String, Entry> byPath = new TreeMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isEmpty()) {
-                continue;
-            }
-            Matcher m = LINE.matcher(line);
-            if (!m.matches()) {
-                throw new BadInputException(manifest + ": line " + (i + 1) + ": expected '<64 hex digits>  <path>'");
-            }
-            String written = m.group(2);
-            if (written.startsWith("/") || List.of(written.split("/")).contains("..")) {
-                throw new BadInputException(manifest + ": line " + (i + 1) + ": path '" + written
-                        + "' leaves the directory");
-            }
-            String path = canonical(written);   // "./a.txt" and "a//b" name what "a.txt" and "a/b" do, as for sha256sum
-            if (path.isEmpty()) {
-                throw new BadInputException(manifest + ": line " + (i + 1) + ": path '" + written + "' names no file");
-            }
-            if (byPath.put(path, new Entry(path, m.group(1).toLowerCase(Locale.ROOT))) != null) {
-                throw new BadInputException(manifest + ": line " + (i + 1) + ": '" + path + "' listed twice");
-            }
-        }
-        return List.copyOf(byPath.values());
-    }
-
-    /** The path without "." and empty segments, '/'-separated. */
-    private static String canonical(String path) {
-        List<String> parts = new ArrayList<>();
-        for (String part : path.split("/")) {
-            if (!part.isEmpty() && !part.equals(".")) {
-                parts.add(part);
-            }
-        }
-        return String.join("/", parts);
+    /** Parses manifest text read elsewhere (e.g. a resource); {@code manifest} names it in errors. */
+    public static List<Entry> parse(Path manifest, String text) {
+        return ManifestParser.parse(manifest.toString(), text);
     }
 
     /** Compares {@code dir} against {@code manifest}: every missing, extra and changed file, each list sorted. */
@@ -142,11 +114,17 @@ public final class ChecksumManifest {
         return verify(manifest, read(manifest), dir);
     }
 
-    /** Compares {@code dir} against {@code expected}, the entries of {@code manifest} (never listed itself). */
+    /**
+     * Compares {@code dir} against {@code expected}, the entries of {@code manifest}. The manifest itself is never an
+     * extra file; an entry for it is skipped, not checked: a file cannot hold its own final hash, so the digest
+     * listed is that of the file before it was complete ({@code sha256sum * > SHA256SUMS} writes such a line).
+     */
     public static Verification verify(Path manifest, List<Entry> expected, Path dir) {
         Map<String, Path> actual = files(dir, manifest);
+        String self = nameInside(dir, manifest);
         List<String> missing = new ArrayList<>();
         List<String> changed = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         int matched = 0;
         try (FileDigests digests = new FileDigests()) {
             for (Entry e : expected) {
@@ -157,7 +135,9 @@ public final class ChecksumManifest {
             }
             for (Entry e : expected) {
                 Path file = actual.remove(e.path());
-                if (file == null) {
+                if (e.path().equals(self)) {
+                    skipped.add(e.path());
+                } else if (file == null) {
                     missing.add(e.path());
                 } else if (!digests.sha256(file).equals(e.sha256())) {
                     changed.add(e.path());
@@ -166,29 +146,44 @@ public final class ChecksumManifest {
                 }
             }
         }
-        return new Verification(manifest, dir, matched, missing, new ArrayList<>(actual.keySet()), changed);
+        return new Verification(manifest, dir, matched, missing, new ArrayList<>(actual.keySet()), changed, skipped);
     }
 
-    /** The outcome of {@link #verify}; it passed when no file is missing, extra or changed. */
+    /** The manifest's '/'-separated path relative to {@code dir}, or null when it lies outside. */
+    private static String nameInside(Path dir, Path manifest) {
+        Path root = dir.toAbsolutePath().normalize();
+        Path file = manifest.toAbsolutePath().normalize();
+        return file.startsWith(root) && !file.equals(root) ? relative(root, file) : null;
+    }
+
+    /**
+     * The outcome of {@link #verify}; it passed when no file is missing, extra or changed. {@code skipped} holds the
+     * manifest's own entry when it lists itself.
+     */
     public record Verification(Path manifest, Path dir, int matched, List<String> missing, List<String> extra,
-                               List<String> changed) {
+                               List<String> changed, List<String> skipped) {
         public Verification {
             missing = List.copyOf(missing);
             extra = List.copyOf(extra);
             changed = List.copyOf(changed);
+            skipped = List.copyOf(skipped);
         }
 
         public boolean passed() {
             return missing.isEmpty() && extra.isEmpty() && changed.isEmpty();
         }
 
-        /** One line naming every problem, e.g. {@code missing: a.bin; changed: b/c.bin}. */
+        /** One line naming every problem, e.g. {@code missing: a.bin; changed: b/c.bin}; names printable. */
         public String problems() {
             List<String> parts = new ArrayList<>();
-            if (!missing.isEmpty()) parts.add("missing: " + String.join(", ", missing));
-            if (!changed.isEmpty()) parts.add("changed: " + String.join(", ", changed));
-            if (!extra.isEmpty()) parts.add("extra: " + String.join(", ", extra));
+            if (!missing.isEmpty()) parts.add("missing: " + printable(missing));
+            if (!changed.isEmpty()) parts.add("changed: " + printable(changed));
+            if (!extra.isEmpty()) parts.add("extra: " + printable(extra));
             return String.join("; ", parts);
+        }
+
+        private static String printable(List<String> names) {
+            return String.join(", ", names.stream().map(ManifestNames::printable).toList());
         }
     }
 
@@ -224,11 +219,12 @@ public final class ChecksumManifest {
         try {
             target = link.toRealPath();
         } catch (IOException e) {
-            throw new BadInputException(link + ": broken symbolic link (" + OsReason.of(e) + ")");
+            throw new BadInputException(ManifestNames.printable(link.toString()) + ": broken symbolic link ("
+                    + OsReason.of(e) + ")");
         }
         if (!target.startsWith(root)) {
-            throw new BadInputException(link + ": symbolic link to " + target + ", outside " + dir
-                    + "; refusing to follow it");
+            throw new BadInputException(ManifestNames.printable(link.toString()) + ": symbolic link to "
+                    + ManifestNames.printable(target.toString()) + ", outside " + dir + "; refusing to follow it");
         }
         return Files.isRegularFile(target);
     }
@@ -238,11 +234,6 @@ public final class ChecksumManifest {
         for (Path p : dir.relativize(file)) {
             parts.add(p.toString());
         }
-        String path = String.join("/", parts);
-        if (path.indexOf('\n') >= 0 || path.indexOf('\\') >= 0) {
-            // sha256sum would escape these; our artifacts never need them
-            throw new BadInputException(file + ": a name with a newline or backslash cannot go in a manifest");
-        }
-        return path;
+        return String.join("/", parts);
     }
 }
