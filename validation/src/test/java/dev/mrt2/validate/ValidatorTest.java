@@ -368,6 +368,36 @@ class ValidatorTest {
         assertThrows(IllegalArgumentException.class, () -> OPTIONS.withSteps(41));
     }
 
+    /**
+     * A fixture folder consistent as a whole but of other widths than the package is another model size (not
+     * covered) only while nothing says otherwise: when its manifest names the checkpoint the package was converted
+     * from, the width that differs is a damaged file.
+     */
+    @Test
+    void otherWidthsAreAnotherModelOnlyWhenTheFixturesNameNoCommonCheckpoint() throws IOException {
+        Path folder = tmp.resolve("decoder_alone");
+        copyTree(models.resolve("SpectroStreamDecoder.mlpackage"), folder.resolve("SpectroStreamDecoder.mlpackage"));
+        Path narrow = Files.createDirectories(tmp.resolve("narrow_decoder"));
+        java.util.Map<String, dev.mrt2.tensor.NdArray> npz = new java.util.TreeMap<>(
+                dev.mrt2.tensor.Npz.read(fixtures.resolve(FixtureFiles.DECODER)));
+        npz.put("decoder_embeddings", FixtureDamage.cut(npz.get("decoder_embeddings"), false));
+        dev.mrt2.tensor.Npz.write(narrow.resolve(FixtureFiles.DECODER), npz);
+
+        Validator.Run run = TestRuns.stored(folder, narrow, tmp.resolve("narrow_receipts"), OPTIONS);
+        assertEquals(ArtifactReport.Status.NOT_COVERED, run.reports().get(0).status());
+        assertTrue(run.reports().get(0).line().contains("decoder.npz has rows of width 15; the package's "
+                + "decoder_embeddings takes 16 (fixtures for another model size)"), run.reports().get(0).line());
+
+        new FixtureManifest("tiny.safetensors", sha, 0, new java.util.TreeMap<>(java.util.Map.of(FixtureFiles.DECODER,
+                "as stored")), null).write(narrow);
+        dev.mrt2.io.BadInputException e = assertThrows(dev.mrt2.io.BadInputException.class,
+                () -> TestRuns.stored(folder, narrow, tmp.resolve("never_narrow"), OPTIONS));
+        assertEquals("decoder.npz: member 'decoder_embeddings' is 15 wide, but SpectroStreamDecoder's "
+                + "decoder_embeddings takes 16 and both were made from checkpoint sha256 " + sha + ": the fixture "
+                + "file (or the package) is damaged", e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("never_narrow")));
+    }
+
     /** The rows as JSON trees, so doubles compare bit for bit and NaN equals NaN. */
     private static List<JsonNode> rows(List<FixtureComparison> rows) {
         List<JsonNode> out = new ArrayList<>();
