@@ -9,7 +9,6 @@ import dev.mrt2.validate.Receipts;
 import dev.mrt2.validate.ValidationOptions;
 import dev.mrt2.validate.Validator;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +36,8 @@ import picocli.CommandLine.Spec;
                     + "it). Exit 0 only when something was compared and every compared gate passed; --strict also "
                     + "fails uncovered packages. Figures print with 12 significant digits; --json prints the "
                     + "summary with its fixture_comparisons array. Receipts <artifact>_validation.json/.md and "
-                    + "validation_summary.json/.md go to --out."})
+                    + "validation_summary.json/.md go to --out, all together at the end: a run that stops early "
+                    + "(a bad fixture or package) leaves --out as it was."})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -98,11 +98,10 @@ final class ValidateCommand implements Callable<Integer> {
         Validator.Run run;
         try {
             run = Validator.run(new Validator.Request(models, checkpoint, fixtures, skipReference, receipts,
-                    inputs.seedFixturesDir(), options), console::progress, console.tasks());
+                    inputs.seedFixturesDir(), options, strict), console::progress, console.tasks());
         } catch (MilException | ExecutorException e) {
             throw new ExitException(ExitCodes.BAD_INPUT, e.getMessage());
         }
-        List<Path> summary = Receipts.writeSummary(receipts, run, strict);
         if (output.json) {
             console.json(run.json(strict));
         } else {
@@ -112,7 +111,8 @@ final class ValidateCommand implements Callable<Integer> {
             for (ArtifactReport r : run.reports()) {
                 console.result(r.line());
             }
-            console.result("receipts: " + receipts + " (" + (run.receipts().size() + summary.size()) + " files)");
+            console.result("receipts: " + receipts + " (" + (run.receipts().size() + Receipts.SUMMARY_FILES)
+                    + " files)");
         }
         String verdict = run.verdict(strict);
         if (verdict != null) {

@@ -645,6 +645,37 @@ class FaultSuiteTest {
         noStft.remove("decoder_stft");
         cases.add(fixture("decoder without its STFT", f -> Npz.write(f.resolve("decoder.npz"), noStft),
                 "decoder.npz", "decoder_stft"));
+        // damaged as numpy would damage them: refused when read, naming the member (never exit 4, never blamed on
+        // the package, never "another model size")
+        Map<String, NdArray> shortStft = new java.util.TreeMap<>(decoder);
+        NdArray stft = decoder.get("decoder_stft");
+        int[] rows = stft.shape();
+        rows[1]--;
+        shortStft.put("decoder_stft", NdArray.f32(rows, Arrays.copyOf(stft.floats(), (int) NdArray.size(rows))));
+        cases.add(fixture("decoder STFT one row short", f -> Npz.write(f.resolve("decoder.npz"), shortStft),
+                "decoder.npz", "decoder_stft"));
+        Map<String, NdArray> nanStft = new java.util.TreeMap<>(decoder);
+        float[] values = stft.floats().clone();
+        values[100] = Float.NaN;
+        nanStft.put("decoder_stft", NdArray.f32(stft.shape(), values));
+        cases.add(fixture("decoder STFT holding a NaN", f -> Npz.write(f.resolve("decoder.npz"), nanStft),
+                "decoder.npz", "decoder_stft.npy': holds NaN"));
+        Map<String, NdArray> narrowNoise = new java.util.TreeMap<>(tokenMembers);
+        int[] codes = noise.shape();
+        codes[2]--;
+        float[] cut = new float[(int) NdArray.size(codes)];
+        narrowNoise.put("gumbel_noise", NdArray.f32(codes, cut));
+        cases.add(fixture("gumbel noise one code short", f -> Npz.write(f.resolve("tokens_argmax.npz"), narrowNoise),
+                "tokens_argmax.npz", "gumbel_noise"));
+        String device = "temporal_streaming_carry_64_device_fixture.json";
+        cases.add(fixture("device fixture path leaving the folder", f -> writeText(f.resolve(device),
+                Files.readString(f.resolve(device)).replace("\"temporal_streaming_carry_64_source_encoded_f32.bin\"",
+                        "\"../temporal_streaming_carry_64_source_encoded_f32.bin\"")), device, "leads outside"));
+        cases.add(fixture("device fixture raw file missing",
+                f -> delete(f.resolve("temporal_streaming_carry_64_reference_outputs_f32.bin")),
+                "temporal_streaming_carry_64_reference_outputs_f32.bin", "no such file"));
+        cases.add(fixture("device fixture JSON cut short", f -> writeText(f.resolve(device), "{\"arrays\": "),
+                device, "not valid JSON (Unexpected end-of-input within/between Object entries at line 1, column 12)"));
         cases.add(fixture("the fixtures folder missing", FaultSuiteTest::deleteTree, "fixtures", "no such"));
         return cases.stream();
     }

@@ -154,6 +154,41 @@ class ValidateCommandTest {
                 run::toString);
     }
 
+    /**
+     * A decoder_stft one row short (the probe's case: exit 4 with half the receipts rewritten and an old summary
+     * saying "passed" left beside them): exit 3, one line naming the file and the member, and --out as it was.
+     */
+    @Test
+    void aDamagedFixtureExitsThreeNamingTheMemberAndLeavesTheReceiptsAsTheyWere() throws IOException {
+        Path out = tmp.resolve("r_kept");
+        ok(args("-q", "validate", "--models", models.toString(), "--skip-reference", "--fixtures",
+                seedFormat.toString(), "--out", out.toString()));
+        assertTrue(Files.exists(out.resolve("validation_summary.json")), out::toString);
+
+        Path bad = tmp.resolve("fixtures-short-stft");
+        TestFiles.copyTree(fixtures, bad);
+        java.util.Map<String, dev.mrt2.tensor.NdArray> npz = new java.util.TreeMap<>(
+                dev.mrt2.tensor.Npz.read(bad.resolve("decoder.npz")));
+        dev.mrt2.tensor.NdArray stft = npz.get("decoder_stft");
+        npz.put("decoder_stft", dev.mrt2.tensor.NdArray.f32(new int[] {1, 3, 480, 4},
+                java.util.Arrays.copyOf(stft.floats(), 3 * 480 * 4)));
+        dev.mrt2.tensor.Npz.write(bad.resolve("decoder.npz"), npz);
+        FolderSnapshot before = FolderSnapshot.of(out);
+        for (String mode : List.of("text", "json")) {
+            List<String> a = new ArrayList<>(List.of("-q", "validate", "--models", models.toString(),
+                    "--skip-reference", "--fixtures", bad.toString(), "--out", out.toString()));
+            if (mode.equals("json")) {
+                a.add("--json");
+            }
+            CliRun run = run(a);
+            assertEquals(3, run.code(), run::toString);
+            assertEquals(List.of("mrt2: " + bad.resolve("decoder.npz") + ": member 'decoder_stft.npy': is "
+                    + "f32[1, 3, 480, 4], expected f32[1, 4, 480, 4] (axis 1 is 4 T - 4 with token frames T of this "
+                    + "file = 2, as 2 other members say)"), run.errLines());
+            assertEquals("", FolderSnapshot.of(out).changesSince(before), run::toString);
+        }
+    }
+
     @Test
     void usageAndInputErrors() throws IOException {
         CliRun noFixtures = run("validate", "--models", models.toString(), "--skip-reference");

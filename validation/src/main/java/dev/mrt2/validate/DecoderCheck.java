@@ -60,7 +60,8 @@ final class DecoderCheck extends KindCheck {
                     + "-frame chunk; the package decodes " + frames(info) + " (regenerate with --decoder-frames "
                     + frames(info) + ")");
         }
-        return Widths.input(NAME, d.origin().fixture(), info, INPUT, d.embeddings()[0].length);
+        return Widths.input(ref, NAME, d.origin().fixture(), "decoder_embeddings", info, INPUT,
+                d.embeddings()[0].length);
     }
 
     @Override
@@ -99,6 +100,11 @@ final class DecoderCheck extends KindCheck {
         NdArray out = exec.predict(in).get(OUTPUT);
         if (out == null) {
             throw new BadInputException(artifact + ": no output '" + OUTPUT + "'");
+        }
+        // the fixture's shape was checked against its own frames (FixtureDims), which the package's input matches
+        if (!java.util.Arrays.equals(out.shape(), ref.stft().shape())) {
+            throw new BadInputException(artifact + ": output '" + OUTPUT + "' is " + out + " for " + ref.frames()
+                    + " token frames, not " + ref.stft() + " (" + ref.origin().fixture() + ")");
         }
         return Metrics.compareSpectra(NdArray.f32(out.shape(), out.floats()), ref.stft());
     }

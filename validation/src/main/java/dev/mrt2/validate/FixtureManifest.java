@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mrt2.convert.SortedJson;
 import dev.mrt2.io.AtomicFile;
 import dev.mrt2.io.BadInputException;
+import dev.mrt2.validate.fixtures.JsonProblem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ record FixtureManifest(String checkpoint, String checkpointSha256, long seed, So
         try {
             m = JSON.readTree(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new BadInputException(where + ": cannot read the fixtures manifest (" + e.getMessage() + ")", e);
+            throw new BadInputException(where + ": " + JsonProblem.of(e), e);
         }
         if (m == null || !m.isObject()) {
             throw new BadInputException(where + ": not a JSON object");
@@ -86,10 +87,18 @@ record FixtureManifest(String checkpoint, String checkpointSha256, long seed, So
         JsonNode c = m.get("codebooks");
         if (c != null) {
             List<Long> shape = new ArrayList<>();
-            c.path("shape").forEach(d -> shape.add(d.asLong()));
+            c.path("shape").forEach(d -> shape.add(d.canConvertToInt() && d.asLong() > 0 ? d.asLong() : -1));
             String sha = c.path("sha256").asText();
-            if (shape.size() != 3 || !sha.matches("[0-9a-f]{64}") || c.path("byte_count").asLong() <= 0) {
-                throw new BadInputException(where + ": 'codebooks' needs shape [L, C, E], byte_count and sha256");
+            if (shape.size() != 3 || shape.contains(-1L) || !sha.matches("[0-9a-f]{64}")
+                    || c.path("byte_count").asLong() <= 0) {
+                throw new BadInputException(where + ": 'codebooks' needs shape [L, C, E] (whole numbers >= 1), "
+                        + "byte_count and sha256");
+            }
+            // the shape is what the fixture files are held to (FixtureDims), so it must be the table's
+            long need = 4 * shape.get(0) * shape.get(1) * shape.get(2);
+            if (c.path("byte_count").asLong() != need) {
+                throw new BadInputException(where + ": 'codebooks' byte_count " + c.path("byte_count").asLong()
+                        + " but float32 " + shape + " needs " + need);
             }
             codebooks = new ReferenceSet.CodebookCase(shape, c.path("byte_count").asLong(), sha,
                     new Origin(FixtureFiles.MANIFEST, source, "the checkpoint's quantizer, first " + shape.get(0)

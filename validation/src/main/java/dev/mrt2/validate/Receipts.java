@@ -21,6 +21,8 @@ import java.util.Map;
 public final class Receipts {
     public static final String SUMMARY_SCHEMA = "mrt2-validation-summary-v1";
     public static final String SUMMARY = "validation_summary";
+    /** The summary's files: {@code .json} and {@code .md}. */
+    public static final int SUMMARY_FILES = 2;
 
     private Receipts() {}
 

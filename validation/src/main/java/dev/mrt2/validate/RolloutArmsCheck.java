@@ -40,9 +40,12 @@ final class RolloutArmsCheck extends KindCheck {
                     + "holds none: its rollout noise and first input are not reproducible, mrt2-model.md §8.2)");
         }
         RolloutReference.Arm arm = ref.rollouts().get(0);
-        Coverage widths = Widths.input(NAME, arm.origin().fixture(), info, RolloutCheck.FRAME, arm.inputs()[0].length);
+        Coverage widths = Widths.input(ref, NAME, arm.origin().fixture(), "temporal_frame", info, RolloutCheck.FRAME,
+                arm.inputs()[0].length);
         int codes = arm.gumbel()[0][0].length;
         if (widths.covered() && info.inputWidth(RolloutCheck.NOISE) != codes) {
+            Widths.requireOtherModel(ref, info, arm.origin().fixture(), "gumbel_noise", codes, RolloutCheck.NOISE,
+                    info.inputWidth(RolloutCheck.NOISE));
             return Coverage.missing(NAME, arm.origin().fixture(), arm.origin().fixture() + " has noise over " + codes
                     + " codes; the package's " + RolloutCheck.NOISE + " takes " + info.inputWidth(RolloutCheck.NOISE));
         }

@@ -32,7 +32,7 @@ public final class StreamCheck extends KindCheck {
         if (ref.stream() == null) {
             return Coverage.missing(NAME, "temporal_streaming_carry_<N>.npz", "the reference has no streaming case");
         }
-        return Widths.temporal(NAME, ref.stream().origin().fixture(), info, ref.stream().inputs()[0].length,
+        return Widths.temporal(ref, NAME, ref.stream().origin().fixture(), info, ref.stream().inputs()[0].length,
                 ref.stream().sources()[0].length);
     }
 

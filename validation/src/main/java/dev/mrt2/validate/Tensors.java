@@ -1,12 +1,11 @@
 package dev.mrt2.validate;
 
 import dev.mrt2.tensor.NdArray;
-import dev.mrt2.tensor.TensorFileException;
 import java.util.Arrays;
 
 /**
- * Conversions between the nested Java arrays the checks use and the {@link NdArray}s fixtures hold, with shape checks
- * whose errors name the fixture file and member.
+ * Conversions between the nested Java arrays the checks use and the {@link NdArray}s fixtures hold (shapes are
+ * checked where the fixtures are read, {@link FixtureDims}).
  */
 final class Tensors {
     private Tensors() {}
@@ -69,22 +68,5 @@ final class Tensors {
             out[i] = Arrays.copyOfRange(a.ints(), i * w, (i + 1) * w);
         }
         return out;
-    }
-
-    /**
-     * Checks kind and rank, and every dimension given as >= 0 (-1 = any); returns {@code a}.
-     *
-     * @param where e.g. {@code reference_temporal_unrolled.npz: member 'tokens.npy'}
-     */
-    static NdArray expect(NdArray a, String where, NdArray.Kind kind, int... dims) {
-        boolean ok = a.kind() == kind && a.rank() == dims.length;
-        for (int i = 0; ok && i < dims.length; i++) {
-            ok = dims[i] < 0 || a.dim(i) == dims[i];
-        }
-        if (!ok || a.size() == 0) {
-            throw TensorFileException.of(where, "is " + a + ", expected " + kind.name().toLowerCase(java.util.Locale.ROOT) + " "
-                    + Arrays.toString(dims).replace("-1", "*"));
-        }
-        return a;
     }
 }

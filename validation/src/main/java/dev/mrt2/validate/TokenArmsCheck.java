@@ -38,14 +38,15 @@ final class TokenArmsCheck extends KindCheck {
             return Coverage.missing(NAME, "tokens_<arm>.npz", "the reference has no sampling arms");
         }
         ReferenceSet.TokenArm arm = ref.arms().get(0);
-        return Widths.input(NAME, arm.origin().fixture(), info, DepthLogits.INPUT, arm.temporalOutputs()[0].length);
+        return Widths.input(ref, NAME, arm.origin().fixture(), "temporal_outputs", info, DepthLogits.INPUT,
+                arm.temporalOutputs()[0].length);
     }
 
     @Override
     public void run(PackageRun run, ReferenceSet ref, Findings out) {
         String a = run.info.artifact();
         DepthLogits depth = new DepthLogits(run.exec(), a);
-        PackageInfo temporalInfo = composable(run.temporalPackages, ref.arms().get(0));
+        PackageInfo temporalInfo = composable(ref, run.temporalPackages, ref.arms().get(0));
         Map<String, Object> arms = new TreeMap<>();
         for (ReferenceSet.TokenArm arm : ref.arms()) {
             String fixture = arm.origin().fixture();
@@ -103,7 +104,7 @@ final class TokenArmsCheck extends KindCheck {
     @Override
     public List<TemporalRuns.Sequence> compositions(ReferenceSet ref, PackageInfo temporal,
                                                     List<PackageInfo> temporalPackages) {
-        if (ref.arms().isEmpty() || !temporal.equals(composable(temporalPackages, ref.arms().get(0)))) {
+        if (ref.arms().isEmpty() || !temporal.equals(composable(ref, temporalPackages, ref.arms().get(0)))) {
             return List.of();
         }
         return ref.arms().stream().map(TokenArmsCheck::sequence).toList();
@@ -114,12 +115,13 @@ final class TokenArmsCheck extends KindCheck {
     }
 
     /** The temporal package to compose with: the first stateful one, else the first carry one, of matching width. */
-    private static PackageInfo composable(List<PackageInfo> temporalPackages, ReferenceSet.TokenArm arm) {
+    private static PackageInfo composable(ReferenceSet ref, List<PackageInfo> temporalPackages,
+                                          ReferenceSet.TokenArm arm) {
         int d = arm.temporalInputs()[0].length;
         int s = arm.sources()[0].length;
         PackageInfo carry = null;
         for (PackageInfo t : temporalPackages) {
-            if (!Widths.temporal(NAME, arm.origin().fixture(), t, d, s).covered()) {
+            if (!Widths.temporal(ref, NAME, arm.origin().fixture(), t, d, s).covered()) {
                 continue;
             }
             if (t.kind() == PackageInfo.Kind.TEMPORAL) {

@@ -37,11 +37,13 @@ final class UnrolledDepthCheck extends KindCheck {
             return Coverage.missing(NAME, FixtureFiles.UNROLLED, "the reference has no unrolled case");
         }
         ReferenceSet.Unrolled u = ref.unrolled();
-        Coverage widths = Widths.input(NAME, u.origin().fixture(), info, DepthLogits.INPUT,
-                u.temporalInputs()[0].length);
+        Coverage widths = Widths.input(ref, NAME, u.origin().fixture(), FixtureFiles.UNROLLED_PREFIX, info,
+                DepthLogits.INPUT, u.temporalInputs()[0].length);
         java.util.List<Integer> out = info.outputs().get(DepthLogits.OUTPUT);
         int vocab = u.depthLogits()[0][0].length;
         if (widths.covered() && (out == null || out.get(out.size() - 1) != vocab)) {
+            Widths.requireOtherModel(ref, info, u.origin().fixture(), FixtureFiles.UNROLLED_LOGITS, vocab,
+                    DepthLogits.OUTPUT, out == null ? -1 : out.get(out.size() - 1));
             return Coverage.missing(NAME, u.origin().fixture(), u.origin().fixture() + " has logits over " + vocab
                     + " ids; the package's " + DepthLogits.OUTPUT + " is " + out + " (fixtures for another model)");
         }
@@ -89,7 +91,7 @@ final class UnrolledDepthCheck extends KindCheck {
     public List<TemporalRuns.Sequence> compositions(ReferenceSet ref, PackageInfo temporal,
                                                     List<PackageInfo> temporalPackages) {
         ReferenceSet.Unrolled u = ref.unrolled();
-        if (u == null || !Widths.temporal(NAME, u.origin().fixture(), temporal, u.temporalInputs()[0].length,
+        if (u == null || !Widths.temporal(ref, NAME, u.origin().fixture(), temporal, u.temporalInputs()[0].length,
                 u.sources()[0].length).covered()) {
             return List.of();
         }

@@ -31,7 +31,8 @@ final class UnrolledTemporalCheck extends KindCheck {
             return Coverage.missing(NAME, FixtureFiles.UNROLLED, "the reference has no unrolled case");
         }
         ReferenceSet.Unrolled u = ref.unrolled();
-        return Widths.temporal(NAME, u.origin().fixture(), info, u.temporalInputs()[0].length, u.sources()[0].length);
+        return Widths.temporal(ref, NAME, u.origin().fixture(), info, u.temporalInputs()[0].length,
+                u.sources()[0].length);
     }
 
     @Override

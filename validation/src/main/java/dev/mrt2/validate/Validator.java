@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  *   <li>compute from the checkpoint only the cases the packages can use and the fixtures lack (not with
  *       {@code skipReference});</li>
  *   <li>per artifact, every {@link CaseCheck} that applies: covered ones run and gate, the others are listed with the
- *       fixture that would cover them; an executed package also gates on no non-finite op.</li>
+ *       fixture that would cover them; an executed package also gates on no non-finite op;</li>
+ *   <li>the receipts and the summary, written together at the end ({@link StagedReceipts}): a run that stops
+ *       before leaves the receipts folder as it was.</li>
  * </ol>
  */
 public final class Validator {
@@ -34,13 +36,20 @@ public final class Validator {
      *                      codebook slice)
      * @param receipts      where the receipts go
      * @param seedFixtures  the seed-fixtures folder whose inputs a computed reference reuses where shapes fit, or null
+     * @param strict        the summary's exit rule: uncovered packages fail the run too
      */
     public record Request(Path models, Path checkpoint, Path fixtures, boolean skipReference, Path receipts,
-                          Path seedFixtures, ValidationOptions options) {
+                          Path seedFixtures, ValidationOptions options, boolean strict) {
         public Request {
             if (checkpoint == null && fixtures == null) {
                 throw new IllegalArgumentException("need a checkpoint or a fixtures folder");
             }
+        }
+
+        /** Not strict. */
+        public Request(Path models, Path checkpoint, Path fixtures, boolean skipReference, Path receipts,
+                       Path seedFixtures, ValidationOptions options) {
+            this(models, checkpoint, fixtures, skipReference, receipts, seedFixtures, options, false);
         }
     }
 
@@ -147,13 +156,10 @@ public final class Validator {
         List<PackageInfo> order = new ArrayList<>(temporal);
         artifacts.stream().filter(a -> !temporal.contains(a)).forEach(order::add);
         ArtifactReport[] byArtifact = new ArtifactReport[artifacts.size()];
-        List<List<Path>> receiptsByArtifact = new ArrayList<>(java.util.Collections.nCopies(artifacts.size(), null));
         for (PackageInfo a : order) {
             log.accept("validate: " + a.artifact() + " (" + a.kind().name().toLowerCase(java.util.Locale.ROOT) + ", " + a.precision() + ")");
             ArtifactReport report = validate(a, ref, info, artifacts, temporal, runs, request.options(), progress);
-            int at = artifacts.indexOf(a);
-            byArtifact[at] = report;
-            receiptsByArtifact.set(at, Receipts.write(request.receipts(), report));
+            byArtifact[artifacts.indexOf(a)] = report;
             report.gates().forEach(g -> log.accept("  " + g.line()));
             report.uncovered().forEach(c -> log.accept("  not covered: " + c.check() + " (" + c.fixture()
                     + (c.note() == null ? "" : ": " + c.note()) + ")"));
@@ -162,15 +168,12 @@ public final class Validator {
             }
         }
         List<ArtifactReport> reports = new ArrayList<>(List.of(byArtifact));
-        List<Path> receipts = new ArrayList<>();
-        receiptsByArtifact.forEach(receipts::addAll);
         // The whole chain against the reference engine (MODELS.md §11.6): one more report when a chain is present.
         for (ArtifactReport report : EndToEndCheck.run(request, endToEnd, info, log, digests)) {
             reports.add(report);
-            receipts.addAll(Receipts.write(request.receipts(), report));
             report.gates().forEach(g -> log.accept("  " + g.line()));
         }
-        return new Run(reports, receipts, info);
+        return StagedReceipts.write(request.receipts(), reports, info, request.strict(), log);
     }
 
     /** The fixtures' cases, with what they lack computed from the checkpoint (unless skipped). */

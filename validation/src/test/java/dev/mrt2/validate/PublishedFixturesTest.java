@@ -82,8 +82,11 @@ class PublishedFixturesTest {
 
         Files.copy(SeedFixtures.file("temporal_streaming_carry_64_reference_outputs_f32.bin"), bin,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        int[] other = {1, 2, 3};
-        dev.mrt2.tensor.Npy.write(mixed.resolve(FixtureFiles.TOKENS), dev.mrt2.tensor.NdArray.i32(new int[] {1, 3},
+        // valid ids of the right shape, but not this set's first row (ids of another width are a damaged file,
+        // named by FixtureDims: FixtureReadingTest)
+        int[] other = java.util.Arrays.copyOfRange(dev.mrt2.tensor.Npy.read(mixed.resolve(FixtureFiles.TOKENS))
+                .ints(), 12, 24);
+        dev.mrt2.tensor.Npy.write(mixed.resolve(FixtureFiles.TOKENS), dev.mrt2.tensor.NdArray.i32(new int[] {1, 12},
                 other));
         assertTrue(assertThrows(BadInputException.class, () -> FixtureFolder.read(mixed)).getMessage()
                 .endsWith("reference_temporal_unrolled.npz: member 'tokens.npy' row 0 is not row 0 of "

@@ -368,6 +368,99 @@ class ValidatorTest {
         assertThrows(IllegalArgumentException.class, () -> OPTIONS.withSteps(41));
     }
 
+    /**
+     * Receipts are one transaction: a run that stops after some packages ran (here a decoder whose weights are cut
+     * short, read after the depth package has passed) leaves an earlier run's receipts exactly as they were, with
+     * no staging folder beside them; a bad fixture stops before anything runs, likewise.
+     */
+    @Test
+    void aRunThatStopsLeavesEarlierReceiptsAsTheyWere() throws IOException {
+        Path folder = tmp.resolve("two_packages");
+        for (String p : List.of("MRT2DepthBody.mlpackage", "SpectroStreamDecoder.mlpackage")) {
+            copyTree(models.resolve(p), folder.resolve(p));
+        }
+        Path receipts = tmp.resolve("kept");
+        // the earlier run compared fewer cases, so the depth receipt this run would write differs from it
+        assertTrue(TestRuns.stored(folder, seedFormat, receipts, OPTIONS).passed(false));
+        java.util.Map<String, String> before = snapshot(receipts);
+        assertTrue(before.containsKey(Receipts.SUMMARY + ".json") && before.containsKey("MRT2DepthBody_validation.json"),
+                before.keySet()::toString);
+
+        Path full = tmp.resolve("kept_full");
+        TestRuns.stored(folder, fixtures, full, OPTIONS);
+        assertFalse(before.get("MRT2DepthBody_validation.json").equals(snapshot(full)
+                .get("MRT2DepthBody_validation.json")), "the run below would write another depth receipt");
+
+        Path weights = folder.resolve("SpectroStreamDecoder.mlpackage/Data/com.apple.CoreML/weights/weight.bin");
+        byte[] w = Files.readAllBytes(weights);
+        Files.write(weights, java.util.Arrays.copyOf(w, w.length / 2));
+        Files.writeString(receipts.resolve("notes.txt"), "mine");
+        before = snapshot(receipts);
+        RuntimeException stopped = assertThrows(RuntimeException.class,
+                () -> TestRuns.stored(folder, fixtures, receipts, OPTIONS));
+        assertTrue(stopped.getMessage().contains("SpectroStreamDecoder.mlpackage"), stopped.getMessage());
+        assertEquals(before, snapshot(receipts), "receipts of the depth package written before the decoder failed");
+
+        Path badStft = FixtureDamage.member(fixtures, tmp.resolve("bad_stft"), FixtureFiles.DECODER,
+                DecoderCheck.OUTPUT, a -> FixtureDamage.cut(a, 1));
+        dev.mrt2.io.BadInputException e = assertThrows(dev.mrt2.io.BadInputException.class,
+                () -> TestRuns.stored(models, badStft, receipts, OPTIONS));
+        assertTrue(e.getMessage().startsWith(badStft.resolve(FixtureFiles.DECODER) + ": member 'decoder_stft.npy': is "
+                + "f32[1, 3, 480, 4], expected f32[1, 4, 480, 4]"), e.getMessage());
+        assertEquals(before, snapshot(receipts));
+        assertEquals(List.of(".kept.mrt2-lock", "kept"), beside(receipts), "no staging folder left beside them");
+    }
+
+    /**
+     * A fixture folder consistent as a whole but of other widths than the package is another model size (not
+     * covered) only while nothing says otherwise: when its manifest names the checkpoint the package was converted
+     * from, the width that differs is a damaged file.
+     */
+    @Test
+    void otherWidthsAreAnotherModelOnlyWhenTheFixturesNameNoCommonCheckpoint() throws IOException {
+        Path folder = tmp.resolve("decoder_alone");
+        copyTree(models.resolve("SpectroStreamDecoder.mlpackage"), folder.resolve("SpectroStreamDecoder.mlpackage"));
+        Path narrow = Files.createDirectories(tmp.resolve("narrow_decoder"));
+        java.util.Map<String, dev.mrt2.tensor.NdArray> npz = new java.util.TreeMap<>(
+                dev.mrt2.tensor.Npz.read(fixtures.resolve(FixtureFiles.DECODER)));
+        npz.put("decoder_embeddings", FixtureDamage.cut(npz.get("decoder_embeddings"), false));
+        dev.mrt2.tensor.Npz.write(narrow.resolve(FixtureFiles.DECODER), npz);
+
+        Validator.Run run = TestRuns.stored(folder, narrow, tmp.resolve("narrow_receipts"), OPTIONS);
+        assertEquals(ArtifactReport.Status.NOT_COVERED, run.reports().get(0).status());
+        assertTrue(run.reports().get(0).line().contains("decoder.npz has rows of width 15; the package's "
+                + "decoder_embeddings takes 16 (fixtures for another model size)"), run.reports().get(0).line());
+
+        new FixtureManifest("tiny.safetensors", sha, 0, new java.util.TreeMap<>(java.util.Map.of(FixtureFiles.DECODER,
+                "as stored")), null).write(narrow);
+        dev.mrt2.io.BadInputException e = assertThrows(dev.mrt2.io.BadInputException.class,
+                () -> TestRuns.stored(folder, narrow, tmp.resolve("never_narrow"), OPTIONS));
+        assertEquals("decoder.npz: member 'decoder_embeddings' is 15 wide, but SpectroStreamDecoder's "
+                + "decoder_embeddings takes 16 and both were made from checkpoint sha256 " + sha + ": the fixture "
+                + "file (or the package) is damaged", e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("never_narrow")));
+    }
+
+    /** Every file under {@code dir} with its sha256. */
+    private static java.util.Map<String, String> snapshot(Path dir) throws IOException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                out.put(dir.relativize(p).toString(), Digests.sha256(p));
+            }
+        }
+        return out;
+    }
+
+    /** The names beside {@code dir} that start with its name or its hidden siblings'. */
+    private static List<String> beside(Path dir) throws IOException {
+        String name = dir.getFileName().toString();
+        try (var files = Files.list(dir.getParent())) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.equals(name) || n.startsWith("." + name + ".")).sorted().toList();
+        }
+    }
+
     /** The rows as JSON trees, so doubles compare bit for bit and NaN equals NaN. */
     private static List<JsonNode> rows(List<FixtureComparison> rows) {
         List<JsonNode> out = new ArrayList<>();
