@@ -23,17 +23,7 @@ public final class ManifestNames {
 
     /** The name as sha256sum writes it after a leading backslash. */
     static String escape(String name) {
-        StringBuilder s = new StringBuilder(name.length() + 8);
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            switch (c) {
-                case '\\' -> s.append("\\\\");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                default -> s.append(c);
-            }
-        }
-        return s.toString();
+        return escaped(name, false);
     }
 
     /** The inverse of {@link #escape}; null for a lone trailing backslash or an escape sha256sum never writes. */
@@ -65,6 +55,11 @@ public final class ManifestNames {
      * control character, so no name can break a line or drive a terminal.
      */
     public static String printable(String name) {
+        return escaped(name, true);
+    }
+
+    /** sha256sum's escapes ({@code \\ \n \r}), and with {@code everyControl} those of every other control character. */
+    private static String escaped(String name, boolean everyControl) {
         StringBuilder s = new StringBuilder(name.length() + 8);
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
@@ -72,9 +67,10 @@ public final class ManifestNames {
                 case '\\' -> s.append("\\\\");
                 case '\n' -> s.append("\\n");
                 case '\r' -> s.append("\\r");
-                case '\t' -> s.append("\\t");
                 default -> {
-                    if (Character.isISOControl(c)) {
+                    if (everyControl && c == '\t') {
+                        s.append("\\t");
+                    } else if (everyControl && Character.isISOControl(c)) {
                         s.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
                     } else {
                         s.append(c);
