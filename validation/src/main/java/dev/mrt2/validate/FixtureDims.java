@@ -14,8 +14,9 @@ import java.util.OptionalInt;
  * The model dimensions a fixtures folder was made for, and the check that every member of every file agrees with
  * them. A dimension is taken from our manifest where it states it (the codebook table's shape gives L, C and E),
  * else from the majority of the members that measure it (D by most of them), so a damaged member is outvoted and
- * named, instead of the first member read setting the size the others are held to. Frame counts are per file. A folder that passes is consistent as a whole: a package of other widths then faces fixtures
- * of another model size, not a damaged file.
+ * named, instead of the first member read setting the size the others are held to. Frame counts are per file. A
+ * folder that passes is consistent as a whole: a package of other widths then faces fixtures of another model size,
+ * not a damaged file.
  */
 final class FixtureDims {
     /** Where {@link #of} read a dimension from our manifest. */
