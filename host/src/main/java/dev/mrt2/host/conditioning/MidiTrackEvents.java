@@ -80,18 +80,22 @@ final class MidiTrackEvents {
             return body.get(at++) & 0xff;
         }
 
-        /** A variable-length quantity: 7 bits a byte, high bit set on all but the last. */
+        /**
+         * A variable-length quantity: 7 bits a byte, high bit set on all but the last, at most 4 bytes (the SMF spec's
+         * limit). Its value is not bounded by the chunk: a delta time is ticks, and a long rest is many of them; a
+         * length that runs past the chunk is caught by {@link #skip}.
+         */
         long varLength() {
             long value = 0;
-            int b;
-            do {
-                b = unsigned();
+            for (int i = 0; i < 4; i++) {
+                int b = unsigned();
                 value = (value << 7) | (b & 0x7f);
-            } while ((b & 0x80) != 0 && value <= body.limit());
-            if ((b & 0x80) != 0) {
-                throw cut();   // a length beyond the chunk, still growing
+                if ((b & 0x80) == 0) {
+                    return value;
+                }
             }
-            return value;
+            throw new BadInputException(where + ": the event at byte " + event + " has a variable-length number of "
+                    + "more than 4 bytes, which no MIDI file holds");
         }
 
         void skip(long n) {

@@ -212,6 +212,19 @@ class MidiFileStructureTest {
     }
 
     @Test
+    void aRestLongerThanItsChunkIsADeltaTimeNotACut() throws Exception {
+        // mido writes a pedal release 18240 ticks after the last note: a 3-byte delta time whose value is far larger
+        // than the 15-byte chunk (an earlier check bounded every variable-length number by the chunk and refused it)
+        Path rest = file("rest.mid", oneTrack(0x00, 0x90, 0x3c, 0x40, 0x60, 0x80, 0x3c, 0x00, 0x81, 0x8e, 0x40, 0xb0,
+                0x40, 0x00, 0x00, 0xff, 0x2f, 0x00));
+        assertEquals(List.of(new PlayedNote(60, 0, 12)), MidiNotes.read(rest).notes());
+        Path fiveBytes = file("vlq.mid", oneTrack(0x81, 0x81, 0x81, 0x81, 0x01, 0x90, 0x3c, 0x40, 0x00, 0xff, 0x2f,
+                0x00));
+        assertEquals(fiveBytes + ": track 1 of 1: the event at byte 0 has a variable-length number of more than 4 bytes,"
+                + " which no MIDI file holds", failure(fiveBytes));
+    }
+
+    @Test
     void aDataByteWithNoStatusAndASystemStatusAreNamed() throws Exception {
         Path noStatus = file("nostatus.mid", oneTrack(0x00, 0x3c, 0x40, 0x00, 0xff, 0x2f, 0x00));
         assertEquals(noStatus + ": track 1 of 1: data byte 0x3c at byte 0 of its chunk has no status byte before it",
