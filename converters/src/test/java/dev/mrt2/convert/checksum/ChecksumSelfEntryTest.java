@@ -19,8 +19,8 @@ class ChecksumSelfEntryTest {
     @TempDir
     Path dir;
 
-    static final String ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-    static final String EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    private static final String ABC = ChecksumManifestTest.ABC;
+    private static final String EMPTY = ChecksumManifestTest.EMPTY;
 
     @Test
     void theManifestsOwnEntryIsSkipped() throws IOException {
