@@ -80,9 +80,24 @@ public final class ConditioningEncoder {
                         + "]");
             }
         }
-        return new ConditioningEncoder(file.readFloats(KEYS.get(0)), file.readFloats(KEYS.get(1)),
-                file.readFloats(KEYS.get(2)), file.readFloats(KEYS.get(3)), file.readFloats(KEYS.get(4)), styleDim,
-                sourceDim);
+        return new ConditioningEncoder(finite(file, name, KEYS.get(0)), finite(file, name, KEYS.get(1)),
+                finite(file, name, KEYS.get(2)), finite(file, name, KEYS.get(3)), finite(file, name, KEYS.get(4)),
+                styleDim, sourceDim);
+    }
+
+    /**
+     * A table's values, every one finite: convert checks only the keys its packages read, and these five are not among
+     * them, so a NaN here would otherwise reach the conditioning rows (and every frame rendered from them).
+     */
+    private static float[] finite(SafetensorsFile file, String name, String key) {
+        float[] v = file.readFloats(key);
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new BadInputException(name + ": key '" + key + "' holds " + v[i] + " at element " + i
+                        + " (every encoder value must be finite)");
+            }
+        }
+        return v;
     }
 
     /** S, the width of {@code source_encoded} (256). */

@@ -10,6 +10,9 @@ import dev.mrt2.model.Mrt2Dims;
 import dev.mrt2.model.Mrt2Synth;
 import dev.mrt2.safetensors.SafetensorsFile;
 import dev.mrt2.safetensors.SafetensorsWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -138,5 +141,39 @@ class ConditioningEncoderTest {
             assertTrue(e.getMessage().contains("has 468 rows, the conditioning tokens need 12 x 1031 = 12372"),
                     e.getMessage());
         }
+    }
+
+    @Test
+    void aNaNInAnEncoderTableIsRefusedNamingTheKey() throws Exception {
+        // convert checks only what its packages read, and these tables are not among them
+        String key = E + "encoder_ln/bias";
+        byte[] bytes = Files.readAllBytes(tiny);
+        byte[] first;
+        try (SafetensorsFile f = SafetensorsFile.open(tiny)) {
+            ByteBuffer data = f.data(key);
+            first = new byte[8];
+            data.duplicate().get(first);
+        }
+        int at = indexOf(bytes, first);
+        ByteBuffer.wrap(bytes, at, 4).order(ByteOrder.LITTLE_ENDIAN).putFloat(Float.NaN);
+        Path bad = Files.write(dir.resolve("nan.safetensors"), bytes);
+        try (SafetensorsFile f = SafetensorsFile.open(bad)) {
+            BadInputException e = assertThrows(BadInputException.class, () -> ConditioningEncoder.load(f));
+            assertEquals("nan.safetensors: key '" + key + "' holds NaN at element 0 (every encoder value must be "
+                    + "finite)", e.getMessage());
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("tensor bytes not found");
     }
 }
