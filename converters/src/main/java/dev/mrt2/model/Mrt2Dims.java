@@ -114,6 +114,11 @@ public record Mrt2Dims(int vocab, int temporalDim, int temporalLayers, int tempo
             throw new BadInputException(file.path().getFileName() + ": codec input projection width " + projection
                     + " is not a multiple of the top width " + topWidth);
         }
+        if ((emb.get(0) - Mrt2Constants.RESERVED_TOKENS) % quant.get(1) != 0) {
+            throw new BadInputException(file.path().getFileName() + ": key '" + Mrt2Keys.EMBEDDING + "' has shape "
+                    + emb + ": its first axis must be " + Mrt2Constants.RESERVED_TOKENS + " + levels x " + quant.get(1)
+                    + " (the codebook size of '" + Mrt2Keys.QUANTIZER + "'); is it stored transposed?");
+        }
         Mrt2Dims dims = new Mrt2Dims(toInt(emb.get(0)), toInt(emb.get(1)),
                 countLayers(file, Mrt2Keys.DEPTHFORMER + "temporal_body/transformer/x_layers_"),
                 toInt(q.get(1)), toInt(q.get(2)), toInt(ffn1.get(1)), toInt(crossK.get(0)), toInt(sink.get(0)),
@@ -125,10 +130,29 @@ public record Mrt2Dims(int vocab, int temporalDim, int temporalLayers, int tempo
         return dims;
     }
 
+    /**
+     * Layers {@code prefix + 0, 1, ...} as far as each has its FFN pre-norm (spec §2.12 counts them). A key of a later
+     * layer means a layer the count would drop without a word (a damaged or partly written file): refused, naming it.
+     */
     private static int countLayers(SafetensorsFile file, String prefix) {
         int n = 0;
         while (file.contains(prefix + n + "/" + Mrt2Keys.FFN_PRE_NORM)) {
             n++;
+        }
+        for (var t : file.tensors()) {
+            String name = t.name();
+            if (name.startsWith(prefix)) {
+                String rest = name.substring(prefix.length());
+                int slash = rest.indexOf('/');
+                String index = slash < 0 ? rest : rest.substring(0, slash);
+                boolean counted = !index.isEmpty() && index.length() < 10 && index.chars().allMatch(Character::isDigit)
+                        && Integer.parseInt(index) < n;
+                if (!counted) {
+                    throw new BadInputException(file.path().getFileName() + ": key '" + name + "' belongs to no "
+                            + "complete layer: x_layers_0.." + (n - 1) + " each have '" + Mrt2Keys.FFN_PRE_NORM
+                            + "', this one's layer does not (a layer cut short?)");
+                }
+            }
         }
         return n;
     }

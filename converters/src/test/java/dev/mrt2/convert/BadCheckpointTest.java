@@ -94,6 +94,40 @@ class BadCheckpointTest {
         }
     }
 
+    @Test
+    void aStrayKeyOfALayerPastTheCountIsRefusedNotDropped() {
+        // one key of a third depth layer: the count stops at the two complete ones, and the key would be ignored
+        String stray = Mrt2Keys.depthLayer(2, Mrt2Keys.FFN1_KERNEL);
+        Path bad = copyTiny("stray.safetensors", Mrt2Keys.QUANTIZER, values -> new Tensor(null, values));
+        SafetensorsWriter w = new SafetensorsWriter();
+        try (SafetensorsFile f = SafetensorsFile.open(bad)) {
+            for (TensorInfo t : f.tensors()) {
+                w.addFloats(t.name(), t.shape(), f.readFloats(t.name()));
+            }
+        }
+        w.addFloats(stray, List.of(2L, 2L), new float[4]);
+        w.write(bad);
+        try (SafetensorsFile f = SafetensorsFile.open(bad)) {
+            dev.mrt2.io.BadInputException e = assertThrows(dev.mrt2.io.BadInputException.class,
+                    () -> Mrt2Dims.fromCheckpoint(f));
+            assertEquals("stray.safetensors: key '" + stray + "' belongs to no complete layer: x_layers_0..1 each have '"
+                    + Mrt2Keys.FFN_PRE_NORM + "', this one's layer does not (a layer cut short?)", e.getMessage());
+        }
+    }
+
+    @Test
+    void aTransposedEmbeddingIsNamedWithItsKey() {
+        Path bad = copyTiny("transposed.safetensors", Mrt2Keys.EMBEDDING,
+                values -> new Tensor(List.of((long) D.temporalDim(), (long) D.vocab()), values));
+        try (SafetensorsFile f = SafetensorsFile.open(bad)) {
+            dev.mrt2.io.BadInputException e = assertThrows(dev.mrt2.io.BadInputException.class,
+                    () -> Mrt2Dims.fromCheckpoint(f));
+            assertEquals("transposed.safetensors: key '" + Mrt2Keys.EMBEDDING + "' has shape [" + D.temporalDim() + ", "
+                    + D.vocab() + "]: its first axis must be 6 + levels x " + D.codebookSize() + " (the codebook size "
+                    + "of '" + Mrt2Keys.QUANTIZER + "'); is it stored transposed?", e.getMessage());
+        }
+    }
+
     /** A replacement tensor; a null shape keeps the original one. */
     private record Tensor(List<Long> shape, float[] values) {}
 
