@@ -67,7 +67,7 @@ public final class Npz {
                 }
             }
         } catch (ZipException e) {
-            throw TensorFileException.of(file.toString(), "not a readable zip/npz archive (" + OsReason.of(e) + ")", e);
+            throw TensorFileException.of(file.toString(), unreadableZip(e), e);
         } catch (IOException e) {
             throw TensorFileException.of(file.toString(), "cannot read: " + OsReason.of(e), e);
         }
@@ -125,5 +125,24 @@ public final class Npz {
             throw new IllegalStateException("in-memory zip failed", e);
         }
         return buffer.toByteArray();
+    }
+
+    /**
+     * Why java.util.zip refused the archive. A member compressed with bzip2 (method 12) or LZMA (14), which Python's
+     * zipfile can write and NumPy reads, is named as such: the JDK reports it as an "invalid CEN header".
+     */
+    static String unreadableZip(ZipException e) {
+        String reason = OsReason.of(e);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bad compression method: (\\d+)").matcher(reason);
+        if (m.find()) {
+            String method = switch (m.group(1)) {
+                case "12" -> "bzip2";
+                case "14" -> "LZMA";
+                default -> "compression method " + m.group(1);
+            };
+            return "a member is compressed with " + method + ", which this reader does not read (np.savez and "
+                    + "np.savez_compressed write stored or deflated members)";
+        }
+        return "not a readable zip/npz archive (" + reason + ")";
     }
 }

@@ -39,7 +39,8 @@ class NpzCrcTest {
         assertEquals(dir + ": is a directory, not an .npz file", e.getMessage());
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
+    /** Where {@code needle} first occurs in {@code hay} (the npz tests patch archives by it). */
+    static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
             for (int j = 0; j < needle.length; j++) {
