@@ -151,7 +151,9 @@ public final class MlPackageReader {
             }
             WeightFileReader reader = open(name);
             if (reader == null) {
-                throw new MilException("a constant references " + fileName + ", which does not exist in " + dirLabel);
+                boolean folder = java.nio.file.Files.isDirectory(dir.resolve(name));
+                throw new MilException("a constant references " + fileName + ", which " + (folder
+                        ? "is a directory, not a file," : "does not exist") + " in " + dirLabel);
             }
             try {
                 reader.check(offset, type);

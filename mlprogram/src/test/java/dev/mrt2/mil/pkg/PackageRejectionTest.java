@@ -325,6 +325,17 @@ class PackageRejectionTest {
         assertRejected("references @model_path/weights/other.bin, which does not exist");
     }
 
+    @Test
+    void rejectsBlobInAWeightFileThatIsAFolder() throws IOException {
+        editMainBlock(b -> {
+            MilProtos.Value.Builder val = b.getOperations(0).getAttributesOrThrow("val").toBuilder();
+            val.getBlobFileValueBuilder().setFileName("@model_path/weights/other.bin");
+            b.getOperationsBuilder(0).putAttributes("val", val.build());
+        });
+        Files.createDirectory(pkg.resolve("Data/com.apple.CoreML/weights/other.bin"));
+        assertRejected("references @model_path/weights/other.bin, which is a directory, not a file,");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void assertRejected(String... fragments) {
