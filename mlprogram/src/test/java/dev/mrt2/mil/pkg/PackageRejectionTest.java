@@ -307,36 +307,33 @@ class PackageRejectionTest {
 
     @Test
     void rejectsBlobFileNameOutsideTheWeightsDirectory() throws IOException {
-        editMainBlock(b -> {
-            MilProtos.Value.Builder val = b.getOperations(0).getAttributesOrThrow("val").toBuilder();
-            val.getBlobFileValueBuilder().setFileName("@model_path/weights/../model.mlmodel");
-            b.getOperationsBuilder(0).putAttributes("val", val.build());
-        });
+        pointFirstBlobAt("@model_path/weights/../model.mlmodel");
         assertRejected("must name a file directly inside weights/");
     }
 
     @Test
     void rejectsBlobInAWeightFileThatDoesNotExist() throws IOException {
-        editMainBlock(b -> {
-            MilProtos.Value.Builder val = b.getOperations(0).getAttributesOrThrow("val").toBuilder();
-            val.getBlobFileValueBuilder().setFileName("@model_path/weights/other.bin");
-            b.getOperationsBuilder(0).putAttributes("val", val.build());
-        });
+        pointFirstBlobAt("@model_path/weights/other.bin");
         assertRejected("references @model_path/weights/other.bin, which does not exist");
     }
 
     @Test
     void rejectsBlobInAWeightFileThatIsAFolder() throws IOException {
-        editMainBlock(b -> {
-            MilProtos.Value.Builder val = b.getOperations(0).getAttributesOrThrow("val").toBuilder();
-            val.getBlobFileValueBuilder().setFileName("@model_path/weights/other.bin");
-            b.getOperationsBuilder(0).putAttributes("val", val.build());
-        });
+        pointFirstBlobAt("@model_path/weights/other.bin");
         Files.createDirectory(pkg.resolve("Data/com.apple.CoreML/weights/other.bin"));
         assertRejected("references @model_path/weights/other.bin, which is a directory, not a file,");
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Points the first constant's blob at {@code fileName}. */
+    private void pointFirstBlobAt(String fileName) throws IOException {
+        editMainBlock(b -> {
+            MilProtos.Value.Builder val = b.getOperations(0).getAttributesOrThrow("val").toBuilder();
+            val.getBlobFileValueBuilder().setFileName(fileName);
+            b.getOperationsBuilder(0).putAttributes("val", val.build());
+        });
+    }
 
     private void assertRejected(String... fragments) {
         MilException e = assertThrows(MilException.class, () -> MlPackageReader.read(pkg).close());
