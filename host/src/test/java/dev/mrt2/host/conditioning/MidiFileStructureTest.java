@@ -1,7 +1,5 @@
 package dev.mrt2.host.conditioning;
 
-import static dev.mrt2.host.conditioning.MidiTestEvents.note;
-import static dev.mrt2.host.conditioning.MidiTestEvents.tempo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import javax.sound.midi.MidiEvent;
 import javax.sound.midi.MidiSystem;
-import javax.sound.midi.Sequence;
 import javax.sound.midi.Track;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,24 +31,12 @@ class MidiFileStructureTest {
     @TempDir
     Path dir;
 
-    /** The song as format 0 (one track) or format 1 (tempo, C4 and E4, then G4 and the snare: three tracks). */
+    /** {@link MidiTestEvents#song} as format 0 (one track) or format 1 (three tracks). */
     private static byte[] song(int format) throws Exception {
-        Sequence s = new Sequence(Sequence.PPQ, 480);
-        Track first = s.createTrack();
-        Track notes = format == 0 ? first : s.createTrack();
-        Track more = format == 0 ? first : s.createTrack();
-        first.add(new MidiEvent(tempo(400_000), 0));
-        note(notes, 0, 60, 0, 480);
-        note(notes, 0, 64, 240, 720);
-        first.add(new MidiEvent(tempo(800_000), 480));
-        note(more, 1, 67, 480, 960);
-        note(more, 9, 38, 0, 120);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MidiSystem.write(s, format, out);
+        MidiSystem.write(MidiTestEvents.song(format == 0), format, out);
         return out.toByteArray();
     }
-
-
 
     /** A chunk: 4-letter type, 32-bit big-endian length, body. */
     private static byte[] chunk(String type, byte[] body) {

@@ -1,7 +1,5 @@
 package dev.mrt2.host.conditioning;
 
-import static dev.mrt2.host.conditioning.MidiTestEvents.note;
-import static dev.mrt2.host.conditioning.MidiTestEvents.tempo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,10 +8,7 @@ import dev.mrt2.io.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.sound.midi.MidiEvent;
 import javax.sound.midi.MidiSystem;
-import javax.sound.midi.Sequence;
-import javax.sound.midi.Track;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,25 +17,11 @@ class MidiNotesTest {
     @TempDir
     Path dir;
 
-    /**
-     * 150 bpm (a quarter = 0.4 s = 10 frames), 480 ticks per quarter: C4 for one beat at beat 0 (frames 0..9), E4 from
-     * half a beat (frame 5) for one beat, G4 at beat 1 after a tempo change to 75 bpm (a quarter = 20 frames) for one
-     * beat, and a snare hit on channel 10.
-     */
+    /** {@link MidiTestEvents#song} in one track, written as a format-1 file. */
     static Path write(Path file) throws Exception {
-        Sequence s = new Sequence(Sequence.PPQ, 480);
-        Track t = s.createTrack();
-        t.add(new MidiEvent(tempo(400_000), 0));
-        note(t, 0, 60, 0, 480);
-        note(t, 0, 64, 240, 720);
-        t.add(new MidiEvent(tempo(800_000), 480));
-        note(t, 1, 67, 480, 960);
-        note(t, 9, 38, 0, 120);
-        MidiSystem.write(s, 1, file.toFile());
+        MidiSystem.write(MidiTestEvents.song(true), 1, file.toFile());
         return file;
     }
-
-
 
     @Test
     void notesLandOnTheFrameGridThroughTheTempoMap() throws Exception {
