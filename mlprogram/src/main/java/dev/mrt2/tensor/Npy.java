@@ -44,6 +44,15 @@ public final class Npy {
         }
     }
 
+    /** Whether {@code file} starts with the NPY magic; false when it cannot be read (a read then says why). */
+    public static boolean hasMagic(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(NpyLayout.MAGIC.length), NpyLayout.MAGIC);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public static NdArray read(Path file) {
         return readContents(file).array();
     }

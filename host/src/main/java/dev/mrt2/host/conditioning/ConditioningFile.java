@@ -6,6 +6,7 @@ import dev.mrt2.convert.SortedJson;
 import dev.mrt2.io.AtomicFile;
 import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.pkg.Digests;
+import dev.mrt2.tensor.Npy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -61,7 +62,7 @@ public final class ConditioningFile {
         if (Files.isDirectory(file)) {
             throw new BadInputException(file + ": is a directory");
         }
-        if (NpyRows.isNpy(file)) {
+        if (Npy.hasMagic(file)) {
             return NpyRows.read(file, sourceDim);
         }
         Path bin = binOf(file);

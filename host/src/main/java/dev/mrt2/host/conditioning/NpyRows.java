@@ -3,26 +3,12 @@ package dev.mrt2.host.conditioning;
 import dev.mrt2.io.BadInputException;
 import dev.mrt2.tensor.NdArray;
 import dev.mrt2.tensor.Npy;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Conditioning rows from a NumPy {@code .npy}: {@code [S]} (one row), {@code [F, S]} or {@code [1, F, S]}, floats. */
 final class NpyRows {
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-
     private NpyRows() {}
-
-    /** Whether the file starts with the NPY magic (false when it cannot be read; the reader then says why). */
-    static boolean isNpy(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     static float[][] read(Path file, int sourceDim) {
         NdArray a = Npy.read(file);
