@@ -5,6 +5,7 @@ import dev.mrt2.host.decode.WindowPlan;
 import dev.mrt2.host.decode.WindowedDecoder;
 import dev.mrt2.host.engine.RolloutFrame;
 import dev.mrt2.io.AtomicFile;
+import dev.mrt2.io.FileTrees;
 import dev.mrt2.tensor.NdArray;
 import dev.mrt2.tensor.Npy;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -150,12 +150,9 @@ public final class GoldenWriter implements WindowedDecoder.Listener {
 
     /** Deletes a folder and everything in it, best effort: the caller's own failure is the one to report. */
     private static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
+        try {
+            FileTrees.delete(dir);
+        } catch (IOException ignored) {
             // best effort
         }
     }
