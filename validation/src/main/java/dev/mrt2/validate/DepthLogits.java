@@ -4,7 +4,9 @@ import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.tensor.NdArray;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,27 +29,41 @@ final class DepthLogits {
         this.inputShape = PackageIo.requireInput(exec, INPUT, artifact);
     }
 
-    /** Logits {@code [L][V]} of rows {@code [temporal output; prefix (L-1 rows)]}. */
-    float[][] logits(float[] temporalOutput, float[][] prefix) {
+    /**
+     * Logits {@code [F][L][V]}: frame f's of rows {@code [temporal output f; prefix f (L-1 rows)]}, in one batch of
+     * predictions
+     * ({@link MlProgramExecutor#predictAll}: the frames are independent, so each weight is read once for all of them,
+     * with the bits each frame gets alone).
+     */
+    float[][][] logitsAll(float[][] temporalOutputs, float[][][] prefixes) {
         int positions = inputShape[1];
         int dim = inputShape[2];
-        int levels = prefix.length + 1;
-        if (positions < levels) {
-            throw new BadInputException(artifact + ": " + INPUT + " has " + positions + " positions, the reference has "
-                    + levels + " levels");
+        List<Map<String, NdArray>> inputs = new ArrayList<>();
+        for (int f = 0; f < temporalOutputs.length; f++) {
+            int levels = prefixes[f].length + 1;
+            if (positions < levels) {
+                throw new BadInputException(artifact + ": " + INPUT + " has " + positions + " positions, the reference "
+                        + "has " + levels + " levels");
+            }
+            float[] rows = new float[positions * dim];
+            System.arraycopy(temporalOutputs[f], 0, rows, 0, dim);
+            for (int k = 1; k < levels; k++) {
+                System.arraycopy(prefixes[f][k - 1], 0, rows, k * dim, dim);
+            }
+            Map<String, NdArray> in = new TreeMap<>();
+            in.put(INPUT, NdArray.f32(inputShape, rows));
+            inputs.add(in);
         }
-        float[] rows = new float[positions * dim];
-        System.arraycopy(temporalOutput, 0, rows, 0, dim);
-        for (int k = 1; k < levels; k++) {
-            System.arraycopy(prefix[k - 1], 0, rows, k * dim, dim);
-        }
-        Map<String, NdArray> in = new TreeMap<>();
-        in.put(INPUT, NdArray.f32(inputShape, rows));
-        float[] flat = PackageIo.floats(exec.predict(in), OUTPUT, artifact);
-        int vocab = flat.length / positions;
-        float[][] out = new float[levels][];
-        for (int l = 0; l < levels; l++) {
-            out[l] = Arrays.copyOfRange(flat, l * vocab, (l + 1) * vocab);
+        List<Map<String, NdArray>> results = exec.predictAll(inputs);
+        float[][][] out = new float[results.size()][][];
+        for (int f = 0; f < out.length; f++) {
+            float[] flat = PackageIo.floats(results.get(f), OUTPUT, artifact);
+            int vocab = flat.length / positions;
+            int levels = prefixes[f].length + 1;
+            out[f] = new float[levels][];
+            for (int l = 0; l < levels; l++) {
+                out[f][l] = Arrays.copyOfRange(flat, l * vocab, (l + 1) * vocab);
+            }
         }
         return out;
     }

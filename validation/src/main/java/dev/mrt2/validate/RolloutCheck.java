@@ -4,12 +4,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.exec.MlProgramExecutor;
-import dev.mrt2.io.BadInputException;
+import dev.mrt2.tensor.NdArray;
 import dev.mrt2.validate.metrics.Comparison;
 import dev.mrt2.validate.metrics.Metrics;
 import dev.mrt2.validate.metrics.TokenMismatches;
 import dev.mrt2.validate.reference.Sampler;
-import dev.mrt2.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +119,8 @@ final class RolloutCheck {
         int frames = arm.codes().length;
         int[][] codes = new int[frames][];
         float[][] feedback = new float[frames][];
+        // every frame's input is the reference's, so the frames are independent: one batch reads each weight once
+        List<Map<String, NdArray>> inputs = new ArrayList<>();
         for (int f = 0; f < frames; f++) {
             float[] input = arm.inputs()[f];
             float[][] noise = arm.gumbel()[f];
@@ -127,7 +128,11 @@ final class RolloutCheck {
             in.put(FRAME, NdArray.f32(new int[] {1, 1, input.length}, input));
             in.put(NOISE, NdArray.f32(new int[] {noise.length, noise[0].length}, PackageIo.flatten(noise)));
             in.put(INVERSE_TEMPERATURE, NdArray.f32(new int[] {1}, new float[] {arm.inverseTemperature()}));
-            Map<String, NdArray> out = exec.predict(in);
+            inputs.add(in);
+        }
+        List<Map<String, NdArray>> outputs = exec.predictAll(inputs);
+        for (int f = 0; f < frames; f++) {
+            Map<String, NdArray> out = outputs.get(f);
             NdArray sampled = out.get(CODES);
             if (sampled == null || sampled.kind() != NdArray.Kind.I32) {
                 throw new BadInputException(artifact + ": no int32 output '" + CODES + "'");

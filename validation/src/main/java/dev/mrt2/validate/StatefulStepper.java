@@ -4,6 +4,8 @@ import dev.mrt2.io.BadInputException;
 import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.tensor.NdArray;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -35,13 +37,48 @@ final class StatefulStepper implements TemporalStepper {
 
     @Override
     public float[] step(int step, float[] input, float[] source) {
+        return PackageIo.floats(exec.predict(inputs(step, input, source)), OUTPUT, artifact).clone();
+    }
+
+    private Map<String, NdArray> inputs(int step, float[] input, float[] source) {
         Map<String, NdArray> in = new TreeMap<>();
         in.put(INPUT, NdArray.f32(new int[] {1, 1, input.length}, input));
         in.put(SOURCE, NdArray.f32(new int[] {1, 1, source.length}, source));
         if (biasShape != null) {
             in.put(BIAS, bias(step, biasShape));
         }
-        return PackageIo.floats(exec.predict(in), OUTPUT, artifact).clone();
+        return in;
+    }
+
+    /**
+     * The sequences of one length stepped together on lanes of the executor ({@link MlProgramExecutor#lanes}), each
+     * from zero states: every weight is read once per step for all of them, and each output is the bits of
+     * {@link #run} alone. The executor's own states are left as they were.
+     */
+    @Override
+    public float[][][] runAll(float[][][] inputs, float[][][] sources) {
+        float[][][] out = new float[inputs.length][][];
+        Map<Integer, List<Integer>> byLength = new TreeMap<>();
+        for (int q = 0; q < inputs.length; q++) {
+            byLength.computeIfAbsent(inputs[q].length, n -> new ArrayList<>()).add(q);
+        }
+        byLength.forEach((steps, group) -> {
+            MlProgramExecutor.Lanes lanes = exec.lanes(group.size());
+            for (int q : group) {
+                out[q] = new float[steps][];
+            }
+            for (int s = 0; s < steps; s++) {
+                List<Map<String, NdArray>> in = new ArrayList<>();
+                for (int q : group) {
+                    in.add(inputs(s, inputs[q][s], sources[q][s]));
+                }
+                List<Map<String, NdArray>> results = lanes.predict(in);
+                for (int i = 0; i < group.size(); i++) {
+                    out[group.get(i)][s] = PackageIo.floats(results.get(i), OUTPUT, artifact).clone();
+                }
+            }
+        });
+        return out;
     }
 
     @Override

@@ -23,11 +23,16 @@ final class TemporalRuns {
     /** Runs {@code wanted} on temporal package {@code t}'s loaded executor and keeps the outputs for later checks. */
     void keep(PackageInfo t, MlProgramExecutor exec, List<Sequence> wanted) {
         Map<Sequence, float[][]> outputs = kept.computeIfAbsent(t.artifact(), a -> new HashMap<>());
-        TemporalStepper stepper = TemporalStepper.of(exec, t);
-        for (Sequence s : wanted) {
-            if (!outputs.containsKey(s)) {
-                outputs.put(s, stepper.run(s.inputs(), s.sources()));
-            }
+        List<Sequence> missing = wanted.stream().distinct().filter(s -> !outputs.containsKey(s)).toList();
+        float[][][] inputs = new float[missing.size()][][];
+        float[][][] sources = new float[missing.size()][][];
+        for (int q = 0; q < missing.size(); q++) {
+            inputs[q] = missing.get(q).inputs();
+            sources[q] = missing.get(q).sources();
+        }
+        float[][][] runs = TemporalStepper.of(exec, t).runAll(inputs, sources);
+        for (int q = 0; q < missing.size(); q++) {
+            outputs.put(missing.get(q), runs[q]);
         }
     }
 

@@ -32,6 +32,15 @@ interface TemporalStepper {
         return out;
     }
 
+    /** {@link #run} of each sequence ({@code inputs[q]}, {@code sources[q]}), in order. */
+    default float[][][] runAll(float[][][] inputs, float[][][] sources) {
+        float[][][] out = new float[inputs.length][][];
+        for (int q = 0; q < inputs.length; q++) {
+            out[q] = run(inputs[q], sources[q]);
+        }
+        return out;
+    }
+
     static TemporalStepper of(MlProgramExecutor exec, PackageInfo info) {
         return switch (info.kind()) {
             case TEMPORAL -> new StatefulStepper(exec, info.artifact());

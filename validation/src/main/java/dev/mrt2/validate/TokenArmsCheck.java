@@ -6,6 +6,7 @@ import dev.mrt2.validate.metrics.Comparison;
 import dev.mrt2.validate.metrics.Metrics;
 import dev.mrt2.validate.metrics.TokenMismatches;
 import dev.mrt2.validate.reference.Sampler;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,10 +52,7 @@ final class TokenArmsCheck extends KindCheck {
         for (ReferenceSet.TokenArm arm : ref.arms()) {
             String fixture = arm.origin().fixture();
             int[][] expected = codes(arm.ids(), arm.codebookSize());
-            int[][] alone = new int[arm.frames()][];
-            for (int f = 0; f < arm.frames(); f++) {
-                alone[f] = codes(sample(depth, arm, f, arm.temporalOutputs()[f]), arm.codebookSize());
-            }
+            int[][] alone = codes(sampleAll(depth, arm, arm.temporalOutputs()), arm.codebookSize());
             TokenMismatches depthTokens = Metrics.tokens(alone, expected);
             out.comparisons.add(FixtureComparison.tokens(fixture, "tokens", a, depthTokens)
                     .withTemporal(FixtureComparison.FIXTURE, null));
@@ -71,10 +69,7 @@ final class TokenArmsCheck extends KindCheck {
             }
             if (temporalInfo != null) {
                 float[][] outs = run.temporalRuns.outputs(temporalInfo, sequence(arm));
-                int[][] both = new int[arm.frames()][];
-                for (int f = 0; f < arm.frames(); f++) {
-                    both[f] = codes(sample(depth, arm, f, outs[f]), arm.codebookSize());
-                }
+                int[][] both = codes(sampleAll(depth, arm, outs), arm.codebookSize());
                 TokenMismatches composed = Metrics.tokens(both, expected);
                 int d = outs[0].length;
                 Comparison temporalOutputs = Metrics.compare(NdArray.f32(new int[] {arm.frames(), d},
@@ -132,13 +127,19 @@ final class TokenArmsCheck extends KindCheck {
         return carry;
     }
 
-    /** One prediction, then the §3.7 sampler on every level's row with the arm's noise and temperature. */
-    private static int[] sample(DepthLogits depth, ReferenceSet.TokenArm arm, int frame, float[] temporalOutput) {
-        float[][] logits = depth.logits(temporalOutput, arm.prefix()[frame]);
+    /**
+     * One prediction per frame (all frames in one batch), then the §3.7 sampler on every level's row with the arm's
+     * noise and temperature: unique ids {@code [F][L]}.
+     */
+    private static int[][] sampleAll(DepthLogits depth, ReferenceSet.TokenArm arm, float[][] temporalOutputs) {
+        float[][][] logits = depth.logitsAll(Arrays.copyOf(temporalOutputs, arm.frames()),
+                Arrays.copyOf(arm.prefix(), arm.frames()));
         Sampler sampler = Sampler.standard(arm.codebookSize());
-        int[] ids = new int[arm.levels()];
-        for (int l = 0; l < ids.length; l++) {
-            ids[l] = sampler.sampleUnique(logits[l], l, arm.gumbel()[frame][l], arm.temperature());
+        int[][] ids = new int[arm.frames()][arm.levels()];
+        for (int f = 0; f < ids.length; f++) {
+            for (int l = 0; l < ids[f].length; l++) {
+                ids[f][l] = sampler.sampleUnique(logits[f][l], l, arm.gumbel()[f][l], arm.temperature());
+            }
         }
         return ids;
     }

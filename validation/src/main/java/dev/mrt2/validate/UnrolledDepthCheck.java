@@ -104,11 +104,11 @@ final class UnrolledDepthCheck extends KindCheck {
         int f = u.frames();
         int levels = u.tokens()[0].length;
         int vocab = u.depthLogits()[0][0].length;
-        float[][][] logits = new float[f][][];
+        float[][][] logits = depth.logitsAll(java.util.Arrays.copyOf(temporal, f),
+                java.util.Arrays.copyOf(u.prefix(), f));
         int[][] got = new int[f][];
         int[][] want = new int[f][];
         for (int i = 0; i < f; i++) {
-            logits[i] = depth.logits(temporal[i], u.prefix()[i]);
             got[i] = DepthLogits.argmaxIds(logits[i]);
             want[i] = DepthLogits.argmaxIds(u.depthLogits()[i]);
         }

@@ -148,8 +148,30 @@ public final class ExecutorBench {
                 clock.byType.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
                         .forEach(e -> System.out.printf(Locale.ROOT, "    %-28s %8.1f ms/call%n", e.getKey(),
                                 e.getValue() / 1e6 / Math.max(1, times.count())));
+                exec.removeObserver(clock);
+            }
+            if (exec.stateDescriptions().isEmpty() && !work.startsWith("decoder")) {
+                batched(work, exec, inputs, backend, repeats, floor, cost);
             }
         }
+    }
+
+    /** Calls per batch in the batched rows: a stored arm's frames, as validate runs them. */
+    private static final int BATCH = 25;
+
+    /**
+     * The same call {@link #BATCH} times in one {@link MlProgramExecutor#predictAll}, per call: what validate pays per
+     * stored frame, where each weight is read once for the whole batch.
+     */
+    private static void batched(String work, MlProgramExecutor exec, Map<String, NdArray> inputs,
+                                ExecutorBackend backend, int repeats, double floor, ProgramCost cost) {
+        List<Map<String, NdArray>> batch = java.util.Collections.nCopies(BATCH, inputs);
+        exec.predictAll(batch);
+        BenchSamples times = BenchSamples.time(Math.max(3, repeats / 5), i -> exec.predictAll(batch));
+        double perCall = times.median() / BATCH;
+        System.out.printf(Locale.ROOT, "%-14s %-8s %11s %11.1f %11.1f %8.2f %9.1f  (per call, %d calls a batch)%n",
+                work, backend.name().toLowerCase(Locale.ROOT), "", perCall, times.min() / BATCH,
+                perCall / 1e3 / floor, cost.flops() / (perCall / 1e3) / 1e9, BATCH);
     }
 
     /** Charges the time since the previous op output to the op type that just finished (the observer fires after it). */

@@ -44,15 +44,16 @@ public final class LinearAlgebraOps {
         int n = ws[0];
         int k = ws[1];
         int m = k == 0 ? 0 : x.size() / k;
-        float[] c;
-        if (a.context().scalar()) {
+        float[] c = a.batchedProduct();
+        if (c != null) {
+            if (c.length != m * n) throw a.fail("batched product holds " + c.length + " values, not " + m * n);
+        } else if (a.context().scalar()) {
             c = new float[m * n];
             Gemm.scalar(x.floats(), 0, floats(a, "weight").floats(), 0, c, 0, m, n, k);
         } else if (a.siblings() != null) {
             c = a.siblings().product(a, a.siblingIndex(), x.floats(), m);
         } else {
-            c = new float[m * n];
-            weightPanels(a, constant, n, k, m).multiply(x.floats(), 0, m, c, 0);
+            c = product(a, x.floats(), m, m);
         }
         if (bias != null) {
             if (bias.size() != n) throw a.fail("bias " + bias + " != [" + n + "]");
@@ -66,6 +67,20 @@ public final class LinearAlgebraOps {
         int[] shape = x.shape();
         shape[shape.length - 1] = n;
         return NdArray.f32(shape, c);
+    }
+
+    /**
+     * {@code x · weightᵀ} of a linear op with a constant weight {@code [n, k]} for {@code rows} rows of x, its panels
+     * laid out as wide as suits {@code rowsPerCall} rows (a batch of calls reuses the panels of one call: the width
+     * never changes a sum).
+     */
+    static float[] product(OpArgs a, float[] x, int rows, int rowsPerCall) {
+        dev.mrt2.mil.ConstValue constant = a.constantValue("weight");
+        int[] ws = constant != null ? constant.type().intDims() : floats(a, "weight").shape();
+        int n = ws[0];
+        float[] c = new float[rows * n];
+        weightPanels(a, constant, n, ws[1], rowsPerCall).multiply(x, 0, rows, c, 0);
+        return c;
     }
 
     /**

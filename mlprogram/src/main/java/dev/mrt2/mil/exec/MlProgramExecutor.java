@@ -322,29 +322,135 @@ public final class MlProgramExecutor implements AutoCloseable {
      * (fp32 → F32, fp16 → F16, int32 → I32). Returns every output, in description order.
      */
     public Map<String, NdArray> predict(Map<String, NdArray> inputs) {
-        Map<String, NdArray> env = new HashMap<>();
-        bindInputs(inputs, env);
-        Map<String, NdArray> working = new LinkedHashMap<>(states);
-        CallValues values = new CallValues(env, working);
-        if (tracking()) {
-            env.forEach((name, v) -> {
-                if (!v.isFloat() || !hasNonFinite(v.floats())) values.finite.add(name);
-            });
-        }
+        CallValues values = startCall(inputs, calls, new LinkedHashMap<>(states));
         boolean fold = foldMovers();
         for (PlannedOp op : plan) {
             if (fold && op.foldedInto != null) {
                 continue;   // its reader computes its output
             }
-            run(op, values, env, fold);
+            run(op, values, fold);
         }
+        Map<String, NdArray> result = outputs(values);
+        commitNonFinite(List.of(values));
+        states = values.working;
+        calls++;
+        return result;
+    }
+
+    /**
+     * Runs main once for each element of {@code inputs}, with the results {@link #predict} would give called on each in
+     * turn, bit for bit, but op by op across the calls: a linear layer with a constant weight multiplies every call's
+     * rows at once ({@link LinearBatch}), so the weight is read from memory once for the whole batch instead of once
+     * per call. For independent calls whose inputs are all known up front (stored fixture frames); only a program
+     * without states, whose calls cannot depend on each other. Observers see each op's outputs call by call, op by op;
+     * {@link #firstNonFinite()} and {@link #calls()} end as after the calls in turn.
+     */
+    public List<Map<String, NdArray>> predictAll(List<Map<String, NdArray>> inputs) {
+        if (!stateTypes.isEmpty()) {
+            throw new ExecutorException(label + ": a program with states runs one call at a time (predict) or one "
+                    + "call per lane (lanes); predictAll is for programs without states");
+        }
+        List<CallValues> batch = new ArrayList<>();
+        for (Map<String, NdArray> in : inputs) {
+            batch.add(startCall(in, calls + batch.size(), new LinkedHashMap<>()));
+        }
+        return runBatch(batch);
+    }
+
+    /**
+     * {@code count} independent sets of this program's states ("lanes"), each at zero like a fresh {@code MLState},
+     * stepped together ({@link Lanes#predict}): several streams through one stateful program, such as the
+     * teacher-forced runs of several reference arms, read each weight once per step for all of them. The executor's own
+     * states are not touched.
+     */
+    public Lanes lanes(int count) {
+        return new Lanes(count);
+    }
+
+    /** Independent state sets stepped together; see {@link #lanes}. */
+    public final class Lanes {
+        private final List<Map<String, NdArray>> laneStates = new ArrayList<>();
+
+        private Lanes(int count) {
+            for (int i = 0; i < count; i++) {
+                laneStates.add(zeroStates());
+            }
+        }
+
+        /**
+         * One call per lane, {@code inputs.get(i)} on lane i's states, with the results and states each lane would get
+         * from its own {@link #predict} calls, bit for bit ({@link #predictAll}'s batching). A call that fails leaves
+         * every lane's states as they were.
+         */
+        public List<Map<String, NdArray>> predict(List<Map<String, NdArray>> inputs) {
+            if (inputs.size() != laneStates.size()) {
+                throw new ExecutorException(label + ": " + inputs.size() + " inputs for " + laneStates.size()
+                        + " lanes");
+            }
+            List<CallValues> batch = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                batch.add(startCall(inputs.get(i), calls + i, new LinkedHashMap<>(laneStates.get(i))));
+            }
+            List<Map<String, NdArray>> results = runBatch(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                laneStates.set(i, batch.get(i).working);
+            }
+            return results;
+        }
+    }
+
+    /** Runs a batch of started calls op by op, linear products shared ({@link LinearBatch}); their outputs. */
+    private List<Map<String, NdArray>> runBatch(List<CallValues> batch) {
+        boolean fold = foldMovers();
+        boolean batched = batch.size() > 1 && !context.scalar();
+        for (PlannedOp op : plan) {
+            if (fold && op.foldedInto != null) {
+                continue;   // its reader computes its output
+            }
+            if (batched) {
+                LinearBatch.precompute(op, batch, fold, context, opset);
+            }
+            for (CallValues values : batch) {
+                run(op, values, fold);
+            }
+        }
+        List<Map<String, NdArray>> results = new ArrayList<>();
+        for (CallValues values : batch) {
+            results.add(outputs(values));
+        }
+        commitNonFinite(batch);
+        calls += batch.size();
+        return Collections.unmodifiableList(results);
+    }
+
+    /** One call's values: its inputs bound and checked, and its working copy of the states. */
+    private CallValues startCall(Map<String, NdArray> inputs, int call, Map<String, NdArray> working) {
+        Map<String, NdArray> env = new HashMap<>();
+        bindInputs(inputs, env);
+        CallValues values = new CallValues(env, working, call);
+        if (tracking(values)) {
+            env.forEach((name, v) -> {
+                if (!v.isFloat() || !hasNonFinite(v.floats())) values.finite.add(name);
+            });
+        }
+        return values;
+    }
+
+    private Map<String, NdArray> outputs(CallValues values) {
         Map<String, NdArray> result = new LinkedHashMap<>();
         for (FeatureDescription f : model.description().outputs()) {
-            result.put(f.name(), describedOutput(f, env.get(f.name())));
+            result.put(f.name(), describedOutput(f, values.env.get(f.name())));
         }
-        states = working;
-        calls++;
         return Collections.unmodifiableMap(result);
+    }
+
+    /** The first non-finite op of the earliest call that found one, unless an earlier call already had. */
+    private void commitNonFinite(List<CallValues> batch) {
+        for (CallValues values : batch) {
+            if (firstNonFinite == null && values.nonFinite != null) {
+                firstNonFinite = values.nonFinite;
+            }
+        }
     }
 
     private void bindInputs(Map<String, NdArray> inputs, Map<String, NdArray> env) {
@@ -382,7 +488,8 @@ public final class MlProgramExecutor implements AutoCloseable {
         return observers.isEmpty() && !context.scalar();
     }
 
-    private void run(PlannedOp op, CallValues values, Map<String, NdArray> env, boolean fold) {
+    private void run(PlannedOp op, CallValues values, boolean fold) {
+        Map<String, NdArray> env = values.env;
         List<NdArray> results;
         OpArgs args = new OpArgs(op, values, context, opset);
         boolean fused = fold && op.fused != null;
@@ -400,7 +507,7 @@ public final class MlProgramExecutor implements AutoCloseable {
                     + " outputs but computed " + results.size());
         }
         // such an op on finite values yields finite values, unless rounding to fp16 overflows on the way out
-        boolean fromFinite = op.keepsFinite && (fused ? op.fusedInlineFinite : op.inlineFinite) && tracking()
+        boolean fromFinite = op.keepsFinite && (fused ? op.fusedInlineFinite : op.inlineFinite) && tracking(values)
                 && values.allFinite(fused ? op.fusedInputNames : op.inputNames);
         for (int i = 0; i < outs.size(); i++) {
             NdArray raw = results.get(i);
@@ -411,13 +518,13 @@ public final class MlProgramExecutor implements AutoCloseable {
             for (OpObserver o : observers) {
                 o.onOutput(op.name(), op.type(), value);
             }
-            if (tracking()) {
+            if (tracking(values)) {
                 boolean known = !value.isFloat() || conformed.roundedFinite() || (fromFinite
                         && !(raw.kind() == NdArray.Kind.F32 && value.kind() == NdArray.Kind.F16));
                 if (known || !hasNonFinite(value.floats())) {
                     values.finite.add(name);
                 } else {
-                    firstNonFinite = new NonFiniteOp(op.name(), op.type(), calls);
+                    values.nonFinite = new NonFiniteOp(op.name(), op.type(), values.call);
                 }
             }
         }
@@ -457,9 +564,9 @@ public final class MlProgramExecutor implements AutoCloseable {
                 + r.kind().name().toLowerCase(Locale.ROOT) + " values but the op declares " + declared);
     }
 
-    /** Whether op outputs are still looked at for NaN and infinity (on, and none found yet). */
-    private boolean tracking() {
-        return trackNonFinite && firstNonFinite == null;
+    /** Whether op outputs of this call are still looked at for NaN and infinity (on, and none found yet). */
+    private boolean tracking(CallValues values) {
+        return trackNonFinite && firstNonFinite == null && values.nonFinite == null;
     }
 
     private NdArray describedOutput(FeatureDescription f, NdArray v) {
@@ -534,15 +641,35 @@ public final class MlProgramExecutor implements AutoCloseable {
     }
 
     /** Name resolution for one call: live values, then constants; states through the call's working copy. */
-    private final class CallValues implements ValueSource {
-        private final Map<String, NdArray> env;
+    final class CallValues implements ValueSource {
+        final Map<String, NdArray> env;
         private final Map<String, NdArray> working;
+        /** This call's 0-based index among the executor's calls. */
+        private final int call;
         /** Values of this call known to hold no NaN or infinity (inputs and op outputs looked at, movers of them). */
         final Set<String> finite = new HashSet<>();
+        /** The first op of this call whose output held a NaN or an infinity, or null. */
+        private NonFiniteOp nonFinite;
+        /** Products computed for the whole batch ({@link LinearBatch}), by op name, until the op takes its own. */
+        private final Map<String, float[]> products = new HashMap<>();
 
-        CallValues(Map<String, NdArray> env, Map<String, NdArray> working) {
+        CallValues(Map<String, NdArray> env, Map<String, NdArray> working, int call) {
             this.env = env;
             this.working = working;
+            this.call = call;
+        }
+
+        void putProduct(String opName, float[] product) {
+            products.put(opName, product);
+        }
+
+        boolean hasProduct(String opName) {
+            return products.containsKey(opName);
+        }
+
+        @Override
+        public float[] takeProduct(String opName) {
+            return products.remove(opName);
         }
 
         @Override

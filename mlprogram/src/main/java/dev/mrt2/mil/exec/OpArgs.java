@@ -46,6 +46,11 @@ final class OpArgs {
         return values;
     }
 
+    /** This op's product computed with the other calls of a batch ({@link LinearBatch}), or null. */
+    float[] batchedProduct() {
+        return values.takeProduct(planned.name());
+    }
+
     /** The linear layers sharing this op's input, or null. */
     SiblingLinears siblings() {
         return planned.siblings;

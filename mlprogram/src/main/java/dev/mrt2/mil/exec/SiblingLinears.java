@@ -19,14 +19,17 @@ import java.util.Map;
  */
 final class SiblingLinears {
     private final List<String> weights;
+    /** The member ops' names, in member order. */
+    private final List<String> ops;
     private final int[] outWidths;
     private final int k;
     /** The call whose results are held, and the members' outputs not yet taken. */
     private Object call;
     private float[][] results;
 
-    private SiblingLinears(List<String> weights, int[] outWidths, int k) {
+    private SiblingLinears(List<String> weights, List<String> ops, int[] outWidths, int k) {
         this.weights = weights;
+        this.ops = ops;
         this.outWidths = outWidths;
         this.k = k;
     }
@@ -58,12 +61,14 @@ final class SiblingLinears {
                 continue;
             }
             List<String> names = new ArrayList<>();
+            List<String> ops = new ArrayList<>();
             int[] widths = new int[members.size()];
             for (int i = 0; i < widths.length; i++) {
                 names.add(nameOf(members.get(i), "weight"));
+                ops.add(members.get(i).name());
                 widths[i] = Math.toIntExact(constants.value(names.get(i)).type().dim(0));
             }
-            SiblingLinears group = new SiblingLinears(List.copyOf(names), widths,
+            SiblingLinears group = new SiblingLinears(List.copyOf(names), List.copyOf(ops), widths,
                     Math.toIntExact(constants.value(names.get(0)).type().dim(1)));
             for (int i = 0; i < widths.length; i++) {
                 members.get(i).siblings = group;
@@ -95,25 +100,39 @@ final class SiblingLinears {
     }
 
     private void compute(OpArgs a, float[] x, int m) {
+        results = products(a, x, m, m);
+        call = a.call();
+    }
+
+    /** The member ops' names, in member order ({@link #products} gives their products in this order). */
+    List<String> ops() {
+        return ops;
+    }
+
+    /**
+     * Every member's {@code x · weightᵀ} ({@code [rows, N_i]} row-major) for {@code rows} rows of x, the stacked
+     * weight laid out in panels as wide as suits {@code rowsPerCall} rows (a batch of calls shares one call's panels).
+     */
+    float[][] products(OpArgs a, float[] x, int rows, int rowsPerCall) {
         int n = 0;
         for (int w : outWidths) {
             n += w;
         }
-        int width = Panels.widthFor(n, (long) m);
+        int width = Panels.widthFor(n, (long) rowsPerCall);
         PackedWeight packed = a.context().prepared(weights.get(0), "sibling panels " + width, () -> panels(a, width));
-        float[] all = new float[m * n];
-        packed.multiply(x, 0, m, all, 0);
-        results = new float[outWidths.length][];
+        float[] all = new float[rows * n];
+        packed.multiply(x, 0, rows, all, 0);
+        float[][] out = new float[outWidths.length][];
         int from = 0;
         for (int i = 0; i < outWidths.length; i++) {
-            float[] r = new float[m * outWidths[i]];
-            for (int row = 0; row < m; row++) {
+            float[] r = new float[rows * outWidths[i]];
+            for (int row = 0; row < rows; row++) {
                 System.arraycopy(all, row * n + from, r, row * outWidths[i], outWidths[i]);
             }
-            results[i] = r;
+            out[i] = r;
             from += outWidths[i];
         }
-        call = a.call();
+        return out;
     }
 
     /**

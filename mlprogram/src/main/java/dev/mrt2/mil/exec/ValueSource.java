@@ -25,4 +25,12 @@ interface ValueSource {
     NdArray readState(String name);
 
     void writeState(String name, NdArray value);
+
+    /**
+     * The product {@code x · weightᵀ} already computed for op {@code opName} in this call together with the other calls
+     * of a batch ({@link LinearBatch}), handed over once; null when there is none.
+     */
+    default float[] takeProduct(String opName) {
+        return null;
+    }
 }

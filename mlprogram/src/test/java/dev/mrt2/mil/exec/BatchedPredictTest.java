@@ -1,0 +1,185 @@
+package dev.mrt2.mil.exec;
+
+import static dev.mrt2.mil.exec.OpHarness.s;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt2.mil.DataType;
+import dev.mrt2.mil.Model;
+import dev.mrt2.mil.TensorType;
+import dev.mrt2.mil.Var;
+import dev.mrt2.tensor.NdArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link MlProgramExecutor#predictAll} runs a batch of calls op by op, with one product per linear layer for the whole
+ * batch ({@link LinearBatch}); each call must get the oracle's bits and the bits of the same call run alone, with
+ * grouped and lone linears, fp32 and fp16 weights (float32 panels and binary16 ones), one row and several per call.
+ * The executor's bookkeeping (calls, the first non-finite op) must end as after the calls in turn.
+ */
+class BatchedPredictTest {
+    private static final int CALLS = 5;
+
+    @Test
+    void everyCallOfABatchGetsTheBitsItGetsAlone() {
+        for (int rows : new int[] {1, 3}) {
+            for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
+                check(rows, type, new SplittableRandom(rows * 7L + type.ordinal()));
+            }
+        }
+    }
+
+    @Test
+    void batchesOnHalfWeightsGiveTheSameBits() {
+        String before = System.getProperty(KernelContext.HALF_WEIGHTS);
+        System.setProperty(KernelContext.HALF_WEIGHTS, "on");
+        try {
+            for (int rows : new int[] {1, 3}) {
+                check(rows, DataType.FLOAT16, new SplittableRandom(rows * 13L));
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(KernelContext.HALF_WEIGHTS);
+            } else {
+                System.setProperty(KernelContext.HALF_WEIGHTS, before);
+            }
+        }
+    }
+
+    /** Calls 1 and 3 overflow, call 3 at an earlier op: the batch names call 1's op, as the calls in turn do. */
+    @Test
+    void theFirstNonFiniteOpIsTheEarliestCallsAsInTurn() {
+        OpHarness h = new OpHarness();
+        Var x = h.in("x", DataType.FLOAT16, 1, 4);
+        Var early = h.b.mul("early", x, 1000f);
+        Var late = h.b.mul("late", h.b.add("shift", early, 30000f), 2f);
+        Model model = h.model(late);
+        List<Map<String, NdArray>> inputs = new ArrayList<>();
+        float[][] values = {{1, 1, 1, 1}, {3, 1, 1, 1}, {1, 2, 2, 1}, {70, 70, 70, 70}, {0, 0, 0, 0}};
+        for (float[] v : values) {
+            inputs.add(Map.of("x", NdArray.f16(new int[] {1, 4}, v)));
+        }
+        Optional<NonFiniteOp> inTurn;
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "overflow", ExecutorBackend.JAVA)) {
+            inputs.forEach(e::predict);
+            inTurn = e.firstNonFinite();
+        }
+        assertTrue(inTurn.isPresent(), "calls 1 and 3 overflow");
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "overflow", ExecutorBackend.JAVA)) {
+            e.predictAll(inputs);
+            assertEquals(inTurn, e.firstNonFinite());
+            assertEquals(new NonFiniteOp("late", "mul", 1), e.firstNonFinite().orElseThrow());
+            assertEquals(CALLS, e.calls());
+        }
+    }
+
+    /** Lanes of a stateful program: each lane's outputs and states are those of its own executor, step by step. */
+    @Test
+    void lanesStepIndependentStatesWithTheBitsOfSeparateExecutors() {
+        SplittableRandom rng = new SplittableRandom(41);
+        OpHarness h = new OpHarness();
+        Var acc = h.b.state("acc", TensorType.of(DataType.FLOAT16, 1, 6));
+        Var x = h.in("x", DataType.FLOAT16, 1, 6);
+        Var sum = h.b.add("sum", h.b.readState("old", acc), x);
+        Var mixed = h.b.linear("mixed", sum, weight(h, "w", DataType.FLOAT16, 6, 6, rng),
+                weight(h, "bias", DataType.FLOAT16, 6, 0, rng));
+        h.b.writeState("store", acc, mixed);
+        Model model = h.model(mixed);
+        int lanes = 3;
+        int steps = 4;
+        try (MlProgramExecutor batch = MlProgramExecutor.forModel(model, "lanes", ExecutorBackend.JAVA)) {
+            MlProgramExecutor.Lanes l = batch.lanes(lanes);
+            List<MlProgramExecutor> alone = new ArrayList<>();
+            for (int i = 0; i < lanes; i++) {
+                alone.add(MlProgramExecutor.forModel(model, "alone", ExecutorBackend.JAVA));
+            }
+            try {
+                for (int step = 0; step < steps; step++) {
+                    List<Map<String, NdArray>> inputs = new ArrayList<>();
+                    for (int i = 0; i < lanes; i++) {
+                        inputs.add(Map.of("x", NdArray.f16(new int[] {1, 6}, Arrays2.random(rng, 6, 1))));
+                    }
+                    List<Map<String, NdArray>> got = l.predict(inputs);
+                    for (int i = 0; i < lanes; i++) {
+                        FastPathTest.assertBitEqual(alone.get(i).predict(inputs.get(i)).get("mixed").floats(),
+                                got.get(i).get("mixed").floats(), "lane " + i + ", step " + step);
+                    }
+                }
+            } finally {
+                alone.forEach(MlProgramExecutor::close);
+            }
+            assertEquals(lanes * steps, batch.calls());
+            assertEquals(0f, batch.states().get("acc").floats()[0], "the executor's own states are not a lane's");
+        }
+    }
+
+    @Test
+    void aProgramWithStatesIsRefused() {
+        OpHarness h = new OpHarness();
+        Var acc = h.b.state("acc", TensorType.of(DataType.FLOAT16, 1, 4));
+        Var x = h.in("x", DataType.FLOAT16, 1, 4);
+        Var sum = h.b.add("sum", h.b.readState("old", acc), x);
+        h.b.writeState("store", acc, sum);
+        Model model = h.model(sum);
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "accumulator", ExecutorBackend.JAVA)) {
+            NdArray in = NdArray.f16(new int[] {1, 4}, new float[4]);
+            ExecutorException ex = assertThrows(ExecutorException.class,
+                    () -> e.predictAll(List.of(Map.of("x", in), Map.of("x", in))));
+            assertTrue(ex.getMessage().contains("states"), ex.getMessage());
+        }
+    }
+
+    private static void check(int rows, DataType type, SplittableRandom rng) {
+        int k = 37;
+        OpHarness h = new OpHarness();
+        Var x = h.in("x", type, 1, rows, k);
+        Var a = h.b.linear("a", x, weight(h, "wa", type, 1029, k, rng), null);
+        Var b = h.b.linear("b", x, weight(h, "wb", type, 5, k, rng), weight(h, "bb", type, 5, 0, rng));
+        Var lone = h.b.linear("lone", h.b.gelu("g", h.b.reshape("xr", x, 1, rows, k), "EXACT"),
+                weight(h, "wl", type, 4100, k, rng), weight(h, "bl", type, 4100, 0, rng));
+        Var next = h.b.linear("next", h.b.relu("r", b), weight(h, "wn", type, 9, 5, rng), null);
+        Model model = h.model(a, next, lone);
+        List<Map<String, NdArray>> inputs = new ArrayList<>();
+        for (int c = 0; c < CALLS; c++) {
+            float[] values = Arrays2.random(rng, rows * k, 1);
+            inputs.add(Map.of("x", type == DataType.FLOAT16 ? NdArray.f16(new int[] {1, rows, k}, values)
+                    : NdArray.f32(new int[] {1, rows, k}, values)));
+        }
+        List<Map<String, NdArray>> batch;
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "batch", ExecutorBackend.JAVA)) {
+            batch = e.predictAll(inputs);
+            assertEquals(CALLS, e.calls());
+        }
+        assertEquals(CALLS, batch.size());
+        for (int c = 0; c < CALLS; c++) {
+            Map<String, NdArray> oracle = run(model, ExecutorBackend.SCALAR, inputs.get(c));
+            Map<String, NdArray> alone = run(model, ExecutorBackend.JAVA, inputs.get(c));
+            for (String out : new String[] {"a", "next", "lone"}) {
+                String what = "'" + out + "' of call " + c + ", " + rows + " row(s), " + type + " weights";
+                FastPathTest.assertBitEqual(oracle.get(out).floats(), batch.get(c).get(out).floats(),
+                        what + ": batch vs scalar");
+                FastPathTest.assertBitEqual(alone.get(out).floats(), batch.get(c).get(out).floats(),
+                        what + ": batch vs alone");
+            }
+        }
+    }
+
+    /** A {@code [n, k]} weight, or a bias {@code [n]} when k is 0. */
+    private static Var weight(OpHarness h, String name, DataType type, int n, int k, SplittableRandom rng) {
+        long[] shape = k == 0 ? s(n) : s(n, k);
+        float[] v = Arrays2.random(rng, k == 0 ? n : n * k, 1);
+        return type == DataType.FLOAT16 ? h.f16(name, shape, v) : h.f32(name, shape, v);
+    }
+
+    private static Map<String, NdArray> run(Model model, ExecutorBackend backend, Map<String, NdArray> inputs) {
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "alone", backend)) {
+            return e.predict(inputs);
+        }
+    }
+}
