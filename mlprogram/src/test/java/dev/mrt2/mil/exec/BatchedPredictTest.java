@@ -1,6 +1,5 @@
 package dev.mrt2.mil.exec;
 
-import static dev.mrt2.mil.exec.OpHarness.s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,19 +36,11 @@ class BatchedPredictTest {
 
     @Test
     void batchesOnHalfWeightsGiveTheSameBits() {
-        String before = System.getProperty(KernelContext.HALF_WEIGHTS);
-        System.setProperty(KernelContext.HALF_WEIGHTS, "on");
-        try {
+        OpHarness.withHalfWeights(() -> {
             for (int rows : new int[] {1, 3}) {
                 check(rows, DataType.FLOAT16, new SplittableRandom(rows * 13L));
             }
-        } finally {
-            if (before == null) {
-                System.clearProperty(KernelContext.HALF_WEIGHTS);
-            } else {
-                System.setProperty(KernelContext.HALF_WEIGHTS, before);
-            }
-        }
+        });
     }
 
     /** Calls 1 and 3 overflow, call 3 at an earlier op: the batch names call 1's op, as the calls in turn do. */
@@ -87,8 +78,8 @@ class BatchedPredictTest {
         Var acc = h.b.state("acc", TensorType.of(DataType.FLOAT16, 1, 6));
         Var x = h.in("x", DataType.FLOAT16, 1, 6);
         Var sum = h.b.add("sum", h.b.readState("old", acc), x);
-        Var mixed = h.b.linear("mixed", sum, weight(h, "w", DataType.FLOAT16, 6, 6, rng),
-                weight(h, "bias", DataType.FLOAT16, 6, 0, rng));
+        Var mixed = h.b.linear("mixed", sum, h.randomWeight("w", DataType.FLOAT16, 6, 6, rng),
+                h.randomWeight("bias", DataType.FLOAT16, 6, 0, rng));
         h.b.writeState("store", acc, mixed);
         Model model = h.model(mixed);
         int lanes = 3;
@@ -139,11 +130,11 @@ class BatchedPredictTest {
         int k = 37;
         OpHarness h = new OpHarness();
         Var x = h.in("x", type, 1, rows, k);
-        Var a = h.b.linear("a", x, weight(h, "wa", type, 1029, k, rng), null);
-        Var b = h.b.linear("b", x, weight(h, "wb", type, 5, k, rng), weight(h, "bb", type, 5, 0, rng));
+        Var a = h.b.linear("a", x, h.randomWeight("wa", type, 1029, k, rng), null);
+        Var b = h.b.linear("b", x, h.randomWeight("wb", type, 5, k, rng), h.randomWeight("bb", type, 5, 0, rng));
         Var lone = h.b.linear("lone", h.b.gelu("g", h.b.reshape("xr", x, 1, rows, k), "EXACT"),
-                weight(h, "wl", type, 4100, k, rng), weight(h, "bl", type, 4100, 0, rng));
-        Var next = h.b.linear("next", h.b.relu("r", b), weight(h, "wn", type, 9, 5, rng), null);
+                h.randomWeight("wl", type, 4100, k, rng), h.randomWeight("bl", type, 4100, 0, rng));
+        Var next = h.b.linear("next", h.b.relu("r", b), h.randomWeight("wn", type, 9, 5, rng), null);
         Model model = h.model(a, next, lone);
         List<Map<String, NdArray>> inputs = new ArrayList<>();
         for (int c = 0; c < CALLS; c++) {
@@ -168,13 +159,6 @@ class BatchedPredictTest {
                         what + ": batch vs alone");
             }
         }
-    }
-
-    /** A {@code [n, k]} weight, or a bias {@code [n]} when k is 0. */
-    private static Var weight(OpHarness h, String name, DataType type, int n, int k, SplittableRandom rng) {
-        long[] shape = k == 0 ? s(n) : s(n, k);
-        float[] v = Arrays2.random(rng, k == 0 ? n : n * k, 1);
-        return type == DataType.FLOAT16 ? h.f16(name, shape, v) : h.f32(name, shape, v);
     }
 
     private static Map<String, NdArray> run(Model model, ExecutorBackend backend, Map<String, NdArray> inputs) {

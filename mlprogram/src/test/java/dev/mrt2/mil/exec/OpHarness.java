@@ -53,4 +53,26 @@ final class OpHarness {
     static long[] s(long... dims) {
         return dims;
     }
+
+    /** A random {@code [n, k]} weight in [-1, 1), or a bias {@code [n]} when k is 0. */
+    Var randomWeight(String name, DataType type, int n, int k, java.util.SplittableRandom rng) {
+        long[] shape = k == 0 ? s(n) : s(n, k);
+        float[] v = Arrays2.random(rng, k == 0 ? n : n * k, 1);
+        return type == DataType.FLOAT16 ? f16(name, shape, v) : f32(name, shape, v);
+    }
+
+    /** Runs {@code body} with binary16 linear weights kept binary16 ({@link HalfPanels}), then restores the setting. */
+    static void withHalfWeights(Runnable body) {
+        String before = System.getProperty(KernelContext.HALF_WEIGHTS);
+        System.setProperty(KernelContext.HALF_WEIGHTS, "on");
+        try {
+            body.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty(KernelContext.HALF_WEIGHTS);
+            } else {
+                System.setProperty(KernelContext.HALF_WEIGHTS, before);
+            }
+        }
+    }
 }
