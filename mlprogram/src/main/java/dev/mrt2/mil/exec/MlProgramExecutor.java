@@ -423,6 +423,16 @@ public final class MlProgramExecutor implements AutoCloseable {
         return Collections.unmodifiableList(results);
     }
 
+    /**
+     * Whether {@link #predictAll} pays off here: a program without states or convolutions (a convolution's call gains
+     * nothing from a batch, and a batch holds every call's activations at once) with linear layers on constant weights.
+     */
+    boolean gainsFromBatches() {
+        return stateTypes.isEmpty() && !context.scalar()
+                && plan.stream().noneMatch(op -> op.type().startsWith("conv"))
+                && plan.stream().anyMatch(op -> op.type().equals("linear"));
+    }
+
     /** One call's values: its inputs bound and checked, and its working copy of the states. */
     private CallValues startCall(Map<String, NdArray> inputs, int call, Map<String, NdArray> working) {
         Map<String, NdArray> env = new HashMap<>();

@@ -20,6 +20,9 @@ import java.util.function.Consumer;
  * fp16 by round to nearest even, and a note says so.
  */
 public final class SteppedPredict {
+    /** Steps per batch of a program without states ({@link MlProgramExecutor#predictAll}). */
+    private static final int BATCH = 32;
+
     private SteppedPredict() {}
 
     /** One call; {@code source} (the .npz) names the member in errors about the inputs. */
@@ -45,13 +48,22 @@ public final class SteppedPredict {
         Map<String, NdArray> adapted = adapt(exec, arrays, notes);
         requireMembers(exec, adapted, source);
         Map<String, List<NdArray>> perOutput = new LinkedHashMap<>();
-        for (int s = 0; s < n; s++) {
-            Map<String, NdArray> step = new LinkedHashMap<>();
-            for (FeatureDescription f : exec.inputs()) {
-                step.put(f.name(), slice(f, adapted.get(f.name()), n, s, source));
+        // steps of a program without states are independent calls: batches read each weight once for all of them
+        int batch = exec.gainsFromBatches() ? BATCH : 1;
+        for (int s0 = 0; s0 < n; s0 += batch) {
+            List<Map<String, NdArray>> steps = new ArrayList<>();
+            for (int s = s0; s < Math.min(n, s0 + batch); s++) {
+                Map<String, NdArray> step = new LinkedHashMap<>();
+                for (FeatureDescription f : exec.inputs()) {
+                    step.put(f.name(), slice(f, adapted.get(f.name()), n, s, source));
+                }
+                steps.add(step);
             }
-            for (Map.Entry<String, NdArray> out : exec.predict(step).entrySet()) {
-                perOutput.computeIfAbsent(out.getKey(), k -> new ArrayList<>()).add(out.getValue());
+            for (Map<String, NdArray> outputs : batch == 1 ? List.of(exec.predict(steps.get(0)))
+                    : exec.predictAll(steps)) {
+                for (Map.Entry<String, NdArray> out : outputs.entrySet()) {
+                    perOutput.computeIfAbsent(out.getKey(), k -> new ArrayList<>()).add(out.getValue());
+                }
             }
         }
         Map<String, NdArray> stacked = new LinkedHashMap<>();

@@ -110,6 +110,34 @@ class BatchedPredictTest {
         }
     }
 
+    /** {@code predict --steps} of a program without states runs its steps in batches: the same stacked bits. */
+    @Test
+    void steppedPredictOfAProgramWithoutStatesGivesTheCallsInTurn() {
+        SplittableRandom rng = new SplittableRandom(43);
+        int k = 19;
+        int steps = 40;   // more than one batch, the last one short
+        OpHarness h = new OpHarness();
+        Var x = h.in("x", DataType.FLOAT16, 1, k);
+        Var y = h.b.linear("y", h.b.relu("r", x), h.randomWeight("w", DataType.FLOAT16, 23, k, rng),
+                h.randomWeight("bias", DataType.FLOAT16, 23, 0, rng));
+        Model model = h.model(y);
+        NdArray all = NdArray.f16(new int[] {steps, 1, k}, Arrays2.random(rng, steps * k, 1));
+        NdArray stacked;
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "stepped", ExecutorBackend.JAVA)) {
+            stacked = SteppedPredict.steps(e, Map.of("x", all), steps, "in.npz", note -> { }).get("y");
+            assertEquals(steps, e.calls());
+        }
+        assertEquals(List.of(steps, 1, 23), java.util.Arrays.stream(stacked.shape()).boxed().toList());
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "alone", ExecutorBackend.JAVA)) {
+            for (int s = 0; s < steps; s++) {
+                float[] row = java.util.Arrays.copyOfRange(all.floats(), s * k, (s + 1) * k);
+                float[] want = e.predict(Map.of("x", NdArray.f16(new int[] {1, k}, row))).get("y").floats();
+                FastPathTest.assertBitEqual(want, java.util.Arrays.copyOfRange(stacked.floats(), s * 23, (s + 1) * 23),
+                        "step " + s);
+            }
+        }
+    }
+
     @Test
     void aProgramWithStatesIsRefused() {
         OpHarness h = new OpHarness();
