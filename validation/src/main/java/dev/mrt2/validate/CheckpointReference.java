@@ -96,25 +96,38 @@ public final class CheckpointReference {
             InputFactory inputs = new InputFactory(dims, options.seed(), seedFixtures);
             SharedWeights shared = new SharedWeights(file, dims, options.float64Reference());
             LockstepGeneration lockstep = options.float64Reference() ? null : extra;
-            List<ReferenceSet.TokenArm> arms = demand.arms() || lockstep != null
-                    ? arms(shared, inputs, demand.arms() ? SamplingArm.DEFAULT : List.of(), options.frames(), lockstep)
-                    : List.of();
+            // the rollout arms' depth passes share the sampling arms' reads of the depth weights
+            List<RolloutReference.Generation> rollouts = demand.rollouts()
+                    ? RolloutReference.generations(dims, inputs, options) : List.of();
+            List<LockstepGeneration> extras = new ArrayList<>();
+            List<String> extraNames = new ArrayList<>();
+            if (lockstep != null) {
+                extras.add(lockstep);
+                extraNames.add(lockstep.frames() + " frames of the end-to-end render");
+            }
+            if (!rollouts.isEmpty()) {
+                extras.addAll(rollouts);
+                extraNames.add(RolloutReference.describe(rollouts));
+            }
+            List<ReferenceSet.TokenArm> arms = demand.arms() || !extras.isEmpty()
+                    ? arms(shared, inputs, demand.arms() ? SamplingArm.DEFAULT : List.of(), options.frames(), extras,
+                    extraNames) : List.of();
             ReferenceSet.TokenArm generator = null;
             if (demand.unrolled() || demand.generated()) {
                 int frames = Math.max(options.frames(), FixtureFiles.UNROLLED_FRAMES);
                 generator = arms.stream().filter(a -> a.name().equals(GENERATOR_ARM) && a.frames() >= frames)
                         .findFirst().orElseGet(() -> arms(shared, inputs, List.of(SamplingArm.byName(GENERATOR_ARM)),
-                                frames, null).get(0));
+                                frames, List.of(), List.of()).get(0));
             }
             ReferenceSet.TemporalStream stream = demand.stream() ? stream(shared, inputs) : null;
             ReferenceSet.Unrolled unrolled = demand.unrolled() ? unrolled(shared, generator) : null;
-            shared.release();   // the rollouts read the depth weights on their own, the decoder needs none of these
+            shared.release();   // the decoder needs none of these
             return new ReferenceSet(checkpoint.getFileName().toString(), sha256(), options.seed(), stream, unrolled,
                     demand.generated() ? new ReferenceSet.GeneratedTokens(generator.ids(), new Origin(
                             FixtureFiles.TOKENS, source, "arm " + GENERATOR_ARM + ": " + generator.origin().inputs()))
                             : null,
                     arms,
-                    demand.rollouts() ? RolloutReference.compute(file, dims, inputs, options, source, log) : List.of(),
+                    RolloutReference.arms(rollouts, inputs, options, source),
                     decoder(file, dims, inputs, demand.decoderFrames(), lockstep),
                     demand.codebooks() ? codebooks(file, dims) : null);
         }
@@ -208,12 +221,12 @@ public final class CheckpointReference {
 
     /**
      * {@code frames} frames of each arm generated autoregressively: temporal step, then the §3.7 sampler on the depth
-     * body. The arms, and {@code extra} (may be null) for its own frame count, are independent generations advancing
-     * in lockstep, so each temporal and depth weight is read once a frame for all of them; each gets what it would
-     * alone.
+     * body. The arms, and {@code extras} (named in the progress line by {@code extraNames}) each for its own frame
+     * count, are independent generations advancing in lockstep, so each temporal and depth weight is read once a frame
+     * for all of them; each gets what it would alone.
      */
     private List<ReferenceSet.TokenArm> arms(SharedWeights shared, InputFactory inputs, List<SamplingArm> arms,
-                                             int frames, LockstepGeneration extra) {
+                                             int frames, List<LockstepGeneration> extras, List<String> extraNames) {
         InputFactory.Conditioning conditioning = inputs.conditioning();
         List<ArmGeneration> armGenerations = new ArrayList<>();
         for (SamplingArm arm : arms) {
@@ -226,10 +239,8 @@ public final class CheckpointReference {
             parts.add(frames + " frames of temporal + depth, arm" + (arms.size() == 1 ? " " : "s ")
                     + String.join(", ", arms.stream().map(SamplingArm::name).toList()));
         }
-        if (extra != null) {
-            all.add(extra);
-            parts.add(extra.frames() + " frames of the end-to-end render");
-        }
+        all.addAll(extras);
+        parts.addAll(extraNames);
         lockstep(shared, all, String.join(" and ", parts));
         List<ReferenceSet.TokenArm> out = new ArrayList<>();
         for (ArmGeneration g : armGenerations) {
@@ -252,7 +263,7 @@ public final class CheckpointReference {
         float[][] input = new float[n][];
         int total = 0;
         for (int g = 0; g < n; g++) {
-            temporal[g] = shared.temporal(false);
+            temporal[g] = generations.get(g).temporal() ? shared.temporal(false) : null;
             input[g] = generations.get(g).start(embedding);
             total = Math.max(total, generations.get(g).frames());
         }
@@ -261,18 +272,24 @@ public final class CheckpointReference {
                 int frame = f;
                 int[] active = java.util.stream.IntStream.range(0, n)
                         .filter(g -> frame < generations.get(g).frames()).toArray();
-                TemporalReference[] sessions = new TemporalReference[active.length];
-                float[][] in = new float[active.length][];
-                float[][] rows = new float[active.length][];
-                FrameLoop.Rule[] rules = new FrameLoop.Rule[active.length];
-                for (int i = 0; i < active.length; i++) {
-                    LockstepGeneration g = generations.get(active[i]);
-                    sessions[i] = temporal[active[i]];
-                    in[i] = input[active[i]];
-                    rows[i] = g.source(f);
-                    rules[i] = g.rule(loop, f);
+                int[] stepped = java.util.Arrays.stream(active).filter(g -> temporal[g] != null).toArray();
+                TemporalReference[] sessions = new TemporalReference[stepped.length];
+                float[][] in = new float[stepped.length][];
+                float[][] rows = new float[stepped.length][];
+                for (int i = 0; i < stepped.length; i++) {
+                    sessions[i] = temporal[stepped[i]];
+                    in[i] = input[stepped[i]];
+                    rows[i] = generations.get(stepped[i]).source(f);
                 }
-                float[][] out = TemporalReference.stepEach(sessions, in, rows);
+                float[][] temporalOut = stepped.length == 0 ? new float[0][]
+                        : TemporalReference.stepEach(sessions, in, rows);
+                // a depth-only generation's input is its frame's depth position 0
+                float[][] out = new float[active.length][];
+                FrameLoop.Rule[] rules = new FrameLoop.Rule[active.length];
+                for (int i = 0, t = 0; i < active.length; i++) {
+                    out[i] = temporal[active[i]] != null ? temporalOut[t++] : input[active[i]];
+                    rules[i] = generations.get(active[i]).rule(loop, f);
+                }
                 FrameLoop.Frame[] sampled = loop.each(out, rules);
                 for (int i = 0; i < active.length; i++) {
                     input[active[i]] = generations.get(active[i]).accept(f, out[i], sampled[i]);

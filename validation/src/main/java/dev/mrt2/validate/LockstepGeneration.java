@@ -13,6 +13,14 @@ interface LockstepGeneration {
     /** Token frames to generate. */
     int frames();
 
+    /**
+     * Whether each frame starts with a temporal step; false for a depth-only generation (the in-graph rollout's
+     * reference), whose input is position 0 of the frame's depth pass and which has no source rows.
+     */
+    default boolean temporal() {
+        return true;
+    }
+
     /** The first temporal input. */
     float[] start(TokenEmbedding embedding);
 

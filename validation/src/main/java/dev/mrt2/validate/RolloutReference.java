@@ -1,15 +1,13 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.host.noise.SplitMix64;
 import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.model.Mrt2Dims;
-import dev.mrt2.safetensors.SafetensorsFile;
-import dev.mrt2.validate.reference.DepthReference;
+import dev.mrt2.validate.reference.FrameLoop;
 import dev.mrt2.validate.reference.Sampler;
-import dev.mrt2.host.noise.SplitMix64;
 import dev.mrt2.validate.reference.TokenEmbedding;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The reference side of the in-graph rollout check (mrt2-model.md §3.8, §8.2 "depth rollout"): per arm, F frames
@@ -42,7 +40,7 @@ final class RolloutReference {
             return Sampler.inverseTemperature(spec.temperature());
         }
 
-        /** The arm with its scores recomputed from logits and noise, as {@link #compute} made them. */
+        /** The arm with its scores recomputed from logits and noise, as the reference made them. */
         static Arm of(ArmSpec spec, float[][] inputs, float[][][] gumbel, int[][] codes, float[][] feedback,
                       float[][][] logits, Origin origin) {
             float invT = Sampler.inverseTemperature(spec.temperature());
@@ -87,73 +85,114 @@ final class RolloutReference {
 
     private RolloutReference() {}
 
-    /** @param source the origin's source, e.g. {@code checkpoint tiny.safetensors} */
-    static List<Arm> compute(SafetensorsFile checkpoint, Mrt2Dims dims, InputFactory inputs, ValidationOptions options,
-                             String source, Consumer<String> log) {
-        DepthReference depth = DepthReference.load(checkpoint, dims, options.float64Reference());
-        TokenEmbedding embedding = TokenEmbedding.load(checkpoint, dims);
-        Sampler sampler = Sampler.standard(dims.codebookSize());
-        int k = Math.min(Mrt2Constants.TOP_K, dims.codebookSize());
-        int frames = options.frames();
-        int levels = dims.rvqLevels();
-        int c = dims.codebookSize();
-        int n = ARMS.size();
-        log.accept("reference: depth rollout, " + frames + " frames, arms "
-                + String.join(", ", ARMS.stream().map(ArmSpec::name).toList()));
-        // the arms advance in lockstep, each level's depth pass run for all of them at once (the same sums as alone)
-        float[][][][] gumbel = new float[n][][][];
-        float[] invT = new float[n];
-        float[][][] frameInputs = new float[n][frames][];
-        int[][][] codes = new int[n][frames][levels];
-        float[][][] feedback = new float[n][frames][];
-        float[][][][] levelLogits = new float[n][frames][levels][];
-        float[][][][] scores = new float[n][frames][levels][];
-        float[][] input = new float[n][];
-        for (int a = 0; a < n; a++) {
-            ArmSpec spec = ARMS.get(a);
-            gumbel[a] = spec.noise() ? inputs.gumbel(frames, spec.noiseSalt()) : new float[frames][levels][c];
-            invT[a] = Sampler.inverseTemperature(spec.temperature());
+    /**
+     * One generation per standard arm, to run in the reference's lockstep with the sampling arms
+     * ({@link CheckpointReference}): frame 0's input is SplitMix64(seed + {@link #FIRST_INPUT_SALT}) N(0, 1) rows,
+     * each later frame's input the reference feedback of the one before.
+     */
+    static List<Generation> generations(Mrt2Dims dims, InputFactory inputs, ValidationOptions options) {
+        List<Generation> out = new ArrayList<>();
+        for (ArmSpec spec : ARMS) {
+            float[][][] gumbel = spec.noise() ? inputs.gumbel(options.frames(), spec.noiseSalt())
+                    : new float[options.frames()][dims.rvqLevels()][dims.codebookSize()];
             SplitMix64 rng = new SplitMix64(options.seed() + FIRST_INPUT_SALT);
-            input[a] = new float[dims.temporalDim()];
-            for (int i = 0; i < input[a].length; i++) {
-                input[a][i] = (float) rng.nextGaussian();
+            float[] first = new float[dims.temporalDim()];
+            for (int i = 0; i < first.length; i++) {
+                first[i] = (float) rng.nextGaussian();
             }
+            out.add(new Generation(spec, gumbel, first, dims.rvqLevels()));
         }
-        for (int f = 0; f < frames; f++) {
-            DepthReference.Session[] sessions = new DepthReference.Session[n];
-            int[][] ids = new int[n][levels];
-            float[][] position = new float[n][];
-            for (int a = 0; a < n; a++) {
-                frameInputs[a][f] = input[a];
-                sessions[a] = depth.session(levels);
-                position[a] = input[a];
-            }
-            for (int level = 0; level < levels; level++) {
-                int from = embedding.uniqueId(level, 0);
-                float[][] logits = depth.nextEach(sessions, position, from, c);
-                for (int a = 0; a < n; a++) {
-                    codes[a][f][level] = sampler.sampleCode(logits[a], gumbel[a][f][level], invT[a]);
-                    levelLogits[a][f][level] = logits[a];
-                    scores[a][f][level] = scores(logits[a], gumbel[a][f][level], invT[a], k);
-                    ids[a][level] = embedding.uniqueId(level, codes[a][f][level]);
-                    position[a] = embedding.scaledRow(ids[a][level]);
-                }
-            }
-            for (int a = 0; a < n; a++) {
-                feedback[a][f] = embedding.temporalInput(ids[a]);
-                input[a] = feedback[a][f];
-            }
-        }
+        return out;
+    }
+
+    /** What {@link #generations} names in the reference's progress line. */
+    static String describe(List<Generation> generations) {
+        return generations.get(0).frames() + " frames of depth rollout, arms "
+                + String.join(", ", generations.stream().map(g -> g.spec.name()).toList());
+    }
+
+    /** The arms the generations made, once the lockstep has run; {@code source} e.g. {@code checkpoint tiny.safetensors}. */
+    static List<Arm> arms(List<Generation> generations, InputFactory inputs, ValidationOptions options, String source) {
         List<Arm> arms = new ArrayList<>();
-        for (int a = 0; a < n; a++) {
-            ArmSpec spec = ARMS.get(a);
+        for (Generation g : generations) {
+            ArmSpec spec = g.spec;
             String noise = spec.noise() ? inputs.gumbelProvenance(spec.noiseSalt()) : "zero noise";
-            arms.add(new Arm(spec, frameInputs[a], gumbel[a], codes[a], feedback[a], levelLogits[a], scores[a],
+            arms.add(new Arm(spec, g.inputs, g.gumbel, g.codes, g.feedback, g.logits, g.scores,
                     new Origin(FixtureFiles.rolloutArm(spec.name()), source, "frame 0 input SplitMix64("
                     + (options.seed() + FIRST_INPUT_SALT) + ") Box-Muller N(0, 1); frame k+1 input = reference "
                     + "feedback of frame k; noise " + noise)));
         }
         return arms;
+    }
+
+    /**
+     * One arm of the rollout's reference as a depth-only lockstep generation: per frame the depth body autoregresses
+     * over the levels from the frame's input with the rollout's rule ({@link FrameLoop#rolloutRule}), and every level's
+     * logits and perturbed scores are kept.
+     */
+    static final class Generation implements LockstepGeneration {
+        final ArmSpec spec;
+        final float[][][] gumbel;
+        final float[][] inputs;
+        final int[][] codes;
+        final float[][] feedback;
+        final float[][][] logits;
+        final float[][][] scores;
+        private final float invT;
+        private float[] next;
+
+        Generation(ArmSpec spec, float[][][] gumbel, float[] first, int levels) {
+            int frames = gumbel.length;
+            this.spec = spec;
+            this.gumbel = gumbel;
+            this.invT = Sampler.inverseTemperature(spec.temperature());
+            this.next = first;
+            this.inputs = new float[frames][];
+            this.codes = new int[frames][];
+            this.feedback = new float[frames][];
+            this.logits = new float[frames][levels][];
+            this.scores = new float[frames][levels][];
+        }
+
+        @Override
+        public int frames() {
+            return gumbel.length;
+        }
+
+        @Override
+        public boolean temporal() {
+            return false;
+        }
+
+        @Override
+        public float[] start(TokenEmbedding embedding) {
+            return next;
+        }
+
+        @Override
+        public float[] source(int frame) {
+            throw new IllegalStateException("a depth-only generation has no source rows");
+        }
+
+        @Override
+        public FrameLoop.Rule rule(FrameLoop loop, int frame) {
+            FrameLoop.Rule pick = loop.rolloutRule(gumbel[frame], invT);
+            int k = Math.min(Mrt2Constants.TOP_K, gumbel[frame][0].length);
+            return (slice, level) -> {
+                logits[frame][level] = slice;
+                scores[frame][level] = RolloutReference.scores(slice, gumbel[frame][level], invT, k);
+                return pick.pick(slice, level);
+            };
+        }
+
+        @Override
+        public float[] accept(int frame, float[] depthInput, FrameLoop.Frame sampled) {
+            inputs[frame] = depthInput;
+            codes[frame] = sampled.codes();
+            feedback[frame] = sampled.feedback();
+            next = sampled.feedback();
+            return next;
+        }
     }
 
     /** §3.8 step 4 as the reference computes it: the scores the argmax runs over. */
