@@ -424,13 +424,23 @@ public final class MlProgramExecutor implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #predictAll} pays off here: a program without states or convolutions (a convolution's call gains
-     * nothing from a batch, and a batch holds every call's activations at once) with linear layers on constant weights.
+     * How many calls of at most {@code wanted} a {@link #predictAll} batch should hold here: 1 unless the program has no
+     * states and no convolutions (a convolution's call gains nothing from a batch) and has linear layers on constant
+     * weights; then as many as keep every op output of the batch (an upper bound on what it holds at once) within
+     * {@code budgetBytes}.
      */
-    boolean gainsFromBatches() {
-        return stateTypes.isEmpty() && !context.scalar()
-                && plan.stream().noneMatch(op -> op.type().startsWith("conv"))
-                && plan.stream().anyMatch(op -> op.type().equals("linear"));
+    int callsPerBatch(int wanted, long budgetBytes) {
+        if (!stateTypes.isEmpty() || context.scalar() || plan.stream().anyMatch(op -> op.type().startsWith("conv"))
+                || plan.stream().noneMatch(op -> op.type().equals("linear"))) {
+            return 1;
+        }
+        long perCall = 0;
+        for (PlannedOp op : plan) {
+            for (int[] dims : op.outputDims) {
+                perCall += dims == null ? 0 : 4 * dev.mrt2.tensor.NdArray.size(dims);
+            }
+        }
+        return (int) Math.max(1, Math.min(wanted, budgetBytes / Math.max(1, perCall)));
     }
 
     /** One call's values: its inputs bound and checked, and its working copy of the states. */

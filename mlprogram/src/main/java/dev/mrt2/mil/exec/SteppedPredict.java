@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * fp16 by round to nearest even, and a note says so.
  */
 public final class SteppedPredict {
-    /** Steps per batch of a program without states ({@link MlProgramExecutor#predictAll}). */
+    /** Most steps per batch of a program without states ({@link MlProgramExecutor#predictAll}). */
     private static final int BATCH = 32;
 
     private SteppedPredict() {}
@@ -48,8 +48,9 @@ public final class SteppedPredict {
         Map<String, NdArray> adapted = adapt(exec, arrays, notes);
         requireMembers(exec, adapted, source);
         Map<String, List<NdArray>> perOutput = new LinkedHashMap<>();
-        // steps of a program without states are independent calls: batches read each weight once for all of them
-        int batch = exec.gainsFromBatches() ? BATCH : 1;
+        // steps of a program without states are independent calls: batches read each weight once for all of them,
+        // as many as keep the batch's activations within an eighth of the heap
+        int batch = exec.callsPerBatch(BATCH, Runtime.getRuntime().maxMemory() / 8);
         for (int s0 = 0; s0 < n; s0 += batch) {
             List<Map<String, NdArray>> steps = new ArrayList<>();
             for (int s = s0; s < Math.min(n, s0 + batch); s++) {

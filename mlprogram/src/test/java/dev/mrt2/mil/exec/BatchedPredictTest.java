@@ -138,6 +138,25 @@ class BatchedPredictTest {
         }
     }
 
+    /** A batch holds every call's op outputs at once: its size keeps them within the budget it is given. */
+    @Test
+    void batchesStayWithinTheirMemoryBudget() {
+        SplittableRandom rng = new SplittableRandom(47);
+        OpHarness h = new OpHarness();
+        Var x = h.in("x", DataType.FLOAT32, 1, 19);
+        Var y = h.b.linear("y", h.b.relu("r", x), h.randomWeight("w", DataType.FLOAT32, 23, 19, rng), null);
+        Model model = h.model(y);
+        long perCall = 4L * (19 + 23);   // relu's and linear's outputs
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "budget", ExecutorBackend.JAVA)) {
+            assertEquals(5, e.callsPerBatch(32, 5 * perCall + 3));
+            assertEquals(32, e.callsPerBatch(32, 1L << 30));
+            assertEquals(1, e.callsPerBatch(32, 1));
+        }
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "oracle", ExecutorBackend.SCALAR)) {
+            assertEquals(1, e.callsPerBatch(32, 1L << 30), "the oracle runs every call alone");
+        }
+    }
+
     @Test
     void aProgramWithStatesIsRefused() {
         OpHarness h = new OpHarness();
@@ -151,6 +170,7 @@ class BatchedPredictTest {
             ExecutorException ex = assertThrows(ExecutorException.class,
                     () -> e.predictAll(List.of(Map.of("x", in), Map.of("x", in))));
             assertTrue(ex.getMessage().contains("states"), ex.getMessage());
+            assertEquals(1, e.callsPerBatch(32, 1L << 30), "stepped predictions of a stateful program run in turn");
         }
     }
 
