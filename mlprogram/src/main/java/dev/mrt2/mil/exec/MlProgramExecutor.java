@@ -79,8 +79,7 @@ public final class MlProgramExecutor implements AutoCloseable {
         this.blockOutputs = main.block().outputs();
         planFunction(main);
         // no backend given: the system property's, where "auto" loads native code only for convolutions
-        ExecutorBackend chosen = backend != null ? backend : ExecutorBackend.fromSystemProperty(plan.stream()
-                .anyMatch(op -> op.type().startsWith("conv")));
+        ExecutorBackend chosen = backend != null ? backend : ExecutorBackend.fromSystemProperty(hasConvolutions());
         this.context = new KernelContext(chosen, halfLinearWeightsAsFloat());
         this.states = zeroStates();
     }
@@ -430,7 +429,7 @@ public final class MlProgramExecutor implements AutoCloseable {
      * {@code budgetBytes}.
      */
     int callsPerBatch(int wanted, long budgetBytes) {
-        if (!stateTypes.isEmpty() || context.scalar() || plan.stream().anyMatch(op -> op.type().startsWith("conv"))
+        if (!stateTypes.isEmpty() || context.scalar() || hasConvolutions()
                 || plan.stream().noneMatch(op -> op.type().equals("linear"))) {
             return 1;
         }
@@ -441,6 +440,11 @@ public final class MlProgramExecutor implements AutoCloseable {
             }
         }
         return (int) Math.max(1, Math.min(wanted, budgetBytes / Math.max(1, perCall)));
+    }
+
+    /** Whether any op is a convolution (native kernels and batching are chosen by it). */
+    private boolean hasConvolutions() {
+        return plan.stream().anyMatch(op -> op.type().startsWith("conv"));
     }
 
     /** One call's values: its inputs bound and checked, and its working copy of the states. */

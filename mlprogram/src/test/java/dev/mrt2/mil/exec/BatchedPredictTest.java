@@ -25,22 +25,10 @@ import org.junit.jupiter.api.Test;
 class BatchedPredictTest {
     private static final int CALLS = 5;
 
+    /** One row and several, fp32 and fp16 weights, fp16 weights held binary16 ({@link OpHarness#sweepLinearCases}). */
     @Test
     void everyCallOfABatchGetsTheBitsItGetsAlone() {
-        for (int rows : new int[] {1, 3}) {
-            for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
-                check(rows, type, new SplittableRandom(rows * 7L + type.ordinal()));
-            }
-        }
-    }
-
-    @Test
-    void batchesOnHalfWeightsGiveTheSameBits() {
-        OpHarness.withHalfWeights(() -> {
-            for (int rows : new int[] {1, 3}) {
-                check(rows, DataType.FLOAT16, new SplittableRandom(rows * 13L));
-            }
-        });
+        OpHarness.sweepLinearCases(7, BatchedPredictTest::check);
     }
 
     /** Calls 1 and 3 overflow, call 3 at an earlier op: the batch names call 1's op, as the calls in turn do. */

@@ -61,6 +61,29 @@ final class OpHarness {
         return type == DataType.FLOAT16 ? f16(name, shape, v) : f32(name, shape, v);
     }
 
+    /** A bit-exactness case: {@code rows} rows of x, weights of {@code type}, inputs drawn from {@code rng}. */
+    @FunctionalInterface
+    interface RowsCase {
+        void check(int rows, DataType type, java.util.SplittableRandom rng);
+    }
+
+    /**
+     * The cases every fast linear path is held to: 1 row (wide streaming panels) and 3, fp32 and fp16 weights, then fp16
+     * weights kept binary16 ({@link HalfPanels}); {@code salt} varies the inputs between suites.
+     */
+    static void sweepLinearCases(long salt, RowsCase c) {
+        for (int rows : new int[] {1, 3}) {
+            for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
+                c.check(rows, type, new java.util.SplittableRandom(rows * salt + type.ordinal()));
+            }
+        }
+        withHalfWeights(() -> {
+            for (int rows : new int[] {1, 3}) {
+                c.check(rows, DataType.FLOAT16, new java.util.SplittableRandom(rows * salt + 101));
+            }
+        });
+    }
+
     /** Runs {@code body} with binary16 linear weights kept binary16 ({@link HalfPanels}), then restores the setting. */
     static void withHalfWeights(Runnable body) {
         String before = System.getProperty(KernelContext.HALF_WEIGHTS);

@@ -14,23 +14,10 @@ import org.junit.jupiter.api.Test;
  * without bias, and a layer of another input width that must run alone.
  */
 class SiblingLinearsTest {
+    /** One row and several, fp32 and fp16 weights, fp16 weights held binary16 ({@link OpHarness#sweepLinearCases}). */
     @Test
     void groupedLayersGiveTheOraclesBitsForOneRowAndForSeveral() {
-        for (int rows : new int[] {1, 3}) {
-            for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
-                check(rows, type, new SplittableRandom(rows * 31L + type.ordinal()));
-            }
-        }
-    }
-
-    /** The same with binary16 weights kept binary16 in memory ({@link HalfPanels}). */
-    @Test
-    void groupedLayersOnHalfWeightsGiveTheOraclesBits() {
-        OpHarness.withHalfWeights(() -> {
-            for (int rows : new int[] {1, 3}) {
-                check(rows, DataType.FLOAT16, new SplittableRandom(rows * 17L));
-            }
-        });
+        OpHarness.sweepLinearCases(31, SiblingLinearsTest::check);
     }
 
     private static void check(int rows, DataType type, SplittableRandom rng) {
