@@ -78,7 +78,8 @@ final class Console {
             drawn = bars;
         }
         if (drawn != null) {
-            drawn.clearLine();
+            drawn.println(line);
+            return;
         }
         synchronized (err) {
             err.println(line);

@@ -12,7 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Progress drawn as a bar on a terminal, by me.tongfei:progressbar (bar, percent, done/total, elapsed and ETA, rate;
  * redrawn on its own thread). ASCII style and a plain carriage return: no escape codes, so it also reads right in a
- * terminal without ANSI support. A log line printed meanwhile first clears the bar's line ({@link #clearLine}); the
+ * terminal without ANSI support. A log line printed meanwhile first clears the bar's line ({@link #println}); the
  * bar redraws below it on its next tick.
  */
 final class ProgressBars implements Progress {
@@ -59,13 +59,17 @@ final class ProgressBars implements Progress {
         };
     }
 
-    /** Blanks the current line if a bar is drawn on it. */
-    void clearLine() {
-        if (!active.isEmpty()) {
-            synchronized (err) {
+    /**
+     * Prints a log line, first blanking the bar's line if a bar is drawn; both under the lock the bars draw with, so a
+     * redraw can never land between the blanking and the line (the line would then follow the bar's text).
+     */
+    void println(String line) {
+        synchronized (err) {
+            if (!active.isEmpty()) {
                 err.print("\r" + " ".repeat(width) + "\r");
-                err.flush();
             }
+            err.println(line);
+            err.flush();
         }
     }
 
