@@ -60,6 +60,7 @@ final class DecodeCommand implements Callable<Integer> {
         float[][] pcm;
         WindowPlan plan;
         String decoderName;
+        double flops;
         try (AudioDecoder decoder = engine.openDecoder()) {
             decoderName = decoder.describe();
             int[][] frames = TokenFrames.read(codes, decoder.levels(), decoder.codebookSize(), rawCodes);
@@ -69,6 +70,7 @@ final class DecodeCommand implements Callable<Integer> {
                     frames.length, plan.windows().size(), plan.frames(), hop, decoderName));
             engine.warnIfInexact(console, plan);
             pcm = WindowedDecoder.decodeAll(decoder, frames, hop, audio.window(), times, null);
+            flops = decoder.flops();
         }
         try {
             AudioChecks.requireFinite(pcm, decoderName);
@@ -85,6 +87,7 @@ final class DecodeCommand implements Callable<Integer> {
         m.put("decoder_frames", plan.frames());
         m.put("hop", plan.hop());
         m.put("windows", plan.windows().size());
+        m.put("decoder_gflop", gflop(flops));
         m.put("exact_windows", plan.exact());
         m.put("stage_seconds", times.secondsByStage());
         m.put("wall_seconds", wall);
@@ -99,5 +102,10 @@ final class DecodeCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The decoder's arithmetic for the JSON report, in GFLOP to one decimal; null when the decoder does not count it. */
+    static Double gflop(double flops) {
+        return Double.isNaN(flops) ? null : Math.round(flops / 1e8) / 10.0;
     }
 }

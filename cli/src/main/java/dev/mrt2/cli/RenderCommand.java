@@ -105,6 +105,7 @@ final class RenderCommand implements Callable<Integer> {
         String decoderName;
         double loadSeconds;
         int codebookSize;
+        double decoderFlops;
         try (TokenGenerator generator = engine.openGenerator(); AudioDecoder decoder = engine.openDecoder()) {
             loadSeconds = (System.nanoTime() - t0) / 1e9;
             generatorName = generator.describe();
@@ -118,6 +119,7 @@ final class RenderCommand implements Callable<Integer> {
             engine.warnIfInexact(console, WindowPlan.of(frames, decoder.frames(), hop));
             Renderer.Request request = new Renderer.Request(rows, frames, seed, temperature, hop, audio.window());
             result = Renderer.run(generator, decoder, request, console.tasks(), goldenWriter);
+            decoderFlops = decoder.flops();
             if (goldenWriter != null) {
                 goldenWriter.finish(goldenSettings(request, result, generatorName, decoderName, rows.length));
             }
@@ -145,6 +147,7 @@ final class RenderCommand implements Callable<Integer> {
         m.put("decoder_frames", result.plan().frames());
         m.put("hop", result.plan().hop());
         m.put("windows", result.plan().windows().size());
+        m.put("decoder_gflop", DecodeCommand.gflop(decoderFlops));
         m.put("exact_windows", result.plan().exact());
         m.put("tokens_out", tokensOut == null ? null : tokensOut.toString());
         m.put("golden", golden == null ? null : golden.toString());

@@ -16,7 +16,8 @@ public final class WindowedDecoder {
          * @param index      window number
          * @param window     its place in the plan
          * @param embeddings {@code [T][E]} the decoder's input (zero rows past the last token when padded)
-         * @param stft       the decoder's whole output {@code [4T - 4, 480, 4]}, flat
+         * @param stft       the decoder's whole output {@code [4T - 4, 480, 4]}, flat, from a whole call (the audio
+         *                   comes from {@link AudioDecoder#decodeRows}, the same rows on the JVM kernels)
          * @param pcm        {@code [2][480 rows]} the samples the emitted rows gave
          */
         void window(int index, WindowPlan.Window window, float[][] embeddings, float[] stft, float[][] pcm);
@@ -86,23 +87,28 @@ public final class WindowedDecoder {
             in[i] = i < w.length() ? embeddings[w.start() + i] : new float[embeddings[0].length];
         }
         long t0 = System.nanoTime();
-        float[] stft = decoder.decode(in);
+        float[] emitted = decoder.decodeRows(in, w.firstRow(), w.rows());
         times.add(StageTimes.DECODER, t0);
-        int expected = (Mrt2Constants.CODEC_TIME_STRIDE * plan.frames() - Mrt2Constants.CODEC_LOOKAHEAD_FRAMES)
-                * InverseStft.FRAME_VALUES;
-        if (stft.length != expected) {
-            throw new IllegalStateException(decoder.describe() + " returned " + stft.length + " values, expected "
-                    + expected);
-        }
+        check(emitted, w.rows());
         long t1 = System.nanoTime();
-        float[][] out = istft.push(stft, w.firstRow(), w.rows());
+        float[][] out = istft.push(emitted, 0, w.rows());
         times.add(StageTimes.ISTFT, t1);
         for (int a = 0; a < pcm.length; a++) {
             System.arraycopy(out[a], 0, pcm[a], samples, out[a].length);
         }
         samples += out[0].length;
         if (listener != null) {
+            // the whole output, from a whole call: the same audio with or without a listener
+            float[] stft = decoder.decode(in);
+            check(stft, Mrt2Constants.CODEC_TIME_STRIDE * plan.frames() - Mrt2Constants.CODEC_LOOKAHEAD_FRAMES);
             listener.window(index, w, in, stft, out);
+        }
+    }
+
+    private void check(float[] stft, int rows) {
+        if (stft.length != rows * InverseStft.FRAME_VALUES) {
+            throw new IllegalStateException(decoder.describe() + " returned " + stft.length + " values, expected "
+                    + rows * InverseStft.FRAME_VALUES);
         }
     }
 

@@ -48,16 +48,19 @@ public final class MlProgramExecutor implements AutoCloseable {
     private final Model model;
     private final String label;
     private final Opset opset;
-    private final KernelContext context;
-    private final ConstantTable constants = new ConstantTable();
+    private KernelContext context;
+    private final ConstantTable constants;
     private final List<PlannedOp> plan = new ArrayList<>();
     private final Map<String, Var> functionInputs = new LinkedHashMap<>();
     private final Map<String, TensorType> stateTypes = new LinkedHashMap<>();
     private final List<String> blockOutputs;
     private final List<OpObserver> observers = new ArrayList<>();
     private final AutoCloseable owned;
+    /** Whether {@link #constants} and {@link #context} belong to another executor ({@link #sharing}). */
+    private final boolean borrowed;
     private Map<String, NdArray> states;
     private int calls;
+    private double flopsPerCall = -1;
     private NonFiniteOp firstNonFinite;
     private boolean trackNonFinite = true;
     /** Ops that run inside their reader when movers are folded ({@link MoverFusion}). */
@@ -66,9 +69,20 @@ public final class MlProgramExecutor implements AutoCloseable {
     private boolean everUntracked;
 
     private MlProgramExecutor(Model model, String label, ExecutorBackend backend, AutoCloseable owned) {
+        this(model, label, owned, null, null);
+        // no backend given: the system property's, where "auto" loads native code only for convolutions
+        ExecutorBackend chosen = backend != null ? backend : ExecutorBackend.fromSystemProperty(hasConvolutions());
+        this.context = new KernelContext(chosen, halfLinearWeightsAsFloat());
+    }
+
+    /** Plans {@code model}; given {@code constants} and {@code context}, on another executor's ({@link #sharing}). */
+    private MlProgramExecutor(Model model, String label, AutoCloseable owned, ConstantTable constants,
+                              KernelContext context) {
         this.model = model;
         this.label = label;
         this.owned = owned;
+        this.borrowed = constants != null;
+        this.constants = borrowed ? constants : new ConstantTable();
         Function main;
         try {
             main = model.program().main();
@@ -78,10 +92,18 @@ public final class MlProgramExecutor implements AutoCloseable {
         }
         this.blockOutputs = main.block().outputs();
         planFunction(main);
-        // no backend given: the system property's, where "auto" loads native code only for convolutions
-        ExecutorBackend chosen = backend != null ? backend : ExecutorBackend.fromSystemProperty(hasConvolutions());
-        this.context = new KernelContext(chosen, halfLinearWeightsAsFloat());
+        this.context = context;
         this.states = zeroStates();
+    }
+
+    /**
+     * An executor for {@code derived}, a rewrite of this executor's program that keeps its constants (e.g. a
+     * {@link TimeCrop}): it shares this one's decoded constants and kernel-ready weights, so it takes no weight memory
+     * of its own. It runs on this one's backend, is valid while this one is open, and closing it releases nothing.
+     * Not for use from two threads at once with this one.
+     */
+    public MlProgramExecutor sharing(Model derived, String derivedLabel) {
+        return new MlProgramExecutor(derived, derivedLabel, null, constants, context);
     }
 
     /**
@@ -139,7 +161,12 @@ public final class MlProgramExecutor implements AutoCloseable {
         for (Operation op : main.block().operations()) {
             if (op.isConst()) {
                 for (Var out : op.outputs()) {
-                    constants.add(out.name(), op.value());
+                    if (!borrowed) {
+                        constants.add(out.name(), op.value());
+                    } else if (constants.value(out.name()) != op.value() && constants.string(out.name()) == null) {
+                        throw new ExecutorException(label + ": const '" + out.name()
+                                + "' is not the program's it was derived from");
+                    }
                     defined.add(out.name());
                 }
                 continue;
@@ -270,6 +297,17 @@ public final class MlProgramExecutor implements AutoCloseable {
     /** How many ops run inside their reader when movers are folded (tests check that folding happens). */
     int foldedMovers() {
         return foldedMovers;
+    }
+
+    /**
+     * Floating-point operations of one call's heavy ops (linear, matmul, conv, conv_transpose; a multiply-add counts
+     * two), from the program's declared types.
+     */
+    public double flopsPerCall() {
+        if (flopsPerCall < 0) {
+            flopsPerCall = ProgramCost.of(model).flops();
+        }
+        return flopsPerCall;
     }
 
     /** Completed {@link #predict} calls since the executor was created. */
@@ -654,7 +692,9 @@ public final class MlProgramExecutor implements AutoCloseable {
 
     @Override
     public void close() {
-        context.close();
+        if (!borrowed) {
+            context.close();
+        }
         if (owned != null) {
             try {
                 owned.close();
