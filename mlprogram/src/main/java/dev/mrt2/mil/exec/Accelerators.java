@@ -4,9 +4,10 @@ import java.util.Locale;
 import java.util.ServiceLoader;
 
 /**
- * Finds the {@link Accelerator} on the class path, once per JVM. {@code -Dmrt2.native=off} (or the environment
- * variable {@code MRT2_NATIVE=off}) turns native code off entirely: nothing native is loaded and every command runs on
- * the pure-JVM kernels.
+ * Finds the {@link Accelerator} on the class path, once per JVM, and uses it only when its convolutions agree with the
+ * JVM kernels on a few cases ({@link NativeSelfCheck}; a refusal is one notice). {@code -Dmrt2.native=off} (or the
+ * environment variable {@code MRT2_NATIVE=off}) turns native code off entirely: nothing native is loaded and every
+ * command runs on the pure-JVM kernels.
  */
 public final class Accelerators {
     public static final String PROPERTY = "mrt2.native";
@@ -56,12 +57,25 @@ public final class Accelerators {
         for (Accelerator a : ServiceLoader.load(Accelerator.class, Accelerators.class.getClassLoader())) {
             String r = a.unavailableReason();
             if (r == null) {
-                found = a;
-                return;
+                r = selfCheck(a);
+                if (r == null) {
+                    found = a;
+                    return;
+                }
+                notice(a.name() + ": " + r + "; the JVM kernels run instead");
             }
             why.append(why.length() == 0 ? "" : "; ").append(a.name()).append(": ").append(r);
         }
         reason = why.length() == 0 ? "no native accelerator on the class path" : why.toString();
+    }
+
+    /** Null when {@code a}'s convolutions agree with the JVM kernels ({@link NativeSelfCheck}), else why not. */
+    private static String selfCheck(Accelerator a) {
+        try (Accelerator.Kernels kernels = a.open(new DirectConv())) {
+            return NativeSelfCheck.disagreement(kernels);
+        } catch (RuntimeException e) {
+            return "its convolution self-check failed: " + e.getMessage();
+        }
     }
 
     /** Why no accelerator is in use, or null when one is. */
