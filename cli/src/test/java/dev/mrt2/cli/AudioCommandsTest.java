@@ -197,6 +197,87 @@ class AudioCommandsTest {
         assertEquals(-1, Files.mismatch(wav, decoded), "decode of the render's tokens is the render's audio");
     }
 
+    /**
+     * The package decoder's windows, streamed at the exact hop and cropped elsewhere, against the same package run on
+     * whole windows (a decoder that only has decode): the same audio bit for bit on the JVM kernels, for less
+     * arithmetic; at the port's inexact hop 12 the windows are cropped, not streamed, and still the whole windows'.
+     */
+    @Test
+    void streamedAndCroppedWindowsGiveTheWholeWindowsAudio() {
+        int[][] codes = new int[70][12];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+        for (int[] frame : codes) {
+            for (int l = 0; l < frame.length; l++) {
+                frame[l] = rng.nextInt(32);
+            }
+        }
+        String before = System.setProperty(dev.mrt2.mil.exec.ExecutorBackend.PROPERTY, "java");
+        try (dev.mrt2.host.engine.PackageAudioDecoder d = dev.mrt2.host.engine.PackageAudioDecoder.open(models,
+                dev.mrt2.host.engine.Precision.FP32)) {
+            dev.mrt2.host.decode.AudioDecoder whole = new WholeWindows(d);
+            for (int hop : new int[] {11, 12}) {
+                double flops = d.flops();
+                float[][] fast = decodeAll(d, codes, hop);
+                double fastFlops = d.flops() - flops;
+                flops = d.flops();
+                float[][] slow = decodeAll(whole, codes, hop);
+                for (int a = 0; a < 2; a++) {
+                    assertArrayEquals(slow[a], fast[a], "hop " + hop + ", channel " + a);
+                }
+                assertTrue(fastFlops < (hop == 11 ? 0.6 : 0.8) * (d.flops() - flops), "hop " + hop + ": " + fastFlops
+                        + " against " + (d.flops() - flops) + " flops");
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(dev.mrt2.mil.exec.ExecutorBackend.PROPERTY);
+            } else {
+                System.setProperty(dev.mrt2.mil.exec.ExecutorBackend.PROPERTY, before);
+            }
+        }
+    }
+
+    private static float[][] decodeAll(dev.mrt2.host.decode.AudioDecoder d, int[][] codes, int hop) {
+        return dev.mrt2.host.decode.WindowedDecoder.decodeAll(d, codes, hop,
+                dev.mrt2.host.audio.InverseStft.Window.NORMALIZED, new dev.mrt2.host.StageTimes(), null);
+    }
+
+    /** A decoder with only whole calls (the interface's defaults for rows and windows). */
+    private record WholeWindows(dev.mrt2.host.decode.AudioDecoder d) implements dev.mrt2.host.decode.AudioDecoder {
+        @Override
+        public int frames() {
+            return d.frames();
+        }
+
+        @Override
+        public int levels() {
+            return d.levels();
+        }
+
+        @Override
+        public int codebookSize() {
+            return d.codebookSize();
+        }
+
+        @Override
+        public float[] embed(int[] c) {
+            return d.embed(c);
+        }
+
+        @Override
+        public float[] decode(float[][] embeddings) {
+            return d.decode(embeddings);
+        }
+
+        @Override
+        public String describe() {
+            return "whole windows of " + d.describe();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     /** The golden files chain: frame s's feedback is frame s + 1's input, codes are the tokens, windows tile. */
     private static void checkGolden(Path golden, NdArray ids) throws IOException {
         JsonNode index = JSON.readTree(golden.resolve("golden.json").toFile());

@@ -32,6 +32,16 @@ public interface AudioDecoder extends AutoCloseable {
                 (firstRow + rows) * InverseStft.FRAME_VALUES);
     }
 
+    /**
+     * The emitted rows of window {@code index} of {@code plan}, for windows asked for in order, each once: a decoder
+     * may carry what one window computed into the next and compute only the rows new to it. The values are
+     * {@link #decodeRows}'s.
+     */
+    default float[] decodeWindow(float[][] embeddings, WindowPlan plan, int index) {
+        WindowPlan.Window w = plan.windows().get(index);
+        return decodeRows(embeddings, w.firstRow(), w.rows());
+    }
+
     /** Floating-point operations of the heavy ops run so far (for reports); NaN when not counted. */
     default double flops() {
         return Double.NaN;

@@ -87,7 +87,7 @@ public final class WindowedDecoder {
             in[i] = i < w.length() ? embeddings[w.start() + i] : new float[embeddings[0].length];
         }
         long t0 = System.nanoTime();
-        float[] emitted = decoder.decodeRows(in, w.firstRow(), w.rows());
+        float[] emitted = decoder.decodeWindow(in, plan, index);
         times.add(StageTimes.DECODER, t0);
         check(emitted, w.rows());
         long t1 = System.nanoTime();

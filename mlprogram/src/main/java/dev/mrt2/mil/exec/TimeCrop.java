@@ -63,17 +63,17 @@ public final class TimeCrop {
         }
     }
 
-    private final Function main;
+    final Function main;
     private final Map<String, ConstValue> constants = new HashMap<>();
     /** The time axis of each value that has one. */
-    private final Map<String, Integer> axis = new HashMap<>();
-    private final Map<String, TensorType> types = new HashMap<>();
+    final Map<String, Integer> axis = new HashMap<>();
+    final Map<String, TensorType> types = new HashMap<>();
     /** Rows of each value some kept op reads. */
     private final Map<String, Rows> need = new HashMap<>();
     /** Rows each op's time-bearing inputs must hold, by op name then value. */
     private final Map<String, Map<String, Rows>> reads = new HashMap<>();
     /** Rows each rewritten op produces, by value. */
-    private final Map<String, Rows> made = new HashMap<>();
+    final Map<String, Rows> made = new HashMap<>();
 
     private TimeCrop(Function main) {
         this.main = main;
@@ -86,8 +86,21 @@ public final class TimeCrop {
      */
     public static Model crop(Model model, String input, int inputAxis, String output, int outputAxis, int from,
                              int to) {
-        Function main = model.program().main();
-        TimeCrop c = new TimeCrop(main);
+        TimeCrop c = analyse(model, input, inputAxis, output, outputAxis, from, to);
+        Block block = c.rewrite(input, output);
+        List<FeatureDescription> outs = new ArrayList<>();
+        for (FeatureDescription f : model.description().outputs()) {
+            outs.add(f.name().equals(output)
+                    ? new FeatureDescription(f.name(), f.shortDescription(), withRows(f.type(), outputAxis, to - from))
+                    : f);
+        }
+        return withBlock(model, block, c.main.inputs(), model.description().inputs(), outs);
+    }
+
+    /** The time axis followed and the rows each op must produce for rows {@code [from, to)} of {@code output}. */
+    static TimeCrop analyse(Model model, String input, int inputAxis, String output, int outputAxis, int from,
+                            int to) {
+        TimeCrop c = new TimeCrop(model.program().main());
         c.follow(input, inputAxis);
         Integer found = c.axis.get(output);
         if (found == null || found != outputAxis) {
@@ -100,19 +113,18 @@ public final class TimeCrop {
         }
         c.need.put(output, new Rows(from, to));
         c.demand();
-        Block block = c.rewrite(input, output);
-        Function cropped = new Function(main.name(), main.inputs(), main.opset(), block);
+        return c;
+    }
+
+    /** {@code model} with {@code block} as its main function's body, and the given inputs and outputs. */
+    static Model withBlock(Model model, Block block, List<Var> inputs, List<FeatureDescription> inputFeatures,
+                           List<FeatureDescription> outputFeatures) {
+        Function main = model.program().main();
         TreeMap<String, Function> functions = new TreeMap<>(model.program().functions());
-        functions.put(main.name(), cropped);
-        List<FeatureDescription> outs = new ArrayList<>();
-        for (FeatureDescription f : model.description().outputs()) {
-            outs.add(f.name().equals(output)
-                    ? new FeatureDescription(f.name(), f.shortDescription(), withRows(f.type(), outputAxis, to - from))
-                    : f);
-        }
+        functions.put(main.name(), new Function(main.name(), inputs, main.opset(), block));
         ModelDescription d = model.description();
         return new Model(model.specificationVersion(),
-                new ModelDescription(d.inputs(), outs, d.states(), d.metadata()), new Program(functions));
+                new ModelDescription(inputFeatures, outputFeatures, d.states(), d.metadata()), new Program(functions));
     }
 
     // ---------------------------------------------------------------- the time axis, forward
@@ -150,7 +162,7 @@ public final class TimeCrop {
     }
 
     /** The one value with a time axis that {@code op} reads (its "x" when several do), or null. */
-    private String timeInput(Operation op) {
+    String timeInput(Operation op) {
         List<String> timed = new ArrayList<>();
         for (Map.Entry<String, List<Binding>> e : op.inputs().entrySet()) {
             for (Binding b : e.getValue()) {
@@ -339,7 +351,7 @@ public final class TimeCrop {
     }
 
     /** The rows of {@code op}'s time input that rows {@code r} of its output read. */
-    private Rows read(Operation op, String x, Rows r) {
+    Rows read(Operation op, String x, Rows r) {
         int a = axis.get(x);
         int rowsIn = (int) types.get(x).dim(a);
         switch (op.type()) {
@@ -373,9 +385,9 @@ public final class TimeCrop {
     }
 
     /** A convolution's taps along the time axis, padding resolved ({@code custom} or {@code valid} only). */
-    private record Taps(int stride, int span, int before) {}
+    record Taps(int stride, int span, int before) {}
 
-    private Taps taps(Operation op, int a) {
+    Taps taps(Operation op, int a) {
         int i = a - 2;
         String padType = op.inputs().containsKey("pad_type") ? string(op, "pad_type") : "valid";
         int before = switch (padType) {
@@ -429,59 +441,7 @@ public final class TimeCrop {
                 inputs.put(e.getKey(), bound);
             }
             String x = timeInput(op);
-            Rows r = made.get(op.output().name());
-            Rows in = byValue.get(x);
-            int a = axis.get(x);
-            switch (op.type()) {
-                case "conv" -> {
-                    Taps t = taps(op, a);
-                    int lo = r.lo * t.stride - t.before;
-                    int hi = (r.hi - 1) * t.stride - t.before + t.span;
-                    int[] pad = pads(op, a);
-                    pad[2 * (a - 2)] = in.lo - lo;
-                    pad[2 * (a - 2) + 1] = hi - in.hi;
-                    customPad(inputs, pad);
-                }
-                case "conv_transpose" -> {
-                    Taps t = taps(op, a);
-                    int[] pad = pads(op, a);
-                    int before = r.lo + t.before - in.lo * t.stride;
-                    if (before < 0) {
-                        throw unsupported(op, "a stride longer than its kernel");
-                    }
-                    int full = (in.length() - 1) * t.stride + t.span;
-                    pad[2 * (a - 2)] = before;
-                    pad[2 * (a - 2) + 1] = full - before - r.length();
-                    customPad(inputs, pad);
-                    if (op.inputs().containsKey("output_shape")) {
-                        int[] shape = ints(op, "output_shape");
-                        shape[shape.length - (types.get(x).rank() - a)] = r.length();
-                        inputs.put("output_shape", List.of(Binding.inline(intTensor(shape))));
-                    }
-                }
-                case "reshape" -> {
-                    int[] shape = ints(op, "shape");
-                    int j = axis.get(op.output().name());
-                    if (shape.length != types.get(op.output().name()).rank() || shape[j] <= 0) {
-                        throw unsupported(op, "shape " + Arrays.toString(shape) + " does not list the time axis");
-                    }
-                    shape[j] = r.length();
-                    inputs.put("shape", List.of(Binding.inline(intTensor(shape))));
-                }
-                case "slice_by_index" -> {
-                    int[] begin = ints(op, "begin");
-                    int[] end = ints(op, "end");
-                    begin[a] = 0;
-                    end[a] = in.length();
-                    inputs.put("begin", List.of(Binding.inline(intTensor(begin))));
-                    inputs.put("end", List.of(Binding.inline(intTensor(end))));
-                }
-                default -> { }
-            }
-            Var out = op.output();
-            int j = axis.get(out.name());
-            ops.add(new Operation(op.type(), op.name(), inputs,
-                    List.of(new Var(out.name(), withRows(out.tensorType(), j, r.length()))), null));
+            ops.add(rewritten(op, inputs, byValue.get(x), made.get(op.output().name())));
         }
         Rows last = made.get(output);
         Rows wanted = need.get(output);
@@ -492,11 +452,73 @@ public final class TimeCrop {
     }
 
     /**
+     * {@code op} computing rows {@code r} of its output from rows {@code in} of its time input, its inputs already
+     * bound to values that hold just those rows: padding, crops, shapes and slice bounds moved to match.
+     */
+    Operation rewritten(Operation op, TreeMap<String, List<Binding>> inputs, Rows in, Rows r) {
+        String x = timeInput(op);
+        int a = axis.get(x);
+        switch (op.type()) {
+            case "conv" -> {
+                Taps t = taps(op, a);
+                int lo = r.lo * t.stride - t.before;
+                int hi = (r.hi - 1) * t.stride - t.before + t.span;
+                int[] pad = pads(op, a);
+                pad[2 * (a - 2)] = in.lo - lo;
+                pad[2 * (a - 2) + 1] = hi - in.hi;
+                customPad(inputs, pad);
+            }
+            case "conv_transpose" -> {
+                Taps t = taps(op, a);
+                int[] pad = pads(op, a);
+                int before = r.lo + t.before - in.lo * t.stride;
+                if (before < 0) {
+                    throw unsupported(op, "a stride longer than its kernel");
+                }
+                int full = (in.length() - 1) * t.stride + t.span;
+                pad[2 * (a - 2)] = before;
+                pad[2 * (a - 2) + 1] = full - before - r.length();
+                customPad(inputs, pad);
+                if (op.inputs().containsKey("output_shape")) {
+                    int[] shape = ints(op, "output_shape");
+                    shape[shape.length - (types.get(x).rank() - a)] = r.length();
+                    inputs.put("output_shape", List.of(Binding.inline(intTensor(shape))));
+                }
+            }
+            case "reshape" -> {
+                int[] shape = ints(op, "shape");
+                int j = axis.get(op.output().name());
+                if (shape.length != types.get(op.output().name()).rank() || shape[j] <= 0) {
+                    throw unsupported(op, "shape " + Arrays.toString(shape) + " does not list the time axis");
+                }
+                shape[j] = r.length();
+                inputs.put("shape", List.of(Binding.inline(intTensor(shape))));
+            }
+            case "slice_by_index" -> {
+                int[] begin = ints(op, "begin");
+                int[] end = ints(op, "end");
+                begin[a] = 0;
+                end[a] = in.length();
+                inputs.put("begin", List.of(Binding.inline(intTensor(begin))));
+                inputs.put("end", List.of(Binding.inline(intTensor(end))));
+            }
+            default -> { }
+        }
+        Var out = op.output();
+        return new Operation(op.type(), op.name(), inputs,
+                List.of(new Var(out.name(), withRows(out.tensorType(), axis.get(out.name()), r.length()))), null);
+    }
+
+    /**
      * The name of rows {@code want} of {@code value} ({@code value} itself when it holds just those): a
      * {@code slice_by_index} appended to {@code ops} otherwise.
      */
     private String cut(List<Operation> ops, String value, Rows want, String reader) {
-        Rows have = made.get(value);
+        return cut(ops, value, made.get(value), want, reader);
+    }
+
+    /** {@link #cut} of a value that holds rows {@code have}. */
+    String cut(List<Operation> ops, String value, Rows have, Rows want, String reader) {
         if (have.equals(want)) {
             return value;
         }
@@ -534,7 +556,7 @@ public final class TimeCrop {
 
     // ---------------------------------------------------------------- helpers
 
-    private long inner(String value) {
+    long inner(String value) {
         TensorType t = types.get(value);
         return product(t, axis.get(value) + 1, t.rank());
     }
@@ -547,7 +569,7 @@ public final class TimeCrop {
         return p;
     }
 
-    private static TensorType withRows(TensorType t, int a, int rows) {
+    static TensorType withRows(TensorType t, int a, int rows) {
         long[] dims = t.dims();
         dims[a] = rows;
         return t.withShape(dims);
@@ -577,7 +599,7 @@ public final class TimeCrop {
         return ConstantDecoder.string(value(op, param));
     }
 
-    private static ConstValue intTensor(int[] values) {
+    static ConstValue intTensor(int[] values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (int v : values) {
             b.putInt(v);
@@ -585,7 +607,7 @@ public final class TimeCrop {
         return new ConstValue.Immediate(TensorType.of(DataType.INT32, values.length), b.array(), null);
     }
 
-    private static Unsupported unsupported(Operation op, String why) {
+    static Unsupported unsupported(Operation op, String why) {
         return new Unsupported("op '" + op.name() + "' (" + op.type() + "): " + why);
     }
 }

@@ -28,12 +28,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * for bit. Programs that mix rows are refused with the op named.
  */
 class TimeCropTest {
-    private static final int T = 12;
-    private static final int E = 6;
+    static final int T = 12;
+    static final int E = 6;
     /** Output rows: 2T from the transposed conv, less the lookahead slice's 2. */
-    private static final int ROWS = 2 * T - 2;
+    static final int ROWS = 2 * T - 2;
 
-    private static Model decoder(DataType type) {
+    static Model decoder(DataType type) {
         OpHarness h = new OpHarness();
         SplittableRandom rng = new SplittableRandom(11);
         Var x = h.b.cast("x16", h.in("x", DataType.FLOAT32, 1, T, E), type);
