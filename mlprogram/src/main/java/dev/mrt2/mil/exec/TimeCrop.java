@@ -514,11 +514,11 @@ public final class TimeCrop {
      * {@code slice_by_index} appended to {@code ops} otherwise.
      */
     private String cut(List<Operation> ops, String value, Rows want, String reader) {
-        return cut(ops, value, made.get(value), want, reader);
+        return cut(ops, value, value, made.get(value), want, reader);
     }
 
-    /** {@link #cut} of a value that holds rows {@code have}. */
-    String cut(List<Operation> ops, String value, Rows have, Rows want, String reader) {
+    /** {@link #cut} of {@code value}, which holds rows {@code have} of the program's value {@code rowsOf}. */
+    String cut(List<Operation> ops, String value, String rowsOf, Rows have, Rows want, String reader) {
         if (have.equals(want)) {
             return value;
         }
@@ -526,20 +526,24 @@ public final class TimeCrop {
             throw new IllegalStateException("'" + reader + "' wants rows " + want + " of '" + value + "', which holds "
                     + have);
         }
-        TensorType t = types.get(value);
-        int a = axis.get(value);
-        TensorType held = withRows(t, a, have.length());
+        String name = reader + "_rows_" + want.lo + "_" + want.hi;
+        ops.add(slice(value, rowsOf, have, want, name));
+        return name;
+    }
+
+    /** A {@code slice_by_index} named {@code name} of rows {@code want} of {@code value}, holding {@code have}. */
+    Operation slice(String value, String rowsOf, Rows have, Rows want, String name) {
+        TensorType t = types.get(rowsOf);
+        int a = axis.get(rowsOf);
         int[] begin = new int[t.rank()];
-        int[] end = held.intDims();
+        int[] end = withRows(t, a, have.length()).intDims();
         begin[a] = want.lo - have.lo;
         end[a] = want.hi - have.lo;
-        String name = reader + "_rows_" + want.lo + "_" + want.hi;
         TreeMap<String, List<Binding>> in = new TreeMap<>();
         in.put("x", List.of(Binding.of(value)));
         in.put("begin", List.of(Binding.inline(intTensor(begin))));
         in.put("end", List.of(Binding.inline(intTensor(end))));
-        ops.add(new Operation("slice_by_index", name, in, List.of(new Var(name, withRows(t, a, want.length()))), null));
-        return name;
+        return new Operation("slice_by_index", name, in, List.of(new Var(name, withRows(t, a, want.length()))), null);
     }
 
     /** The op's explicit padding, every spatial axis ({@link #taps} has refused the other pad types). */

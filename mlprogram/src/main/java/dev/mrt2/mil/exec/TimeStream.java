@@ -183,7 +183,7 @@ public record TimeStream(Model first, Model steady, List<String> carried) {
                             held = joined.computeIfAbsent(x, v -> join(ops, v));
                             rows = new TimeCrop.Rows(carry.get(x).lo(), fresh.get(x).hi());
                         }
-                        bound.add(Binding.of(c.cut(ops, held, rows, want, op.name() + "_" + e.getKey())));
+                        bound.add(Binding.of(c.cut(ops, held, x, rows, want, op.name() + "_" + e.getKey())));
                     }
                     in.put(e.getKey(), bound);
                 }
@@ -222,24 +222,10 @@ public record TimeStream(Model first, Model steady, List<String> carried) {
             return name;
         }
 
-        /**
-         * A slice named {@code name} of rows {@code want} of {@code value}, which holds rows {@code have} of
-         * {@code carried}, appended to {@code ops}.
-         */
+        /** A slice named {@code name} of rows {@code want} of {@code value} (rows {@code have} of {@code carried}). */
         private String sliceAs(List<Operation> ops, String value, String carried, TimeCrop.Rows have,
                                TimeCrop.Rows want, String name) {
-            TensorType t = c.types.get(carried);
-            int a = c.axis.get(carried);
-            int[] begin = new int[t.rank()];
-            int[] end = TimeCrop.withRows(t, a, have.length()).intDims();
-            begin[a] = want.lo() - have.lo();
-            end[a] = want.hi() - have.lo();
-            TreeMap<String, List<Binding>> in = new TreeMap<>();
-            in.put("x", List.of(Binding.of(value)));
-            in.put("begin", List.of(Binding.inline(TimeCrop.intTensor(begin))));
-            in.put("end", List.of(Binding.inline(TimeCrop.intTensor(end))));
-            ops.add(new Operation("slice_by_index", name, in,
-                    List.of(new Var(name, TimeCrop.withRows(t, a, want.length()))), null));
+            ops.add(c.slice(value, carried, have, want, name));
             return name;
         }
 
