@@ -27,7 +27,10 @@ final class Console {
 
     static Console of(CommandSpec spec) {
         Mrt2 root = (Mrt2) spec.root().userObject();
-        return new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), root.verbosity(), root);
+        Console console = new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), root.verbosity(), root);
+        // the native library's one-time notices (its first unpacking, a refusal) are this command's warnings
+        dev.mrt2.mil.exec.Accelerators.setNotices(console::warn);
+        return console;
     }
 
     /** A result line for humans on stdout. */
