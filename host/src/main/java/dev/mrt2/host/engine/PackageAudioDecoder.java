@@ -147,8 +147,10 @@ public final class PackageAudioDecoder implements AudioDecoder {
             MlProgramExecutor first = exec.sharing(s.first(), artifact + " streamed, first window");
             return Optional.of(new Streamed(first, exec.sharing(s.steady(), artifact + " streamed, hop " + hop),
                     s.carried(), firstRow, rows));
-        } catch (TimeCrop.Unsupported e) {
-            return Optional.empty();   // a program from elsewhere: cropped windows
+        } catch (RuntimeException e) {
+            // a program from elsewhere that the rewrite does not follow (TimeCrop.Unsupported, or a spelling it
+            // does not read): cropped windows
+            return Optional.empty();
         }
     }
 
@@ -173,8 +175,8 @@ public final class PackageAudioDecoder implements AudioDecoder {
         try {
             return Optional.of(exec.sharing(TimeCrop.crop(exec.model(), input.name(), 1, DecoderConverter.OUTPUT, 1,
                     firstRow, firstRow + rows), artifact + " rows " + firstRow + ".." + (firstRow + rows - 1)));
-        } catch (TimeCrop.Unsupported e) {
-            return Optional.empty();   // a program from elsewhere: whole calls
+        } catch (RuntimeException e) {
+            return Optional.empty();   // a program from elsewhere that the rewrite does not follow: whole calls
         }
     }
 
