@@ -34,8 +34,9 @@ public final class PackageAudioDecoder implements AudioDecoder {
     private final Map<Long, Optional<MlProgramExecutor>> cropped = new HashMap<>();
     /** The streamed windows at each hop; empty when the program cannot be streamed. */
     private final Map<Integer, Optional<Streamed>> streams = new HashMap<>();
-    /** What the last streamed window carries into the next, and which window that was. */
+    /** What the last streamed window carries into the next, and which window of which plan that was. */
     private Map<String, NdArray> carries;
+    private WindowPlan carriedPlan;
     private int carriedFrom = -1;
     private double flops;
 
@@ -119,7 +120,7 @@ public final class PackageAudioDecoder implements AudioDecoder {
         MlProgramExecutor program = null;
         if (stream.isPresent() && index == 0 && w.firstRow() == 0 && w.rows() == outputRows()) {
             program = stream.get().first();
-        } else if (stream.isPresent() && index > 0 && carriedFrom == index - 1
+        } else if (stream.isPresent() && index > 0 && carriedPlan == plan && carriedFrom == index - 1
                 && w.start() - plan.windows().get(index - 1).start() == plan.hop()
                 && w.firstRow() == stream.get().firstRow() && w.rows() == stream.get().rows()) {
             program = stream.get().steady();
@@ -129,10 +130,11 @@ public final class PackageAudioDecoder implements AudioDecoder {
         }
         if (program == null) {
             carries = null;
-            carriedFrom = -1;
+            carriedPlan = null;
             return decodeRows(embeddings, w.firstRow(), w.rows());
         }
         carries = program.predict(in);
+        carriedPlan = plan;
         carriedFrom = index;
         flops += program.flopsPerCall();
         return PackageInputs.output(carries, DecoderConverter.OUTPUT, artifact);
