@@ -603,6 +603,11 @@ public final class TimeCrop {
         return ConstantDecoder.string(value(op, param));
     }
 
+    static ConstValue intScalar(int value) {
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value);
+        return new ConstValue.Immediate(TensorType.scalar(DataType.INT32), b.array(), null);
+    }
+
     static ConstValue intTensor(int[] values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (int v : values) {

@@ -138,7 +138,8 @@ public record TimeStream(Model first, Model steady, List<String> carried) {
             for (String v : carry.keySet()) {
                 TensorType t = c.types.get(v);
                 TimeCrop.Rows whole = new TimeCrop.Rows(0, (int) t.dim(c.axis.get(v)));
-                String name = sliceAs(ops, v, v, whole, next(v), v + NEXT);
+                String name = v + NEXT;
+                ops.add(c.slice(v, v, whole, next(v), name));
                 outputs.add(name);
                 outFeatures.add(new FeatureDescription(name, "", ops.get(ops.size() - 1).output().tensorType()));
             }
@@ -199,7 +200,8 @@ public record TimeStream(Model first, Model steady, List<String> carried) {
                 boolean both = next(v).lo() < fresh.get(v).lo();
                 String held = both ? joined.computeIfAbsent(v, x -> join(ops, x)) : v;
                 TimeCrop.Rows rows = both ? new TimeCrop.Rows(carry.get(v).lo(), fresh.get(v).hi()) : fresh.get(v);
-                String name = sliceAs(ops, held, v, rows, next(v), v + NEXT);
+                String name = v + NEXT;
+                ops.add(c.slice(held, v, rows, next(v), name));
                 outputs.add(name);
                 outFeatures.add(new FeatureDescription(name, "", ops.get(ops.size() - 1).output().tensorType()));
             }
@@ -213,25 +215,13 @@ public record TimeStream(Model first, Model steady, List<String> carried) {
             String name = v + "_joined";
             TreeMap<String, List<Binding>> in = new TreeMap<>();
             in.put("values", List.of(Binding.of(v + PREVIOUS), Binding.of(v)));
-            in.put("axis", List.of(Binding.inline(scalarInt(a))));
+            in.put("axis", List.of(Binding.inline(TimeCrop.intScalar(a))));
             in.put("interleave", List.of(Binding.inline(new ConstValue.Immediate(TensorType.scalar(DataType.BOOL),
                     new byte[] {0}, null))));
             TimeCrop.Rows rows = new TimeCrop.Rows(carry.get(v).lo(), fresh.get(v).hi());
             ops.add(new Operation("concat", name, in,
                     List.of(new Var(name, TimeCrop.withRows(c.types.get(v), a, rows.length()))), null));
             return name;
-        }
-
-        /** A slice named {@code name} of rows {@code want} of {@code value} (rows {@code have} of {@code carried}). */
-        private String sliceAs(List<Operation> ops, String value, String carried, TimeCrop.Rows have,
-                               TimeCrop.Rows want, String name) {
-            ops.add(c.slice(value, carried, have, want, name));
-            return name;
-        }
-
-        private static ConstValue scalarInt(int v) {
-            return new ConstValue.Immediate(TensorType.scalar(DataType.INT32),
-                    new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)}, null);
         }
     }
 }
