@@ -16,8 +16,9 @@ mrt2_jvm_flags() {
     if [[ -n "$major" ]] && (( major >= 24 )); then
         echo "--sun-misc-unsafe-memory-access=allow"
     fi
-    thp=/sys/kernel/mm/transparent_hugepage/enabled
-    if [[ "$(uname -s)" == Linux && -r "$thp" ]] && grep -q '\[madvise\]' "$thp"; then
+    # Linux only has this file; MRT2_THP_ENABLED_FILE stands in for it in tests
+    thp="${MRT2_THP_ENABLED_FILE:-/sys/kernel/mm/transparent_hugepage/enabled}"
+    if [[ -r "$thp" ]] && grep -q '\[madvise\]' "$thp"; then
         echo "-XX:+UseTransparentHugePages"
     fi
 }
