@@ -172,7 +172,8 @@ class FastPathTest {
 
     /**
      * Sizes past every block of the JVM kernel: more than 64 output channels and taps (neither a multiple of 4), more
-     * than 512 extended positions, uneven padding, strides of 2 and 3 in a transposed convolution, groups.
+     * than 1024 and 2048 extended positions (the kernel's blocks are 1024 wide), uneven padding, strides of 2 and 3 in a
+     * transposed convolution, groups.
      */
     @Test
     void largeConvolutionsCrossEveryBlockBoundary() {
@@ -187,6 +188,11 @@ class FastPathTest {
         bigConv(rng, true, 1, 66, 5, 1, new int[] {5, 17}, new int[] {3, 4}, new int[] {1, 2}, new int[] {1, 1},
                 new int[] {0, 2, 1, 1});
         bigConv(rng, false, 1, 3, 2, 1, new int[] {700}, new int[] {1}, new int[] {1}, new int[] {1}, new int[] {0, 0});
+        bigConv(rng, false, 1, 3, 2, 1, new int[] {2500}, new int[] {1}, new int[] {1}, new int[] {1}, new int[] {0, 0});
+        bigConv(rng, false, 1, 70, 67, 1, new int[] {30, 80}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {2, 0, 1, 1});
+        bigConv(rng, true, 1, 66, 5, 1, new int[] {40, 60}, new int[] {3, 4}, new int[] {1, 2}, new int[] {1, 1},
+                new int[] {0, 2, 1, 1});
         // few positions, many outputs: summed along the output channels
         bigConv(rng, false, 1, 96, 80, 1, new int[] {7, 5}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
                 new int[] {2, 0, 1, 1});
