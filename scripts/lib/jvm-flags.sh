@@ -8,7 +8,7 @@
 #   23 MB); with 4 KB pages every new young-generation region is a page fault each time the kernel has taken it back,
 #   and on a VM those are dear. Measured on a 2-core AMD EPYC VM, OpenJDK 17, same jar, same results: a full-size
 #   temporal step 95-103 ms -> 30-38 ms (median of 30 after 50), full-size validate of every package 62-68 s ->
-#   43-49 s wall. With "[always]" the kernel does it already; with "[never]" (or on macOS and Windows, where the
+#   43-51 s wall. With "[always]" the kernel does it already; with "[never]" (or on macOS and Windows, where the
 #   option does not exist) the JVM would warn or refuse to start, so nothing is added.
 mrt2_jvm_flags() {
     local java="$1" major thp
