@@ -88,14 +88,101 @@ public final class Planes {
     }
 
     /**
-     * A transposed conv in the checkpoint's native form (§14.4): insert {@code s - 1} zeros between input samples, pad
-     * time {@code (kt - 1, st - 1)} and frequency {@code (ceil((kf + sf - 2) / 2), rest)}, then cross-correlate with the
-     * UNFLIPPED kernel. Output length {@code n s} along each axis.
+     * A transposed conv in the checkpoint's native form (§14.4), literally: insert {@code s - 1} zeros between input
+     * samples, pad time {@code (kt - 1, st - 1)} and frequency {@code (ceil((kf + sf - 2) / 2), rest)}, then
+     * cross-correlate with the UNFLIPPED kernel. Output length {@code n s} along each axis. {@link #transposeConv}
+     * computes the same without the products of inserted zeros.
      */
-    public static Chw transposeConv(Conv2d engine, Chw x, ConvWeights w, int st, int sf) {
+    public static Chw transposeConvByDilation(Conv2d engine, Chw x, ConvWeights w, int st, int sf) {
         int freqPad = w.kf() + sf - 2;
         int left = (freqPad + 1) / 2;
         return engine.valid(pad(dilate(x, st, sf), w.kt() - 1, st - 1, left, freqPad - left), w);
+    }
+
+    /**
+     * {@link #transposeConvByDilation}, one output phase at a time. In the dilated, padded input only every s-th
+     * position holds a sample, so an output of phase {@code r} (along an axis) meets samples only through the taps
+     * {@code k ≡ pad - r (mod s)}: each phase is a stride-1 valid correlation of the input with that sub-kernel
+     * (still unflipped), written to every s-th output. The products of inserted zeros, {@code (s_t s_f - 1) / (s_t s_f)}
+     * of the literal form's work, are never computed; the remaining products are summed in the same order (input
+     * channel, kernel row, kernel column, ascending), so the engine gives the same sums.
+     */
+    public static Chw transposeConv(Conv2d engine, Chw x, ConvWeights w, int st, int sf) {
+        int freqPad = w.kf() + sf - 2;
+        Chw y = Chw.zeros(w.cout(), x.time() * st, x.freq() * sf);
+        for (int rt = 0; rt < st; rt++) {
+            Phase time = Phase.of(rt, st, w.kt() - 1, w.kt(), y.time());
+            for (int rf = 0; rf < sf; rf++) {
+                Phase freq = Phase.of(rf, sf, (freqPad + 1) / 2, w.kf(), y.freq());
+                Chw part;
+                if (time.taps() == 0 || freq.taps() == 0) {
+                    part = Chw.zeros(w.cout(), time.outputs(), freq.outputs());   // no sample reaches: bias only
+                    for (int o = 0; o < w.cout(); o++) {
+                        java.util.Arrays.fill(part.data(), o * part.plane(), (o + 1) * part.plane(), w.bias()[o]);
+                    }
+                } else {
+                    Chw in = window(x, time.first(), time.outputs() + time.taps() - 1, freq.first(),
+                            freq.outputs() + freq.taps() - 1);
+                    part = engine.valid(in, subKernel(w, time, st, freq, sf));
+                }
+                for (int o = 0; o < w.cout(); o++) {
+                    for (int q = 0; q < part.time(); q++) {
+                        int from = part.index(o, q, 0);
+                        int to = y.index(o, q * st + rt, rf);
+                        for (int p = 0; p < part.freq(); p++) {
+                            y.data()[to + p * sf] = part.data()[from + p];
+                        }
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /**
+     * One output phase of a transposed conv along one axis: outputs {@code o = s q + r}, {@code q < outputs}, each
+     * {@code Σ_m kernel[tap + s m] · input[q + m + first]} over {@code m < taps} (input outside its range is zero).
+     */
+    private record Phase(int tap, int taps, int first, int outputs) {
+        /** Phase {@code r} of stride {@code s} with {@code pad} zeros before the dilated input, a kernel of {@code k}. */
+        static Phase of(int r, int s, int pad, int k, int outLength) {
+            int tap = Math.floorMod(pad - r, s);           // o + k - pad ≡ 0 (mod s): a sample, not an inserted zero
+            int taps = tap < k ? (k - tap + s - 1) / s : 0;
+            int first = Math.floorDiv(r + tap - pad, s);   // exact: r + tap - pad is a multiple of s
+            return new Phase(tap, taps, first, (outLength - r + s - 1) / s);
+        }
+    }
+
+    /** The kernel's taps {@code (time.tap + st m, freq.tap + sf n)}, in their order, with the same bias. */
+    private static ConvWeights subKernel(ConvWeights w, Phase time, int st, Phase freq, int sf) {
+        float[] sub = new float[w.cout() * w.cin() * time.taps() * freq.taps()];
+        int at = 0;
+        for (int o = 0; o < w.cout(); o++) {
+            for (int i = 0; i < w.cin(); i++) {
+                for (int m = 0; m < time.taps(); m++) {
+                    for (int n = 0; n < freq.taps(); n++) {
+                        sub[at++] = w.at(o, i, time.tap() + st * m, freq.tap() + sf * n);
+                    }
+                }
+            }
+        }
+        return new ConvWeights(sub, w.bias(), w.cout(), w.cin(), time.taps(), freq.taps());
+    }
+
+    /** {@code [C, time, freq]} cut from {@code x} at {@code (t0, f0)}; positions outside {@code x} are zero. */
+    static Chw window(Chw x, int t0, int time, int f0, int freq) {
+        Chw y = Chw.zeros(x.channels(), time, freq);
+        int fFrom = Math.max(0, -f0);
+        int fTo = Math.min(freq, x.freq() - f0);
+        for (int c = 0; c < x.channels(); c++) {
+            for (int t = Math.max(0, -t0); t < Math.min(time, x.time() - t0); t++) {
+                if (fFrom < fTo) {
+                    System.arraycopy(x.data(), x.index(c, t + t0, f0 + fFrom), y.data(), y.index(c, t, fFrom),
+                            fTo - fFrom);
+                }
+            }
+        }
+        return y;
     }
 
     /** Channels {@code [from, from + count)}. */

@@ -60,6 +60,42 @@ class DecoderBlocksTest {
         }
     }
 
+    /**
+     * The phase-split form skips only products of inserted zeros and keeps the order of the others, so on the JVM
+     * kernels it gives the literal form's floats exactly: every codec kernel, kernels shorter than their stride (a
+     * phase no tap reaches: bias only) and longer ones, inputs past the JVM kernels' blocks.
+     */
+    @Test
+    void transposeConvByPhaseEqualsTheLiteralDilatedForm() {
+        int[][] kernels = {{4, 3, 2, 1}, {4, 4, 2, 2}, {3, 4, 1, 2}, {3, 6, 1, 3}, {1, 1, 2, 2}, {2, 3, 3, 2},
+                {5, 7, 2, 3}, {1, 2, 3, 3}};
+        int[][] inputs = {{2, 5, 4}, {3, 1, 1}, {4, 9, 5}, {67, 12, 30}};
+        TestWeights rng = new TestWeights(11);
+        try (FastConv2d jvm = FastConv2d.jvm()) {
+            for (int[] k : kernels) {
+                for (int[] in : inputs) {
+                    ConvWeights w = rng.conv(3, in[0], k[0], k[1]);
+                    Chw x = rng.chw(in[0], in[1], in[2]);
+                    Chw literal = Planes.transposeConvByDilation(jvm, x, w, k[2], k[3]);
+                    Chw phased = Planes.transposeConv(jvm, x, w, k[2], k[3]);
+                    String what = "kernel " + java.util.Arrays.toString(k) + " input " + java.util.Arrays.toString(in);
+                    assertEquals(literal.time(), phased.time(), what);
+                    assertEquals(literal.freq(), phased.freq(), what);
+                    assertArrayEquals(literal.data(), phased.data(), what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWindowPadsAndCropsWithZeros() {
+        Chw x = new Chw(new float[] {1, 2, 3, 4, 5, 6}, 1, 2, 3);
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 1, 2, 3, 0, 4, 5, 6, 0, 0, 0, 0},
+                Planes.window(x, -1, 4, -1, 4).data());
+        assertArrayEquals(new float[] {6, 0}, Planes.window(x, 1, 1, 2, 2).data());
+        assertArrayEquals(new float[] {0, 0}, Planes.window(x, 3, 1, 0, 2).data());
+    }
+
     @Test
     void anUnflippedFullFormWouldDisagree() {
         // Guard for the test above: the flip matters for a random asymmetric kernel.
