@@ -132,26 +132,63 @@ public final class UnaryOps {
         return NdArray.f32(x.shape(), out);
     }
 
+    /** Elements per pass of {@link #eluRange}: its double rows (2 × 4 KB) stay in L1 between the passes. */
+    private static final int ELU_CHUNK = 512;
+
     /**
-     * {@link #elu(float, double)} of {@code in[from, to)}, bit for bit, without a branch on the sign: expm1 runs on
-     * {@code min(v, 0)} for every element (0 for the positive ones, whose result is v) and {@link #expm1}'s two range
-     * branches become a clamp and a 2^k that is 1 for k = 0. Activations' signs are close to random, and a mispredicted
-     * branch per element cost more than the arithmetic saved: 12 against 7.5 ns an element on this project's Xeon.
-     * Checked against the branching form on every float32 value.
+     * {@link #elu(float, double)} of {@code in[from, to)}, bit for bit, as loops C2 turns into vector code. The
+     * arithmetic is {@link #expm1}'s on {@code min(v, 0)} clamped at -88 (no branch on the sign: activations' signs are
+     * close to random), in double; the loops are split because Java 17's C2 vectorizes neither a loop that mixes float
+     * and double lanes nor one whose body is past its unrolling limit: widen, reduce and sum the series, scale by 2^k,
+     * narrow, then take the positive inputs. Measured on a 2-core AMD EPYC (Zen 5), 4 M Gaussian inputs, one thread:
+     * 1.8-2.1 ns an element against 6.5-7.8 for the same arithmetic in one loop. For 0 <= alpha <= 1 the last pass is
+     * {@code max(v, negative)}: the negative branch is >= v for v <= 0 (e^v - 1 >= v, rounding is monotonic) and +0
+     * for v > 0, so the maximum is the ELU; other alphas select by sign.
      */
     static void eluRange(float[] in, float[] out, int from, int to, double alpha) {
-        for (int i = from; i < to; i++) {
-            float v = in[i];
-            // below -88 expm1 is -1 to double precision, as the clamp gives; NaN passes through min and max
-            double x = Math.max(Math.min(v, 0f), -88f);
-            double k = Math.rint(x * LOG2E);
-            double r = x - k * LN2;
-            double p = r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
+        double[] d = new double[ELU_CHUNK];
+        double[] k = new double[ELU_CHUNK];
+        boolean byMax = alpha >= 0 && alpha <= 1;
+        for (int c = from; c < to; c += ELU_CHUNK) {
+            int n = Math.min(ELU_CHUNK, to - c);
+            for (int j = 0; j < n; j++) {
+                d[j] = in[c + j];
+            }
+            expm1Series(d, k, n);
+            for (int j = 0; j < n; j++) {
+                // 2^k from the integer k in the low bits of k + 2^52 + 1023, shifted into the exponent field
+                double scale = Double.longBitsToDouble(Double.doubleToRawLongBits(k[j] + (1023 + 0x1p52)) << 52);
+                d[j] = alpha * (scale * d[j] + (scale - 1));
+            }
+            for (int j = 0; j < n; j++) {
+                out[c + j] = (float) d[j];
+            }
+            if (byMax) {
+                for (int j = 0; j < n; j++) {
+                    out[c + j] = Math.max(in[c + j], out[c + j]);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    float v = in[c + j];
+                    out[c + j] = v > 0 ? v : out[c + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * For each {@code v = d[j]}: {@code x = max(min(v, 0), -88)} (below -88 expm1 is -1 to double precision, as the
+     * clamp gives; NaN passes through min and max), {@code k[j] = rint(x·log2 e)} and {@code d[j]} = the series of
+     * expm1 at {@code r = x - k·ln2}, as {@link #expm1} sums it.
+     */
+    private static void expm1Series(double[] d, double[] k, int n) {
+        for (int j = 0; j < n; j++) {
+            double x = Math.max(Math.min(d[j], 0.0), -88.0);
+            double kj = Math.rint(x * LOG2E);
+            double r = x - kj * LN2;
+            k[j] = kj;
+            d[j] = r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
                     + r * (1.0 / 5040 + r * (1.0 / 40320))))))));
-            // 2^k from the integer k in the low bits of k + 2^52 + 1023, shifted into the exponent field
-            double scale = Double.longBitsToDouble(Double.doubleToRawLongBits(k + (1023 + 0x1p52)) << 52);
-            float negative = (float) (alpha * (scale * p + (scale - 1)));
-            out[i] = v > 0 ? v : negative;
         }
     }
 

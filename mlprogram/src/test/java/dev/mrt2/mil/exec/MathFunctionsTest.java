@@ -53,7 +53,7 @@ class MathFunctionsTest {
         float[] edges = {0f, -0f, -88f, Math.nextUp(-88f), Math.nextDown(-88f), Float.NEGATIVE_INFINITY, Float.NaN,
                 -Float.MIN_VALUE};
         System.arraycopy(edges, 0, in, n - 8, 8);
-        for (double alpha : new double[] {1.0, 0.7}) {
+        for (double alpha : new double[] {1.0, 0.7, 0.0, 1.5, -0.5}) {
             float[] out = new float[n];
             UnaryOps.eluRange(in, out, 0, n, alpha);
             for (int i = 0; i < n; i++) {
