@@ -11,9 +11,9 @@ import java.nio.file.Path;
 
 /**
  * {@code --engine reference} for decoding: the checkpoint's codebooks summed by {@link Codebooks} and the
- * SpectroStream decoder computed by {@link DecoderReference} (zero-insertion transposed convs, §14.4), in windows of T
- * tokens like the package, so both engines emit the same rows. Convolutions run on DJL's PyTorch where it loads,
- * else on the scalar loop (slow at full size).
+ * SpectroStream decoder computed by {@link DecoderReference} (transposed convs in the checkpoint's native form, §14.4),
+ * in windows of T tokens like the package, so both engines emit the same rows. Convolutions run on the engine the
+ * caller gives ({@link FastConv2d}: DJL's PyTorch where it loads and passes its self-check, else the JVM kernels).
  */
 public final class ReferenceAudioDecoder implements AudioDecoder {
     private final Codebooks codebooks;

@@ -3,7 +3,8 @@ package dev.mrt2.validate.reference;
 /**
  * A "valid" 2-D cross-correlation with stride 1, dilation 1, one group, plus bias:
  * {@code y[o, t, f] = b[o] + sum_{i, a, c} w[o, i, a, c] x[i, t + a, f + c]}, output {@code [c_out, T - kt + 1, F - kf + 1]}.
- * Padding and zero insertion happen before the call ({@link Planes}), so one kernel serves every codec conv.
+ * Padding and the transposed convs' phase split happen before the call ({@link Planes}), so one kernel serves every
+ * codec conv.
  */
 public interface Conv2d {
     Chw valid(Chw x, ConvWeights w);

@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * The SpectroStream decoder in chunk mode (mrt2-model.md §4.2, §4.3, §14): RVQ embeddings {@code [T][E]} to the
  * pre-iSTFT tensor {@code [1, 4T - 4, 480, 4]}, channels-last. It runs in NCHW with transposed convs in the
- * checkpoint's native zero-insertion form (§14.4), deliberately not the flipped-kernel {@code conv_transpose} the
- * converter emits, so a wrong flip on either side cannot hide.
+ * checkpoint's native form (§14.4: the unflipped kernel over the zero-inserted input, summed one output phase at a
+ * time so the inserted zeros are never multiplied, {@link Planes#transposeConv}), deliberately not the flipped-kernel
+ * {@code conv_transpose} the converter emits, so a wrong flip on either side cannot hide.
  */
 public final class DecoderReference {
     /** Upsampling blocks of the shared-weight channel-group child (§4.2, block 5), in order. */
