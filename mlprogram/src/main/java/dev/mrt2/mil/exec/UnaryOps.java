@@ -142,8 +142,8 @@ public final class UnaryOps {
      * and double lanes nor one whose body is past its unrolling limit: widen, reduce and sum the series, scale by 2^k,
      * narrow, then take the positive inputs. Measured on a 2-core AMD EPYC (Zen 5), 4 M Gaussian inputs, one thread:
      * 1.8-2.1 ns an element against 6.5-7.8 for the same arithmetic in one loop. For 0 <= alpha <= 1 the last pass is
-     * {@code max(v, negative)}: the negative branch is >= v for v <= 0 (e^v - 1 >= v, rounding is monotonic) and +0
-     * for v > 0, so the maximum is the ELU; other alphas select by sign.
+     * {@code max(v, negative)}: for v <= 0 the negative branch alpha·(e^v - 1) >= e^v - 1 >= v (and rounding is
+     * monotonic), for v > 0 it is alpha·(+0) = +0 < v, so the maximum is the ELU; other alphas select by sign.
      */
     static void eluRange(float[] in, float[] out, int from, int to, double alpha) {
         double[] d = new double[ELU_CHUNK];
