@@ -239,34 +239,46 @@ public final class IndexingOps {
         if (k < 1 || k > n) throw a.fail("k " + k + " outside 1.." + n);
         int outer = Shapes.product(shape, 0, axis);
         int inner = Shapes.product(shape, axis + 1, rank);
-        double[] v = x.toDoubles();
         int[] outShape = shape.clone();
         outShape[axis] = k;
         float[] fo = new float[outer * k * inner];
         int[] vo = new int[outer * k * inner];
         int[] io = new int[outer * k * inner];
-        Integer[] order = new Integer[n];
+        float[] xf = x.isFloat() ? x.floats() : null;
+        int[] xi = x.isFloat() ? null : x.ints();
+        // one primitive sort per row: the rank of each value in the high 32 bits (inverted for largest-first), its
+        // index in the low ones, so equal values keep index order (the rollout's sampling runs this every depth step)
+        long[] keys = new long[n];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * n * inner + i;
-                for (int j = 0; j < n; j++) order[j] = j;
-                Arrays.sort(order, (p, q) -> {
-                    double vp = v[base + p * inner];
-                    double vq = v[base + q * inner];
-                    int c = Double.compare(vp, vq);      // NaN compares above +inf
-                    return c != 0 ? (ascending ? c : -c) : Integer.compare(p, q);
-                });
+                for (int j = 0; j < n; j++) {
+                    int src = base + j * inner;
+                    int order = xf != null ? orderedBits(xf[src]) : xi[src];
+                    keys[j] = (long) (ascending ? order : ~order) << 32 | j;
+                }
+                Arrays.sort(keys);
                 for (int j = 0; j < k; j++) {
-                    int src = base + order[j] * inner;
+                    int index = (int) keys[j];
+                    int src = base + index * inner;
                     int dst = (o * k + j) * inner + i;
-                    if (x.isFloat()) fo[dst] = x.floats()[src];
-                    else vo[dst] = x.ints()[src];
-                    io[dst] = order[j];
+                    if (xf != null) fo[dst] = xf[src];
+                    else vo[dst] = xi[src];
+                    io[dst] = index;
                 }
             }
         }
         NdArray values = x.isFloat() ? Strided.withFloats(x, outShape, fo) : Strided.withInts(x, outShape, vo);
         return returnIndices ? List.of(values, NdArray.i32(outShape, io)) : List.of(values);
+    }
+
+    /**
+     * An int whose signed order is {@link Float#compare}'s order of the floats: -0 below +0, every NaN equal and above
+     * +infinity (NaNs are collapsed to one pattern first).
+     */
+    static int orderedBits(float f) {
+        int bits = Float.floatToIntBits(f);
+        return bits ^ ((bits >> 31) & 0x7FFFFFFF);
     }
 
     // ---------------------------------------------------------------- output types (MilBuilder)
