@@ -56,13 +56,7 @@ public final class Planes {
 
     /** Zero padding: {@code top/bottom} rows of time, {@code left/right} columns of frequency. */
     public static Chw pad(Chw x, int top, int bottom, int left, int right) {
-        Chw y = Chw.zeros(x.channels(), x.time() + top + bottom, x.freq() + left + right);
-        for (int c = 0; c < x.channels(); c++) {
-            for (int t = 0; t < x.time(); t++) {
-                System.arraycopy(x.data(), x.index(c, t, 0), y.data(), y.index(c, t + top, left), x.freq());
-            }
-        }
-        return y;
+        return window(x, -top, x.time() + top + bottom, -left, x.freq() + left + right);
     }
 
     /** Inserts {@code s - 1} zeros between neighbouring samples along each axis: length n becomes (n - 1) s + 1. */
