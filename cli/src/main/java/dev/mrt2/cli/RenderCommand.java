@@ -154,6 +154,7 @@ final class RenderCommand implements Callable<Integer> {
         m.put("load_seconds", loadSeconds);
         m.put("loop_seconds", result.wallSeconds());
         m.put("stage_seconds", result.times().secondsByStage());
+        m.put("decoder_overlapped", result.overlapped());
         m.put("real_time_factor", result.realTimeFactor());
         if (output.json) {
             console.json(m);
@@ -175,7 +176,7 @@ final class RenderCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** "loop 12.3 s for 2.00 s of audio (x0.16 real time): temporal 1.0 s, rollout ..." */
+    /** "loop 12.3 s for 2.00 s of audio (x0.16 real time): temporal 1.0 s, rollout ... (decoder ... beside the loop)" */
     static String stageLine(Renderer.Result r) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "loop %.2f s for %.2f s of audio (x%.3f real time):", r.wallSeconds(), r.audioSeconds(),
@@ -184,6 +185,9 @@ final class RenderCommand implements Callable<Integer> {
         for (Map.Entry<String, Double> e : r.times().secondsByStage().entrySet()) {
             b.append(sep).append(String.format(Locale.ROOT, "%s %.2f s", e.getKey(), e.getValue()));
             sep = ", ";
+        }
+        if (r.overlapped()) {
+            b.append(" (decoder and iSTFT on their own core, beside the loop)");
         }
         return b.toString();
     }

@@ -20,6 +20,12 @@ public final class StageTimes {
         calls.merge(stage, 1, Integer::sum);
     }
 
+    /** Adds every stage of {@code other} (kept by another thread, now finished with it) to these. */
+    public void addAll(StageTimes other) {
+        other.nanos.forEach((k, v) -> nanos.merge(k, v, Long::sum));
+        other.calls.forEach((k, v) -> calls.merge(k, v, Integer::sum));
+    }
+
     public double seconds(String stage) {
         return nanos.getOrDefault(stage, 0L) / 1e9;
     }

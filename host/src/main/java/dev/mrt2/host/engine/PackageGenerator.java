@@ -118,6 +118,12 @@ public final class PackageGenerator implements TokenGenerator {
                 PackageInputs.output(out, DepthRolloutConverter.FEEDBACK, rolloutName).clone());
     }
 
+    /** A frame streams the temporal and rollout packages' weights: 1.5 GB of float32 at full size. */
+    @Override
+    public boolean boundByMemory() {
+        return true;
+    }
+
     @Override
     public String describe() {
         return description;

@@ -35,6 +35,16 @@ public interface TokenGenerator extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether a frame is bound by memory bandwidth rather than arithmetic (the packages stream their weights from memory
+     * every frame, and one core nearly saturates it), so that render does better decoding beside the loop on a core of
+     * its own than in turns with it. False by default: a loop bound by arithmetic (the reference, whose frames take
+     * half the time on two cores) wants every core.
+     */
+    default boolean boundByMemory() {
+        return false;
+    }
+
     /** What runs, for reports. */
     String describe();
 

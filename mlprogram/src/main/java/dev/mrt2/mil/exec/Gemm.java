@@ -1,6 +1,5 @@
 package dev.mrt2.mil.exec;
 
-import java.util.stream.IntStream;
 
 /**
  * {@code C[m][n] = Σ_k A[m][k] · Bt[n][k]}: A row-major {@code [M, K]}, Bt row-major {@code [N, K]} (B transposed, which
@@ -33,8 +32,11 @@ final class Gemm {
     static void blocked(float[] a, int aOff, float[] bt, int bOff, float[] c, int cOff, int m, int n, int k) {
         int chunks = (n + N_CHUNK - 1) / N_CHUNK;
         if ((long) m * n * k >= PARALLEL_WORK && chunks > 1) {
-            IntStream.range(0, chunks).parallel().forEach(ch -> columns(a, aOff, bt, bOff, c, cOff, m, n, k,
-                    ch * N_CHUNK, Math.min(n, (ch + 1) * N_CHUNK)));
+            Parallel.range(chunks, 1, (from, to) -> {
+                for (int ch = from; ch < to; ch++) {
+                    columns(a, aOff, bt, bOff, c, cOff, m, n, k, ch * N_CHUNK, Math.min(n, (ch + 1) * N_CHUNK));
+                }
+            });
         } else {
             columns(a, aOff, bt, bOff, c, cOff, m, n, k, 0, n);
         }
@@ -133,8 +135,11 @@ final class Gemm {
     static void blockedHalf(float[] a, int aOff, short[] bt, int bOff, float[] c, int cOff, int m, int n, int k) {
         int chunks = (n + N_CHUNK - 1) / N_CHUNK;
         if ((long) m * n * k >= PARALLEL_WORK && chunks > 1) {
-            IntStream.range(0, chunks).parallel().forEach(ch -> halfColumns(a, aOff, bt, bOff, c, cOff, m, n, k,
-                    ch * N_CHUNK, Math.min(n, (ch + 1) * N_CHUNK)));
+            Parallel.range(chunks, 1, (from, to) -> {
+                for (int ch = from; ch < to; ch++) {
+                    halfColumns(a, aOff, bt, bOff, c, cOff, m, n, k, ch * N_CHUNK, Math.min(n, (ch + 1) * N_CHUNK));
+                }
+            });
         } else {
             halfColumns(a, aOff, bt, bOff, c, cOff, m, n, k, 0, n);
         }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The JVM kernels split work into fixed blocks, so the result does not depend on how many threads run them: the same
  * program on the kernel team (called from a plain thread) and in fork/join pools of 1, 2, 3 and 7 workers gives the
- * same bits, and the same bits as the oracle.
+ * same bits, and the same bits as the oracle; so does {@link KernelThreads#alone}, which keeps every chunk on the
+ * calling thread.
  */
 class ThreadCountTest {
     @Test
@@ -40,6 +41,13 @@ class ThreadCountTest {
                         name + " on JAVA with the kernel team vs SCALAR");
             }
         }
+        try (MlProgramExecutor e = MlProgramExecutor.forModel(model, "alone", ExecutorBackend.JAVA)) {
+            Map<String, NdArray> got = KernelThreads.alone(() -> e.predict(inputs));
+            for (String name : want.keySet()) {
+                FastPathTest.assertBitEqual(want.get(name).floats(), got.get(name).floats(),
+                        name + " on JAVA alone on the calling thread vs SCALAR");
+            }
+        }
         for (int threads : new int[] {1, 2, 3, 7}) {
             Map<String, NdArray> got = run(model, ExecutorBackend.JAVA, inputs, threads);
             for (String name : want.keySet()) {
@@ -47,6 +55,23 @@ class ThreadCountTest {
                         name + " on JAVA with " + threads + " threads vs SCALAR");
             }
         }
+    }
+
+    @Test
+    void insideAloneEveryChunkRunsOnTheCallingThreadAndNestingUnwinds() {
+        Thread caller = Thread.currentThread();
+        java.util.Set<Thread> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        KernelThreads.alone(() -> {
+            KernelThreads.alone(() -> Parallel.range(64, 1, (from, to) -> ran.add(Thread.currentThread())));
+            org.junit.jupiter.api.Assertions.assertTrue(KernelThreads.isAlone(), "still alone after the inner block");
+            Parallel.range(64, 1, (from, to) -> ran.add(Thread.currentThread()));
+        });
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(caller), ran);
+        org.junit.jupiter.api.Assertions.assertFalse(KernelThreads.isAlone());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> KernelThreads.alone(() -> {
+            throw new IllegalStateException("body failed");
+        }));
+        org.junit.jupiter.api.Assertions.assertFalse(KernelThreads.isAlone(), "a failing body unwinds too");
     }
 
     private static Map<String, NdArray> run(Model model, ExecutorBackend backend, Map<String, NdArray> inputs,
