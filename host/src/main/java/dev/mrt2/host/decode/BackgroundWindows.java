@@ -65,10 +65,24 @@ public final class BackgroundWindows implements AutoCloseable {
         return windows.pcm();
     }
 
-    /** Stops the decoder thread when the loop gives up early (after {@link #finish} it has already ended). */
+    /**
+     * Stops the decoder thread when the loop gives up early (after {@link #finish} it has already ended), and waits for
+     * the window it is decoding: the caller closes the decoder next, which must not happen under a running window.
+     */
     @Override
     public void close() {
         thread.interrupt();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void decode() {

@@ -190,6 +190,27 @@ class RendererTest {
         }
     }
 
+    /** The loop failing mid-render ends it with the loop's error, and no decoder thread outlives the call. */
+    @Test
+    void aLoopFailureEndsTheRenderAndTheDecoderThreadWithIt() {
+        StandInGenerator failing = new StandInGenerator() {
+            int steps;
+
+            @Override
+            public float[] temporalStep(float[] input, float[] source) {
+                if (++steps == 60) {
+                    throw new IllegalStateException("step 60 of the stand-in failed");
+                }
+                return super.temporalStep(input, source);
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Renderer.run(failing,
+                new StandInDecoder(), request(200), Progress.NONE, null, true));
+        assertEquals("step 60 of the stand-in failed", e.getMessage());
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("mrt2-decoder") && t.isAlive()), "the decoder thread has ended");
+    }
+
     @Test
     void onlyALoopBoundByMemoryHasTheDecoderBesideIt() {
         assertFalse(Renderer.overlap(new StandInGenerator(), null), "bound by arithmetic: every core for each stage");
