@@ -375,10 +375,25 @@ final class DirectConv implements ConvBackend {
      */
     static void accumulate(float[][] sums, int outputs, float[][] rows, int taps, float[] w, int wOff, int stride,
                            int width) {
+        accumulate(sums, outputs, rows, taps, w, wOff, stride, width, Axpy.TWO_OUTPUTS);
+    }
+
+    /** {@link #accumulate}, two outputs per pass over the four rows when {@code twoOutputs} ({@link Axpy#fourTwo}). */
+    static void accumulate(float[][] sums, int outputs, float[][] rows, int taps, float[] w, int wOff, int stride,
+                           int width, boolean twoOutputs) {
         int t = 0;
         for (; t + 4 <= taps; t += 4) {
             float[] r0 = rows[t], r1 = rows[t + 1], r2 = rows[t + 2], r3 = rows[t + 3];
-            for (int o = 0; o < outputs; o++) {
+            int o = 0;
+            if (twoOutputs) {
+                for (; o + 2 <= outputs; o += 2) {
+                    int at = wOff + o * stride + t;
+                    int bt = at + stride;
+                    Axpy.fourTwo(sums[o], sums[o + 1], w[at], w[at + 1], w[at + 2], w[at + 3], w[bt], w[bt + 1],
+                            w[bt + 2], w[bt + 3], r0, r1, r2, r3, width);
+                }
+            }
+            for (; o < outputs; o++) {
                 int at = wOff + o * stride + t;
                 Axpy.four(sums[o], w[at], r0, w[at + 1], r1, w[at + 2], r2, w[at + 3], r3, width);
             }

@@ -212,15 +212,20 @@ final class HalfPanels implements PackedWeight {
     /** {@code C[M, N] = A[M, K] · B}, panels spread over the cores like {@link PanelGemm#multiply}. */
     @Override
     public void multiply(float[] a, int aOff, int m, float[] c, int cOff) {
+        multiply(a, aOff, m, c, cOff, Axpy.TWO_OUTPUTS);
+    }
+
+    /** {@link #multiply}, two rows of A per pass over four widened rows when {@code twoRows} ({@link Axpy#fourTwo}). */
+    void multiply(float[] a, int aOff, int m, float[] c, int cOff, boolean twoRows) {
         if ((long) m * n * k >= PanelGemm.PARALLEL_WORK && panels() > 1) {
             Parallel.range(panels(), 1, (from, to) -> {
                 for (int panel = from; panel < to; panel++) {
-                    panel(a, aOff, m, panel, c, cOff);
+                    panel(a, aOff, m, panel, c, cOff, twoRows);
                 }
             });
         } else {
             for (int panel = 0; panel < panels(); panel++) {
-                panel(a, aOff, m, panel, c, cOff);
+                panel(a, aOff, m, panel, c, cOff, twoRows);
             }
         }
     }
@@ -253,7 +258,7 @@ final class HalfPanels implements PackedWeight {
      * Every row of A times one panel: BLOCK rows of B are widened, patched and then applied to each row of A four at a
      * time ({@link Axpy#four}), so each sum still takes its products in ascending p.
      */
-    private void panel(float[] a, int aOff, int m, int panel, float[] c, int cOff) {
+    private void panel(float[] a, int aOff, int m, int panel, float[] c, int cOff, boolean twoRows) {
         if (layout == Layout.ROWS && m == 1) {
             streamPanel(a, aOff, panel, c, cOff);
             return;
@@ -274,7 +279,24 @@ final class HalfPanels implements PackedWeight {
                 touched += touch(packed[panel], (p0 + BLOCK) >> 1, BLOCK / 2);
                 next = widenPairs(panel, p0, count, next, s);
             }
-            for (int i = 0; i < m; i++) {
+            int i = 0;
+            if (twoRows) {
+                for (; i + 2 <= m; i += 2) {
+                    int row = aOff + i * k + p0;
+                    int row2 = row + k;
+                    int r = 0;
+                    for (; r + 4 <= count; r += 4) {
+                        Axpy.fourTwo(sums[i], sums[i + 1], a[row + r], a[row + r + 1], a[row + r + 2], a[row + r + 3],
+                                a[row2 + r], a[row2 + r + 1], a[row2 + r + 2], a[row2 + r + 3], s.rows[r],
+                                s.rows[r + 1], s.rows[r + 2], s.rows[r + 3], w);
+                    }
+                    for (; r < count; r++) {
+                        Axpy.one(sums[i], a[row + r], s.rows[r], w);
+                        Axpy.one(sums[i + 1], a[row2 + r], s.rows[r], w);
+                    }
+                }
+            }
+            for (; i < m; i++) {
                 int row = aOff + i * k + p0;
                 float[] sum = sums[i];
                 int r = 0;

@@ -20,6 +20,11 @@ final class PanelGemm {
     private PanelGemm() {}
 
     static void multiply(float[] a, int aOff, int m, Panels b, float[] c, int cOff) {
+        multiply(a, aOff, m, b, c, cOff, Axpy.TWO_OUTPUTS);
+    }
+
+    /** {@link #multiply}, two rows of A per pass over four rows of B when {@code twoRows} ({@link Axpy#fourTwo}). */
+    static void multiply(float[] a, int aOff, int m, Panels b, float[] c, int cOff, boolean twoRows) {
         int panels = b.panels();
         long work = (long) m * b.n * b.k;
         // Fewer panels than cores and many rows of A (a convolution's positions): rows are split too, so every core
@@ -32,12 +37,12 @@ final class PanelGemm {
                     int panel = item / rowBlocks;
                     int r0 = (item % rowBlocks) * blockRows;
                     int rows = Math.min(m, r0 + blockRows) - r0;
-                    panel(a, aOff + r0 * b.k, rows, b, panel, c, cOff + r0 * b.n);
+                    panel(a, aOff + r0 * b.k, rows, b, panel, c, cOff + r0 * b.n, twoRows);
                 }
             });
         } else {
             for (int panel = 0; panel < panels; panel++) {
-                panel(a, aOff, m, b, panel, c, cOff);
+                panel(a, aOff, m, b, panel, c, cOff, twoRows);
             }
         }
     }
@@ -56,7 +61,7 @@ final class PanelGemm {
      * they are read from memory once and from cache for the others; blocks of B rows and of A rows keep both in cache
      * when A has many rows (a convolution's positions). Each sum still takes its products in ascending p.
      */
-    private static void panel(float[] a, int aOff, int m, Panels b, int panel, float[] c, int cOff) {
+    private static void panel(float[] a, int aOff, int m, Panels b, int panel, float[] c, int cOff, boolean twoRows) {
         int w = b.width(panel);
         float[][] rows = b.rows[panel];
         int k = b.k;
@@ -68,7 +73,16 @@ final class PanelGemm {
                 int p = p0;
                 for (; p + 4 <= p1; p += 4) {
                     float[] b0 = rows[p], b1 = rows[p + 1], b2 = rows[p + 2], b3 = rows[p + 3];
-                    for (int i = i0; i < i1; i++) {
+                    int i = i0;
+                    if (twoRows) {
+                        for (; i + 2 <= i1; i += 2) {
+                            int r = aOff + i * k + p;
+                            int q = r + k;
+                            Axpy.fourTwo(sums[i], sums[i + 1], a[r], a[r + 1], a[r + 2], a[r + 3], a[q], a[q + 1],
+                                    a[q + 2], a[q + 3], b0, b1, b2, b3, w);
+                        }
+                    }
+                    for (; i < i1; i++) {
                         int r = aOff + i * k + p;
                         Axpy.four(sums[i], a[r], b0, a[r + 1], b1, a[r + 2], b2, a[r + 3], b3, w);
                     }

@@ -62,6 +62,78 @@ class FastPathTest {
         }
     }
 
+    /**
+     * The two-sums-per-pass kernels ({@link Axpy#fourTwo}, the default from Java 25) and the one-sum ones give the
+     * oracle's bits whichever this JVM runs by default: row pairs with an odd row left over, rows split between threads.
+     */
+    @Test
+    void twoRowsPerPassGiveTheScalarLoopsBits() {
+        SplittableRandom rng = new SplittableRandom(43);
+        int[][] sizes = {{2, 70, 33}, {3, 515, 9}, {13, 1025, 6}, {25, 300, 41}, {200, 100, 30}, {1, 64, 64}};
+        for (int[] mnk : sizes) {
+            int m = mnk[0], n = mnk[1], k = mnk[2];
+            float[] a = Arrays2.random(rng, m * k, 1);
+            float[] bt = Arrays2.random(rng, n * k, 1);
+            float[] want = new float[m * n];
+            Gemm.scalar(a, 0, bt, 0, want, 0, m, n, k);
+            Panels panels = Panels.fromTransposed(bt, 0, n, k);
+            for (boolean twoRows : new boolean[] {true, false}) {
+                float[] got = new float[m * n];
+                PanelGemm.multiply(a, 0, m, panels, got, 0, twoRows);
+                assertBitEqual(want, got, "panel gemm [" + m + "x" + k + "]·[" + k + "x" + n + "] two rows "
+                        + twoRows + " vs scalar");
+            }
+        }
+    }
+
+    /** The convolution's inner sums, two outputs per pass or one: each sum adds its taps in ascending order. */
+    @Test
+    void convolutionSumsTwoOutputsPerPassGiveThePlainLoopsBits() {
+        SplittableRandom rng = new SplittableRandom(47);
+        int[][] sizes = {{7, 9, 1000}, {64, 64, 1024}, {65, 67, 33}, {2, 3, 17}, {1, 5, 40}};
+        for (int[] otw : sizes) {
+            int outputs = otw[0], taps = otw[1], width = otw[2];
+            float[][] rows = new float[taps][];
+            for (int t = 0; t < taps; t++) {
+                rows[t] = Arrays2.random(rng, width, 1);
+            }
+            int wOff = 5;
+            float[] w = Arrays2.random(rng, wOff + outputs * taps, 0.5);
+            float[][] start = new float[outputs][];
+            float[][] want = new float[outputs][width];
+            for (int o = 0; o < outputs; o++) {
+                start[o] = Arrays2.random(rng, width, 1);
+                for (int e = 0; e < width; e++) {
+                    float sum = start[o][e];
+                    for (int t = 0; t < taps; t++) {
+                        sum += w[wOff + o * taps + t] * rows[t][e];
+                    }
+                    want[o][e] = sum;
+                }
+            }
+            for (boolean two : new boolean[] {true, false}) {
+                float[][] sums = new float[outputs][];
+                for (int o = 0; o < outputs; o++) {
+                    sums[o] = start[o].clone();
+                }
+                DirectConv.accumulate(sums, outputs, rows, taps, w, wOff, taps, width, two);
+                for (int o = 0; o < outputs; o++) {
+                    assertBitEqual(want[o], sums[o], outputs + " outputs, " + taps + " taps, output " + o
+                            + ", two per pass " + two);
+                }
+            }
+        }
+    }
+
+    /** Only on, off and auto name a kernel choice. */
+    @Test
+    void twoOutputSettingIsOnOffOrAuto() {
+        assertTrue(Axpy.twoOutputs("on"));
+        assertEquals(false, Axpy.twoOutputs("off"));
+        assertEquals(Runtime.version().feature() >= Axpy.FIRST_TWO_OUTPUT_RELEASE, Axpy.twoOutputs("auto"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Axpy.twoOutputs("yes"));
+    }
+
     /** A weight read from inside a larger array (a slab) starts at its offset: NaNs before and after stay unread. */
     @Test
     void panelsFromAnOffsetReadOnlyTheirWeight() {

@@ -44,10 +44,12 @@ class HalfPanelsTest {
                     HalfPanels half = HalfPanels.fromTransposed(bits, n, k, width, layout);
                     assertNotNull(half, "fits [" + n + "x" + k + "]");
                     assertEquals(layout, half.layout());
-                    float[] got = new float[m * n];
-                    half.multiply(a, 0, m, got, 0);
-                    FastPathTest.assertBitEqual(want, got, layout + " binary16 panels of width " + width + ", [" + m
-                            + "x" + k + "]·[" + k + "x" + n + "] vs scalar");
+                    for (boolean twoRows : new boolean[] {true, false}) {
+                        float[] got = new float[m * n];
+                        half.multiply(a, 0, m, got, 0, twoRows);
+                        FastPathTest.assertBitEqual(want, got, layout + " binary16 panels of width " + width + ", ["
+                                + m + "x" + k + "]·[" + k + "x" + n + "], two rows a pass " + twoRows + ", vs scalar");
+                    }
                 }
             }
         }
