@@ -36,7 +36,10 @@ import picocli.CommandLine.Spec;
                     + "frame s uses row min(s, rows - 1). Guidance is what the conditioning's CFG tokens say: Google's "
                     + "engine also applies logit guidance with two negative batches, which these packages cannot "
                     + "reproduce, so the same scales do not give that engine's music.",
-            "Progress shows frames, seconds of audio and the real-time factor; the result gives the time per stage."})
+            "Progress shows frames, seconds of audio and the real-time factor; the result gives the time per stage. "
+                    + "With two or more cores the packages engine decodes on a core of its own beside the token loop "
+                    + "(the stage times then overlap; the same bytes; -Dmrt2.render.overlap=off in MRT2_JAVA_OPTS takes "
+                    + "turns)."})
 final class RenderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
