@@ -375,10 +375,13 @@ final class DirectConv implements ConvBackend {
      */
     static void accumulate(float[][] sums, int outputs, float[][] rows, int taps, float[] w, int wOff, int stride,
                            int width) {
-        accumulate(sums, outputs, rows, taps, w, wOff, stride, width, Axpy.TWO_OUTPUTS);
+        accumulate(sums, outputs, rows, taps, w, wOff, stride, width, Axpy.TWO_OUTPUTS || width == WIDTH);
     }
 
-    /** {@link #accumulate}, two outputs per pass over the four rows when {@code twoOutputs} ({@link Axpy#fourTwo}). */
+    /**
+     * {@link #accumulate}, two outputs per pass over the four rows when {@code twoOutputs} ({@link Axpy#fourTwo}; a
+     * full block through {@link #fourTwoBlock}, which Java 17 vectorizes too).
+     */
     static void accumulate(float[][] sums, int outputs, float[][] rows, int taps, float[] w, int wOff, int stride,
                            int width, boolean twoOutputs) {
         int t = 0;
@@ -389,8 +392,13 @@ final class DirectConv implements ConvBackend {
                 for (; o + 2 <= outputs; o += 2) {
                     int at = wOff + o * stride + t;
                     int bt = at + stride;
-                    Axpy.fourTwo(sums[o], sums[o + 1], w[at], w[at + 1], w[at + 2], w[at + 3], w[bt], w[bt + 1],
-                            w[bt + 2], w[bt + 3], r0, r1, r2, r3, width);
+                    if (width == WIDTH) {
+                        fourTwoBlock(sums[o], sums[o + 1], w[at], w[at + 1], w[at + 2], w[at + 3], w[bt], w[bt + 1],
+                                w[bt + 2], w[bt + 3], r0, r1, r2, r3);
+                    } else {
+                        Axpy.fourTwo(sums[o], sums[o + 1], w[at], w[at + 1], w[at + 2], w[at + 3], w[bt], w[bt + 1],
+                                w[bt + 2], w[bt + 3], r0, r1, r2, r3, width);
+                    }
                 }
             }
             for (; o < outputs; o++) {
@@ -402,6 +410,23 @@ final class DirectConv implements ConvBackend {
             for (int o = 0; o < outputs; o++) {
                 Axpy.one(sums[o], w[wOff + o * stride + t], rows[t], width);
             }
+        }
+    }
+
+    /**
+     * {@link Axpy#fourTwo} over exactly {@link #WIDTH} positions, a full block. Java 17's C2 vectorizes this loop only
+     * when its trip count is a constant (with a variable one it stays scalar, below its unrolling limit): one thread,
+     * rows in L1, 77 against 46 GFLOP/s for one output a pass on this project's Zen 5 VM. Same sums, same order.
+     */
+    private static void fourTwoBlock(float[] s, float[] t, float a0, float a1, float a2, float a3, float c0, float c1,
+                                     float c2, float c3, float[] b0, float[] b1, float[] b2, float[] b3) {
+        for (int j = 0; j < WIDTH; j++) {
+            float x0 = b0[j];
+            float x1 = b1[j];
+            float x2 = b2[j];
+            float x3 = b3[j];
+            s[j] = s[j] + a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
+            t[j] = t[j] + c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3;
         }
     }
 
