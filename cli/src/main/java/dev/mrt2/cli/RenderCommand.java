@@ -92,6 +92,11 @@ final class RenderCommand implements Callable<Integer> {
         if (!(temperature >= 0) || Float.isInfinite(temperature)) {
             throw new ParameterException(spec.commandLine(), "--temperature " + temperature + ": must be 0 or more");
         }
+        try {
+            Renderer.overlapSetting();
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, e.getMessage());
+        }
         OutputFiles.requireWritable(tokensOut);
         List<OutputFiles.Named> inputs = new ArrayList<>(engine.inputs());
         inputs.add(new OutputFiles.Named("--conditioning", conditioning));

@@ -88,6 +88,9 @@ public final class Renderer {
         }
     }
 
+    /** The system property that chooses whether render decodes beside the loop ({@link #overlapSetting}). */
+    public static final String OVERLAP_PROPERTY = "mrt2.render.overlap";
+
     private Renderer() {}
 
     /**
@@ -99,7 +102,16 @@ public final class Renderer {
      */
     static boolean overlap(TokenGenerator generator, GoldenWriter golden) {
         return golden == null && generator.boundByMemory() && Runtime.getRuntime().availableProcessors() >= 2
-                && !"off".equals(System.getProperty("mrt2.render.overlap"));
+                && !overlapSetting().equals("off");
+    }
+
+    /** {@code -Dmrt2.render.overlap}: on or auto (the rule of {@link #overlap}), or off; anything else is refused. */
+    public static String overlapSetting() {
+        String v = System.getProperty(OVERLAP_PROPERTY, "auto").toLowerCase(Locale.ROOT);
+        if (!v.equals("on") && !v.equals("off") && !v.equals("auto")) {
+            throw new IllegalArgumentException("-D" + OVERLAP_PROPERTY + "=" + v + ": expected on, off or auto");
+        }
+        return v;
     }
 
     /** Runs the loop; {@code golden} (may be null) receives every frame's and window's tensors. */

@@ -224,6 +224,24 @@ class RendererTest {
     }
 
     @Test
+    void anOverlapSettingOtherThanOnOffOrAutoIsRefusedInOneLine() {
+        String before = System.getProperty(Renderer.OVERLAP_PROPERTY);
+        try {
+            System.setProperty(Renderer.OVERLAP_PROPERTY, "false");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Renderer::overlapSetting);
+            assertEquals("-Dmrt2.render.overlap=false: expected on, off or auto", e.getMessage());
+            System.setProperty(Renderer.OVERLAP_PROPERTY, "OFF");
+            assertEquals("off", Renderer.overlapSetting());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Renderer.OVERLAP_PROPERTY);
+            } else {
+                System.setProperty(Renderer.OVERLAP_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void goldenRunsTakeTurns(@TempDir Path dir) {
         GoldenWriter golden = GoldenWriter.create(dir.resolve("golden"));
         try {

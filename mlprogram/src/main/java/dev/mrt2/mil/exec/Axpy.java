@@ -19,18 +19,33 @@ final class Axpy {
      */
     static final String TWO_OUTPUTS_PROPERTY = "mrt2.executor.twooutputs";
     static final int FIRST_TWO_OUTPUT_RELEASE = 25;
-    static final boolean TWO_OUTPUTS = twoOutputs(System.getProperty(TWO_OUTPUTS_PROPERTY, "auto"));
+    static final boolean TWO_OUTPUTS = twoOutputs(setting());
 
     private Axpy() {}
 
+    /** The {@link #TWO_OUTPUTS_PROPERTY} setting, lower case. */
+    static String setting() {
+        return System.getProperty(TWO_OUTPUTS_PROPERTY, "auto").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * What {@code setting} chooses. Never throws (it runs in a static initializer, where a failure would surface as a
+     * stack trace): an unknown setting chooses as {@code auto} here and is refused by {@link #checkSetting}, which
+     * every executor calls first.
+     */
     static boolean twoOutputs(String setting) {
         return switch (setting) {
             case "on" -> true;
             case "off" -> false;
-            case "auto" -> Runtime.version().feature() >= FIRST_TWO_OUTPUT_RELEASE;
-            default -> throw new IllegalArgumentException("-D" + TWO_OUTPUTS_PROPERTY + "=" + setting
-                    + ": expected on, off or auto");
+            default -> Runtime.version().feature() >= FIRST_TWO_OUTPUT_RELEASE;
         };
+    }
+
+    /** Refuses a setting other than on, off and auto, in one line. */
+    static void checkSetting(String setting) {
+        if (!setting.equals("on") && !setting.equals("off") && !setting.equals("auto")) {
+            throw new ExecutorException("-D" + TWO_OUTPUTS_PROPERTY + "=" + setting + ": expected on, off or auto");
+        }
     }
 
     static void four(float[] s, float a0, float[] b0, float a1, float[] b1, float a2, float[] b2, float a3, float[] b3,

@@ -28,6 +28,7 @@ final class KernelContext implements AutoCloseable {
     /** {@code halfWeightsAsFloat}: bytes the program's binary16 linear weights take once widened to float32. */
     KernelContext(ExecutorBackend backend, long halfWeightsAsFloat) {
         this.backend = backend;
+        Axpy.checkSetting(Axpy.setting());
         this.halfWeights = keepHalf(halfWeightsAsFloat);
         switch (backend) {
             case SCALAR -> this.conv = new ScalarConv();
