@@ -69,37 +69,59 @@ final class LayerMath {
                 p[sinks + j] = valid[j] ? k.dot(scaled, head, keys, j * width + head, h) : Mrt2Constants.FP32_MASK;
             }
             k.softmax(p, sinks + slots);
-            for (int d = 0; d < h; d++) {
-                ctx[head + d] = k.float64() ? weightedSum64(w, values, p, sinks, slots, head + d)
-                        : weightedSum32(w, values, p, sinks, slots, head + d);
+            if (k.float64()) {
+                weightedSum64(w, values, p, sinks, slots, head, h, ctx);
+            } else {
+                weightedSum32(w, values, p, sinks, slots, head, h, ctx);
             }
         }
         return ctx;
     }
 
-    /** {@code sum_s p[s] SV[s, col] + sum_j p[sinks + j] V[j, col]}, accumulated in float32. */
-    private static float weightedSum32(AttentionWeights w, float[] values, float[] p, int sinks, int slots, int col) {
+    /**
+     * {@code ctx[col] = sum_s p[s] SV[s, col] + sum_j p[sinks + j] V[j, col]} for the head's columns
+     * {@code [head, head + h)}, accumulated in float32. Each column's terms are added in exactly that order (sinks, then
+     * slots ascending); the slot loop runs outside so the column loop reads contiguous rows and vectorizes.
+     */
+    private static void weightedSum32(AttentionWeights w, float[] values, float[] p, int sinks, int slots, int head,
+                                      int h, float[] ctx) {
         int width = w.width();
-        float acc = 0;
+        float[] acc = new float[h];
         for (int s = 0; s < sinks; s++) {
-            acc += p[s] * w.sinkValue()[s * width + col];
+            addScaled(acc, p[s], w.sinkValue(), s * width + head);
         }
         for (int j = 0; j < slots; j++) {
-            acc += p[sinks + j] * values[j * width + col];
+            addScaled(acc, p[sinks + j], values, j * width + head);
         }
-        return acc;
+        System.arraycopy(acc, 0, ctx, head, h);
     }
 
-    private static float weightedSum64(AttentionWeights w, float[] values, float[] p, int sinks, int slots, int col) {
+    private static void addScaled(float[] acc, float weight, float[] row, int from) {
+        for (int d = 0; d < acc.length; d++) {
+            acc[d] += weight * row[from + d];
+        }
+    }
+
+    /** {@link #weightedSum32} accumulated in float64, each column rounded once to float32. */
+    private static void weightedSum64(AttentionWeights w, float[] values, float[] p, int sinks, int slots, int head,
+                                      int h, float[] ctx) {
         int width = w.width();
-        double acc = 0;
+        double[] acc = new double[h];
         for (int s = 0; s < sinks; s++) {
-            acc += (double) p[s] * w.sinkValue()[s * width + col];
+            addScaled(acc, p[s], w.sinkValue(), s * width + head);
         }
         for (int j = 0; j < slots; j++) {
-            acc += (double) p[sinks + j] * values[j * width + col];
+            addScaled(acc, p[sinks + j], values, j * width + head);
         }
-        return (float) acc;
+        for (int d = 0; d < h; d++) {
+            ctx[head + d] = (float) acc[d];
+        }
+    }
+
+    private static void addScaled(double[] acc, float weight, float[] row, int from) {
+        for (int d = 0; d < acc.length; d++) {
+            acc[d] += (double) weight * row[from + d];
+        }
     }
 
     /**

@@ -25,6 +25,30 @@ class SamplerTest {
     }
 
     @Test
+    void topKThresholdIsWhatASortedCopyHolds() {
+        // the oracle is the definition: sort a copy, take n - k; values drawn from a small set so ties, both zeros,
+        // infinities and NaN all occur, at offsets and lengths that are not the whole array
+        float[] pool = {-0f, 0f, 1f, -1f, 2.5f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 7f, 1e-40f};
+        SplitMix64 rng = new SplitMix64(7);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = 1 + (int) Long.remainderUnsigned(rng.nextLong(), 70);
+            int from = (int) Long.remainderUnsigned(rng.nextLong(), 5);
+            float[] v = new float[from + n + 3];
+            for (int i = 0; i < v.length; i++) {
+                long r = rng.nextLong();
+                v[i] = (r & 1) == 0 ? pool[(int) Long.remainderUnsigned(r >>> 1, pool.length)]
+                        : (float) ((r >>> 11) % 1000) / 64f - 8f;
+            }
+            int k = 1 + (int) Long.remainderUnsigned(rng.nextLong(), n);
+            float[] sorted = java.util.Arrays.copyOfRange(v, from, from + n);
+            java.util.Arrays.sort(sorted);
+            float got = Sampler.topKThreshold(v, from, n, k);
+            assertEquals(Float.floatToRawIntBits(sorted[n - k]), Float.floatToRawIntBits(got),
+                    "n " + n + " k " + k + " trial " + trial);
+        }
+    }
+
+    @Test
     void rolloutRuleScalesLogitsByInverseTemperature() {
         // logits 2 vs 1, noise 0 vs 0.6: at invT = 1: 2 vs 1.6 -> 0; at invT = 0.5: 1 vs 1.1 -> 1
         Sampler s = new Sampler(2, 2);
