@@ -16,6 +16,7 @@ import dev.mrt2.host.engine.RolloutFrame;
 import dev.mrt2.host.engine.TokenGenerator;
 import dev.mrt2.host.noise.SamplingNoise;
 import dev.mrt2.host.render.Renderer;
+import dev.mrt2.mil.exec.MlProgramExecutor;
 import dev.mrt2.io.Progress;
 import dev.mrt2.mil.pkg.FileDigests;
 import dev.mrt2.model.Mrt2Constants;
@@ -78,6 +79,8 @@ final class EndToEndCheck {
         private final Set<Integer> decoderWindows;
         /** The reference's audio of the recorded frames, by decoder window, decoded once for all chains. */
         private final Map<Integer, Renderer.Result> referenceAudio = new TreeMap<>();
+        /** The chains' own frames, generated while their temporal package was loaded for its checks. */
+        private final Map<Precision, Recording> generated = new java.util.EnumMap<>(Precision.class);
         private Recording recording;
         /** While the reference phase generates the frames in lockstep: the frames so far. */
         private Recording lockstep;
@@ -152,6 +155,29 @@ final class EndToEndCheck {
 
         boolean recorded() {
             return recording != null;
+        }
+
+        /**
+         * Generates the frames of every chain whose temporal package is {@code temporal}, on its executor {@code exec}
+         * (loaded and watched no more by the caller, who keeps it): the chain's check then finds them here instead of
+         * loading the package again. Returns the chains generated.
+         */
+        List<Precision> generateWith(Path models, PackageInfo temporal, MlProgramExecutor exec) {
+            List<Precision> done = new ArrayList<>();
+            for (Precision p : chains) {
+                if (p.temporalPackage().equals(temporal.fileName()) && !generated.containsKey(p)) {
+                    try (TokenGenerator g = PackageGenerator.borrowing(exec, models, p)) {
+                        generated.put(p, Recording.of(g, conditioning, frames, seed));
+                    }
+                    done.add(p);
+                }
+            }
+            return done;
+        }
+
+        /** Whether {@code temporal} is the temporal package of a chain this plan renders. */
+        boolean uses(PackageInfo temporal) {
+            return chains.stream().anyMatch(p -> p.temporalPackage().equals(temporal.fileName()));
         }
 
         /** The decoder windows whose reference audio is already decoded. */
@@ -285,9 +311,11 @@ final class EndToEndCheck {
         Map<String, Object> compare(Map<Integer, Renderer.Result> references) {
             // Frames first, then audio, as on the reference side: the generator's weights and the decoder's never
             // share the heap (with the JVM's convolutions, -Xmx1000m holds the run only this way).
-            Recording generated;
-            try (TokenGenerator g = PackageGenerator.open(models, precision)) {
-                generated = Recording.of(g, plan.conditioning, plan.frames, plan.seed);
+            Recording generated = plan.generated.get(precision);
+            if (generated == null) {
+                try (TokenGenerator g = PackageGenerator.open(models, precision)) {
+                    generated = Recording.of(g, plan.conditioning, plan.frames, plan.seed);
+                }
             }
             Renderer.Result pkg;
             int decoderFrames;

@@ -161,7 +161,8 @@ public final class Validator {
         ArtifactReport[] byArtifact = new ArtifactReport[artifacts.size()];
         for (PackageInfo a : order) {
             log.accept("validate: " + a.artifact() + " (" + a.kind().name().toLowerCase(java.util.Locale.ROOT) + ", " + a.precision() + ")");
-            ArtifactReport report = validate(a, ref, info, artifacts, temporal, runs, request.options(), progress);
+            ArtifactReport report = validate(a, ref, info, artifacts, temporal, runs, endToEnd, request, log,
+                    progress);
             byArtifact[artifacts.indexOf(a)] = report;
             if (temporal.contains(a)) {
                 releaseHeap();
@@ -236,7 +237,9 @@ public final class Validator {
     /** Every check that applies to the artifact: covered ones run, the others are listed. */
     private static ArtifactReport validate(PackageInfo info, ReferenceSet ref, ReferenceInfo reference,
                                            List<PackageInfo> artifacts, List<PackageInfo> temporal, TemporalRuns runs,
-                                           ValidationOptions options, Progress progress) {
+                                           EndToEndCheck.Plan endToEnd, Request request, Consumer<String> log,
+                                           Progress progress) {
+        ValidationOptions options = request.options();
         Findings out = new Findings(info.artifact());
         List<Coverage> coverage = new ArrayList<>();
         List<CaseCheck> checks = Checks.applying(info);
@@ -268,6 +271,14 @@ public final class Validator {
                     MlProgramExecutor exec = run.exec();
                     run.stopWatching();
                     runs.keep(info, exec, wanted);
+                }
+                if (endToEnd != null && endToEnd.uses(info)) {
+                    MlProgramExecutor exec = run.exec();
+                    run.stopWatching();
+                    for (var chain : endToEnd.generateWith(request.models(), info, exec)) {
+                        log.accept("  end to end: the " + chain.name().toLowerCase(java.util.Locale.ROOT)
+                                + " chain's frames generated on the loaded " + info.artifact());
+                    }
                 }
             }
             return report;

@@ -62,6 +62,35 @@ class EndToEndCheckTest {
     }
 
     @Test
+    void framesGeneratedOnALoadedTemporalPackageGiveTheSameReport() {
+        // as Validator does right after a carry package's own checks: both chains' temporal packages lent in turn
+        List<PackageInfo> artifacts = ModelsFolder.classify(request.models());
+        EndToEndCheck.Plan plan = EndToEndCheck.plan(request, artifacts);
+        int generated = 0;
+        for (PackageInfo a : artifacts) {
+            if (!plan.uses(a)) {
+                continue;
+            }
+            try (dev.mrt2.mil.exec.MlProgramExecutor exec = dev.mrt2.mil.exec.MlProgramExecutor.load(a.path())) {
+                assertEquals(1, plan.generateWith(request.models(), a, exec).size(), a.artifact());
+                assertEquals(List.of(), plan.generateWith(request.models(), a, exec), "generated once");
+                // the generator closed only its rollout package: the lent one still runs
+                try (dev.mrt2.host.engine.PackageGenerator again = dev.mrt2.host.engine.PackageGenerator.borrowing(
+                        exec, request.models(), java.util.Arrays.stream(dev.mrt2.host.engine.Precision.values())
+                                .filter(p -> p.temporalPackage().equals(a.fileName())).findFirst().orElseThrow())) {
+                    float[] out = again.temporalStep(again.startInput(), new float[again.sourceDim()]);
+                    assertEquals(again.modelDim(), out.length);
+                }
+            }
+            generated++;
+        }
+        assertEquals(2, generated, "the FP16 and FP32 chains' temporal packages");
+        List<String> later = new java.util.ArrayList<>();
+        List<ArtifactReport> shared = EndToEndCheck.run(request, plan, reference, later::add);
+        assertEquals(report.results(), shared.get(0).results());
+    }
+
+    @Test
     void referenceAudioDecodedOnTheReferencePhasesDecoderGivesTheSameReport() {
         // the folder names the decoders' window; with the decoder case (one load for both) and without it
         List<PackageInfo> artifacts = ModelsFolder.classify(request.models());

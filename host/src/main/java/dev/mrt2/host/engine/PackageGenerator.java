@@ -26,10 +26,13 @@ public final class PackageGenerator implements TokenGenerator {
     private final int levels;
     private final int codebookSize;
     private final String description;
+    /** Whether {@link #close} closes the temporal executor: false when it was lent ({@link #borrowing}). */
+    private final boolean ownsTemporal;
 
-    private PackageGenerator(MlProgramExecutor temporalExec, MlProgramExecutor rolloutExec, CarryTemporalStep temporal,
-                             String temporalName, String rolloutName, float[] start) {
+    private PackageGenerator(MlProgramExecutor temporalExec, boolean ownsTemporal, MlProgramExecutor rolloutExec,
+                             CarryTemporalStep temporal, String temporalName, String rolloutName, float[] start) {
         this.temporalExec = temporalExec;
+        this.ownsTemporal = ownsTemporal;
         this.rolloutExec = rolloutExec;
         this.temporal = temporal;
         this.rolloutName = rolloutName;
@@ -52,17 +55,32 @@ public final class PackageGenerator implements TokenGenerator {
     /** Opens the chain's temporal and rollout packages in {@code models}. */
     public static PackageGenerator open(Path models, Precision precision) {
         MlProgramExecutor temporalExec = PackageChain.load(models, precision.temporalPackage(), precision);
-        MlProgramExecutor rolloutExec = null;
         try {
-            rolloutExec = PackageChain.load(models, precision.rolloutPackage(), precision);
-            CarryTemporalStep temporal = new CarryTemporalStep(temporalExec, precision.temporalPackage());
-            return new PackageGenerator(temporalExec, rolloutExec, temporal, precision.temporalPackage(),
-                    precision.rolloutPackage(), SosInput.read(models, temporal.modelDim()));
+            return withRollout(models, precision, temporalExec, true);
         } catch (RuntimeException e) {
             temporalExec.close();
-            if (rolloutExec != null) {
-                rolloutExec.close();
-            }
+            throw e;
+        }
+    }
+
+    /**
+     * The chain with its temporal package already loaded by the caller, who keeps it: {@link #close} closes only the
+     * rollout package this opens. A full-size temporal package's weight panels take a second or two to build, so a
+     * caller that has them (validate, right after the package's own checks) lends them instead of loading it again.
+     */
+    public static PackageGenerator borrowing(MlProgramExecutor temporalExec, Path models, Precision precision) {
+        return withRollout(models, precision, temporalExec, false);
+    }
+
+    private static PackageGenerator withRollout(Path models, Precision precision, MlProgramExecutor temporalExec,
+                                                boolean ownsTemporal) {
+        MlProgramExecutor rolloutExec = PackageChain.load(models, precision.rolloutPackage(), precision);
+        try {
+            CarryTemporalStep temporal = new CarryTemporalStep(temporalExec, precision.temporalPackage());
+            return new PackageGenerator(temporalExec, ownsTemporal, rolloutExec, temporal, precision.temporalPackage(),
+                    precision.rolloutPackage(), SosInput.read(models, temporal.modelDim()));
+        } catch (RuntimeException e) {
+            rolloutExec.close();
             throw e;
         }
     }
@@ -132,7 +150,9 @@ public final class PackageGenerator implements TokenGenerator {
     @Override
     public void close() {
         try {
-            temporalExec.close();
+            if (ownsTemporal) {
+                temporalExec.close();
+            }
         } finally {
             rolloutExec.close();
         }
