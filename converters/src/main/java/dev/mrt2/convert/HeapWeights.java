@@ -19,6 +19,16 @@ final class HeapWeights implements WeightSink {
         return blobs.size() - 1;
     }
 
+    /** Keeps the collected array itself: the graph's constants are copied once, not twice. */
+    @Override
+    public long append(TensorType type, java.util.function.Consumer<dev.mrt2.mil.WeightChunkWriter> producer) {
+        byte[] bytes = WeightSink.collect(type, producer);
+        synchronized (this) {
+            blobs.add(bytes);
+            return blobs.size() - 1;
+        }
+    }
+
     @Override
     public synchronized ByteBuffer read(long offset, TensorType type) {
         return ByteBuffer.wrap(blobs.get(Math.toIntExact(offset))).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);

@@ -1,6 +1,5 @@
 package dev.mrt2.mil;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -13,22 +12,33 @@ public interface WeightSink extends ConstValue.BlobStorage {
     long append(TensorType type, ByteBuffer data);
 
     /**
-     * Appends one blob whose bytes {@code producer} hands over in pieces. This default collects them on the heap;
-     * the weight.bin writer overrides it to stream each piece straight to disk.
+     * Appends one blob whose bytes {@code producer} hands over in pieces. This default collects them on the heap
+     * ({@link #collect}); the weight.bin writer overrides it to stream each piece straight to disk.
      */
     default long append(TensorType type, Consumer<WeightChunkWriter> producer) {
-        ByteArrayOutputStream collected = new ByteArrayOutputStream();
+        return append(type, ByteBuffer.wrap(collect(type, producer)));
+    }
+
+    /** The bytes {@code producer} hands over, in one array of exactly the constant's size, checked complete. */
+    static byte[] collect(TensorType type, Consumer<WeightChunkWriter> producer) {
+        long size = type.elementCount() * type.dataType().byteSize();
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new MilException("constant " + type + ": " + size + " bytes are more than one array holds");
+        }
+        byte[] collected = new byte[(int) size];
         EncodingChunkWriter writer = new EncodingChunkWriter(type) {
+            private int filled;
+
             @Override
             protected void deliver(ByteBuffer bytes) {
-                byte[] piece = new byte[bytes.remaining()];
-                bytes.get(piece);
-                collected.writeBytes(piece);
+                int n = bytes.remaining();   // within the size: write() checked the total first
+                bytes.get(collected, filled, n);
+                filled += n;
             }
         };
         producer.accept(writer);
         writer.checkComplete();
-        return append(type, ByteBuffer.wrap(collected.toByteArray()));
+        return collected;
     }
 
     /** The file name written into BlobFileValue.fileName. */

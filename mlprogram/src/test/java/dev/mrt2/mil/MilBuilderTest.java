@@ -83,6 +83,9 @@ class MilBuilderTest {
         MilException e = assertThrows(MilException.class, () -> b.constantStream("short", TensorType.of(DataType.FLOAT32, 2),
                 w -> w.writeFloats(new float[] {1}, 0, 1)));
         assertTrue(e.getMessage().startsWith("const 'short': "), e.getMessage());
+        MilException longer = assertThrows(MilException.class, () -> b.constantStream("long",
+                TensorType.of(DataType.FLOAT32, 2), w -> w.writeFloats(new float[] {1, 2, 3}, 0, 3)));
+        assertTrue(longer.getMessage().contains("exceed"), longer.getMessage());
         assertThrows(MilException.class, () -> b.constantFloats("n", TensorType.of(DataType.FLOAT32, 2), FloatBuffer.allocate(3)));
     }
 
