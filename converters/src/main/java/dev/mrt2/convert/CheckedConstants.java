@@ -18,6 +18,8 @@ final class CheckedConstants {
     private static final float FP16_OVERFLOW = 65520f;
     /** Elements per parallel encoding task, and per write handed to the weight file. */
     private static final int CHUNK = 1 << 16;
+    /** Tile edge of the transposed encode (64 x 64 floats read, 16 KiB, stay in L1). */
+    private static final int TILE = 64;
 
     private final MilBuilder mb;
     private final DataType dtype;
@@ -51,6 +53,77 @@ final class CheckedConstants {
         TensorType type = TensorType.of(dtype, shape);
         String derivation = source.file().path().toAbsolutePath() + "#" + source.key() + "#" + layout + "#" + type;
         return shared.constant(name, derivation, type, () -> of(name, source, derive.get(), shape));
+    }
+
+    /**
+     * A Dense kernel {@code [in, out]} as the linear weight {@code [out, in]} ({@link WeightLayouts#linearWeight}),
+     * transposed and encoded in one pass instead of through a transposed float copy. Shared as the derivation
+     * "linear weight", like the two-step form, whose bytes (and error, should a value not fit) it gives.
+     */
+    Var linearWeight(String name, CheckpointTensor kernel, int in, int out) {
+        SharedConstants.Session shared = SharedConstants.current();
+        TensorType type = TensorType.of(dtype, out, in);
+        java.util.function.Supplier<Var> compute = () -> {
+            float[] values = kernel.read();
+            byte[] encoded = encodeTransposed(values, in, out);
+            if (encoded == null) {   // a value does not fit: the two-step encode names the first, in weight order
+                return of(name, kernel, WeightLayouts.linearWeight(values, in, out), out, in);
+            }
+            return mb.constantStream(name, type, w -> write(encoded, w));
+        };
+        if (shared == null) {
+            return compute.get();
+        }
+        String derivation = kernel.file().path().toAbsolutePath() + "#" + kernel.key() + "#linear weight#" + type;
+        return shared.constant(name, derivation, type, compute);
+    }
+
+    /**
+     * {@code kernel [rows, cols]} transposed to {@code [cols, rows]} and encoded as {@link #encode} would encode the
+     * transposed array, or null when a value cannot be held. Blocks of output rows run in parallel, each writing its
+     * own bytes; within a block, tiles keep the strided reads in cache.
+     */
+    private byte[] encodeTransposed(float[] kernel, int rows, int cols) {
+        int size = dtype.byteSize();
+        byte[] out = new byte[Math.multiplyExact(kernel.length, size)];
+        int blocks = (cols + TILE - 1) / TILE;
+        IntStream tasks = IntStream.range(0, blocks);
+        boolean allFit = (kernel.length >= CHUNK ? tasks.parallel() : tasks)
+                .allMatch(b -> encodeColumns(kernel, rows, cols, b * TILE, Math.min(cols, (b + 1) * TILE), out));
+        return allFit ? out : null;
+    }
+
+    /** Columns {@code [c0, c1)} of the kernel as output rows; false at the first value that cannot be held. */
+    private boolean encodeColumns(float[] kernel, int rows, int cols, int c0, int c1, byte[] out) {
+        boolean half = dtype == DataType.FLOAT16;
+        for (int r0 = 0; r0 < rows; r0 += TILE) {
+            int r1 = Math.min(rows, r0 + TILE);
+            for (int c = c0; c < c1; c++) {
+                int to = c * rows;
+                for (int r = r0; r < r1; r++) {
+                    float v = kernel[r * cols + c];
+                    int i = to + r;
+                    if (half) {
+                        if (!(Math.abs(v) < FP16_OVERFLOW)) {
+                            return false;
+                        }
+                        short h = FastFloat16.fromFloat(v);
+                        out[2 * i] = (byte) h;
+                        out[2 * i + 1] = (byte) (h >>> 8);
+                    } else {
+                        if (!Float.isFinite(v)) {
+                            return false;
+                        }
+                        int bits = Float.floatToRawIntBits(v);
+                        out[4 * i] = (byte) bits;
+                        out[4 * i + 1] = (byte) (bits >>> 8);
+                        out[4 * i + 2] = (byte) (bits >>> 16);
+                        out[4 * i + 3] = (byte) (bits >>> 24);
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** The tensor as stored, viewed with {@code shape} (same element count, same order). */

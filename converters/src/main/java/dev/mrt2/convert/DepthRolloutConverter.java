@@ -219,8 +219,7 @@ public final class DepthRolloutConverter implements PackageConverter<DepthRollou
     private static Var kernel(TransformerOps ops, String name, CheckpointTensor k) {
         int in = k.dim(0);
         int out = Math.toIntExact(k.elementCount() / in);
-        return ops.constants().derived(name, k, "linear weight", () -> WeightLayouts.linearWeight(k.read(), in, out),
-                out, in);
+        return ops.constants().linearWeight(name, k, in, out);
     }
 
     /** Columns {@code [from, from + n)} of the logits kernel {@code [rows, vocab]}, as a linear weight {@code [n, rows]}. */

@@ -33,8 +33,7 @@ final class TransformerOps {
     Var linear(String name, Var x, CheckpointTensor kernel, CheckpointTensor bias) {
         int in = kernel.dim(0);
         int out = Math.toIntExact(kernel.elementCount() / in);
-        Var w = constants.derived(name + "_weight", kernel, "linear weight",
-                () -> WeightLayouts.linearWeight(kernel.read(), in, out), out, in);
+        Var w = constants.linearWeight(name + "_weight", kernel, in, out);
         Var b = bias == null ? null : constants.of(name + "_bias", bias);
         return mb.linear(name, x, w, b);
     }

@@ -88,6 +88,24 @@ class BadCheckpointTest {
         assertFalse(Files.exists(out.resolve(TemporalConverter.PACKAGE_NAME)));
     }
 
+    @Test
+    void linearWeightBeyondFp16NamesTheFirstValueInTheWeightsOrder() {
+        // kernel [in, out] becomes the weight [out, in]: (row 1, column 0) comes before (row 0, column 1) there,
+        // though after it in the checkpoint; the transposed encode reports what the transposed array would
+        String key = Mrt2Keys.temporal(2, Mrt2Keys.FFN1_KERNEL);
+        int cols = D.temporalFfn();
+        Path bad = copyTiny("wide.safetensors", key, values -> {
+            values[1] = 1e5f;          // row 0, column 1
+            values[cols] = 2e5f;       // row 1, column 0
+            return new Tensor(null, values);
+        });
+        Path out = dir.resolve("out");
+        CheckpointException e = assertThrows(CheckpointException.class, () -> export(bad, out, new TemporalConverter(D)));
+        assertEquals("wide.safetensors: key '" + key + "': value 200000.0 overflows FP16 (largest finite value 65504)",
+                e.getMessage());
+        assertFalse(Files.exists(out.resolve(TemporalConverter.PACKAGE_NAME)));
+    }
+
     private static void export(Path checkpoint, Path out, PackageConverter<?> converter) {
         try (SafetensorsFile f = SafetensorsFile.open(checkpoint)) {
             new PackageExporter(f, TinyCheckpoint.SHA256, out).export(converter);
