@@ -46,35 +46,37 @@ final class CheckedConstants {
      */
     Var derived(String name, CheckpointTensor source, String layout, java.util.function.Supplier<float[]> derive,
                 long... shape) {
-        SharedConstants.Session shared = SharedConstants.current();
-        if (shared == null) {
-            return of(name, source, derive.get(), shape);
-        }
-        TensorType type = TensorType.of(dtype, shape);
-        String derivation = source.file().path().toAbsolutePath() + "#" + source.key() + "#" + layout + "#" + type;
-        return shared.constant(name, derivation, type, () -> of(name, source, derive.get(), shape));
+        return shared(name, source, layout, TensorType.of(dtype, shape), () -> of(name, source, derive.get(), shape));
     }
 
     /**
      * A Dense kernel {@code [in, out]} as the linear weight {@code [out, in]} ({@link WeightLayouts#linearWeight}),
-     * transposed and encoded in one pass instead of through a transposed float copy. Shared as the derivation
-     * "linear weight", like the two-step form, whose bytes (and error, should a value not fit) it gives.
+     * transposed and encoded in one pass instead of through a transposed float copy; its bytes (and its error, should
+     * a value not fit) are those of the two-step form.
      */
     Var linearWeight(String name, CheckpointTensor kernel, int in, int out) {
-        SharedConstants.Session shared = SharedConstants.current();
         TensorType type = TensorType.of(dtype, out, in);
-        java.util.function.Supplier<Var> compute = () -> {
+        return shared(name, kernel, "linear weight", type, () -> {
             float[] values = kernel.read();
             byte[] encoded = encodeTransposed(values, in, out);
             if (encoded == null) {   // a value does not fit: the two-step encode names the first, in weight order
                 return of(name, kernel, WeightLayouts.linearWeight(values, in, out), out, in);
             }
             return mb.constantStream(name, type, w -> write(encoded, w));
-        };
+        });
+    }
+
+    /**
+     * The constant {@code compute} builds from {@code source} through {@code layout}, or its copy when an earlier
+     * package of this conversion wrote the same derivation in the same type ({@link SharedConstants}).
+     */
+    private Var shared(String name, CheckpointTensor source, String layout, TensorType type,
+                       java.util.function.Supplier<Var> compute) {
+        SharedConstants.Session shared = SharedConstants.current();
         if (shared == null) {
             return compute.get();
         }
-        String derivation = kernel.file().path().toAbsolutePath() + "#" + kernel.key() + "#linear weight#" + type;
+        String derivation = source.file().path().toAbsolutePath() + "#" + source.key() + "#" + layout + "#" + type;
         return shared.constant(name, derivation, type, compute);
     }
 
