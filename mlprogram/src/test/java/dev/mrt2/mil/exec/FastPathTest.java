@@ -234,6 +234,27 @@ class FastPathTest {
         }
     }
 
+    /**
+     * Panels laid out inside {@link KernelThreads#alone} are cut for one thread (one panel up to the width limit),
+     * outside for every core; a streamed linear step gives the scalar loop's bits either way.
+     */
+    @Test
+    void panelsLaidOutAloneAreCutForOneThreadWithTheSameBits() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(1008, (int) KernelThreads.alone(() -> Panels.widthFor(1000, 1L)));
+        assertEquals(((1000 + cores - 1) / cores + 15) / 16 * 16, Panels.widthFor(1000, 1L));
+        SplittableRandom rng = new SplittableRandom(12);
+        IrProgram p = new IrProgram(Opset.IOS18);
+        Var x = p.input("x", DataType.FLOAT32, 1, 1, 300);
+        Var w = p.constant("w", IrProgram.floats(new long[] {1000, 300}, Arrays2.random(rng, 1000 * 300, 1)));
+        Var y = p.op("linear", "y", TensorType.of(DataType.FLOAT32, 1, 1, 1000), "x", x, "weight", w);
+        Model model = p.build(y);
+        NdArray input = NdArray.f32(new int[] {1, 1, 300}, Arrays2.random(rng, 300, 1));
+        float[] want = run(model, ExecutorBackend.SCALAR, input);
+        assertBitEqual(want, KernelThreads.alone(() -> run(model, ExecutorBackend.JAVA, input)), "alone");
+        assertBitEqual(want, run(model, ExecutorBackend.JAVA, input), "on every core");
+    }
+
     @Test
     void fastConvolutionsMatchTheScalarLoops() {
         SplittableRandom rng = new SplittableRandom(2026);
