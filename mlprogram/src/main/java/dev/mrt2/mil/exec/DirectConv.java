@@ -270,8 +270,11 @@ final class DirectConv implements ConvBackend {
     }
 
     /**
-     * Every (job, output block, position block) on all cores; the blocks are fixed, so the split never shows. Jobs
-     * with few positions run along the output channels instead, one after the other, each on all cores.
+     * Every (job, output block, position block) on all cores; the blocks are fixed, so the split never shows. The
+     * output blocks of one position block come one after the other, so the input rows they all read come from cache
+     * after the first (taken the other way round, each output block swept the whole input from memory again: full-size
+     * render on a 2-core Zen 5 VM, OpenJDK 17, the token loop beside the decoder 23.4-23.8 s against 25.4-25.8).
+     * Jobs with few positions run along the output channels instead, one after the other, each on all cores.
      */
     private void run(List<Job> all) {
         List<Job> jobs = new ArrayList<>();
@@ -294,7 +297,7 @@ final class DirectConv implements ConvBackend {
                 }
                 Job job = jobs.get(j);
                 int local = item - first[j];
-                block(job, local / job.positionBlocks(), local % job.positionBlocks());
+                block(job, local % job.outputBlocks(), local / job.outputBlocks());
             }
         });
     }
