@@ -1,7 +1,6 @@
 package dev.mrt2.host.conditioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mrt2.convert.SortedJson;
 import dev.mrt2.io.AtomicFile;
 import dev.mrt2.io.BadInputException;
@@ -14,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The port's conditioning file pair (mrt2-model.md §7): {@code NAME.bin}, {@code [F, S]} little-endian float32 rows,
@@ -99,13 +99,8 @@ public final class ConditioningFile {
     }
 
     private static void checkSidecar(Path json, Path bin, byte[] bytes, int sourceDim) {
-        JsonNode root;
-        try {
-            root = JsonMapper.builder().build().readTree(Files.readAllBytes(json));
-        } catch (IOException e) {
-            throw new BadInputException(json + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-        }
-        if (root == null || !root.isObject()) {
+        JsonNode root = SidecarJson.read(json);
+        if (!root.isObject()) {
             throw new BadInputException(json + ": not a JSON object");
         }
         if (root.has("schema") && !SCHEMA.equals(root.get("schema").asText())) {
@@ -116,12 +111,16 @@ public final class ConditioningFile {
         }
         JsonNode shape = root.get("shape");
         if (shape != null) {
-            if (!shape.isArray() || shape.size() != 2 || !shape.get(0).canConvertToInt()
-                    || !shape.get(1).canConvertToInt()) {
+            // whole non-negative numbers (1.0 as Python may write it); 1.5 is not truncated to 1
+            boolean pair = shape.isArray() && shape.size() == 2;
+            OptionalInt frameCount = pair ? SidecarJson.integer(shape.get(0)) : OptionalInt.empty();
+            OptionalInt widthCount = pair ? SidecarJson.integer(shape.get(1)) : OptionalInt.empty();
+            if (frameCount.isEmpty() || widthCount.isEmpty() || frameCount.getAsInt() < 0
+                    || widthCount.getAsInt() < 0) {
                 throw new BadInputException(json + ": shape " + shape + " is not [frames, width]");
             }
-            int frames = shape.get(0).asInt();
-            int width = shape.get(1).asInt();
+            int frames = frameCount.getAsInt();
+            int width = widthCount.getAsInt();
             if (width != sourceDim) {
                 throw new BadInputException(json + ": rows of width " + width + ", the models take " + sourceDim);
             }

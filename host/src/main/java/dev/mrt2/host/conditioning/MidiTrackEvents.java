@@ -5,10 +5,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Checks that the events of one {@code MTrk} chunk end inside it, stepping over them as javax.sound.midi will read
- * them: a delta time, then a channel message (with running status), a sysex ({@code F0}/{@code F7}, a length and the
- * bytes) or a meta event ({@code FF}, a type, a length and the bytes), up to the end of the chunk or an End of Track
- * meta event. javax.sound.midi fails on an event cut by its chunk's end with only "invalid MIDI file"; this says which
- * track and where.
+ * them: a delta time, then a channel message (with running status, which a meta event cancels), a sysex
+ * ({@code F0}/{@code F7}, a length and the bytes) or a meta event ({@code FF}, a type, a length and the bytes), up to
+ * the end of the chunk or an End of Track meta event. javax.sound.midi fails on an event cut by its chunk's end with
+ * only "invalid MIDI file"; this says which track and where.
  */
 final class MidiTrackEvents {
     private static final int META = 0xff;
@@ -22,6 +22,7 @@ final class MidiTrackEvents {
         int length = body.limit();
         int at = 0;
         int running = 0;
+        boolean afterMeta = false;   // whether the last event was a meta event
         while (at < length) {
             int event = at;
             Cursor c = new Cursor(body, where, event);
@@ -32,6 +33,13 @@ final class MidiTrackEvents {
                 if (running == 0) {
                     throw new BadInputException(where + ": data byte 0x" + Integer.toHexString(status) + " at byte "
                             + event + " of its chunk has no status byte before it");
+                }
+                if (afterMeta) {
+                    // the SMF spec: a meta event cancels running status; javax.sound.midi then fails with only
+                    // "invalid MIDI file" (or "could not get sequence"), which names neither track nor byte
+                    throw new BadInputException(where + ": data byte 0x" + Integer.toHexString(status) + " at byte "
+                            + event + " of its chunk leans on running status across a meta event, which the MIDI"
+                            + " file standard cancels (the writer left out the status byte)");
                 }
                 c.skip(dataBytes(running) - 1);
             } else if (status < 0xf0) {
@@ -50,6 +58,7 @@ final class MidiTrackEvents {
                         + event + " of its chunk is not a MIDI file event");
             }
             at = c.at;
+            afterMeta = status == META;
         }
     }
 

@@ -11,13 +11,15 @@ final class NpyRows {
     private NpyRows() {}
 
     static float[][] read(Path file, int sourceDim) {
-        NdArray a = Npy.read(file);
+        Npy.Contents contents = Npy.readContents(file);
+        NdArray a = contents.array();
         int[] shape = a.shape();
         boolean rowsShape = shape.length == 1 || shape.length == 2 || (shape.length == 3 && shape[0] == 1);
         if (!a.isFloat() || !rowsShape || shape[shape.length - 1] != sourceDim) {
-            throw new BadInputException(file + ": " + a.kind().name().toLowerCase(java.util.Locale.ROOT)
-                    + Arrays.toString(shape) + ", expected float rows [" + sourceDim + "], [F, " + sourceDim
-                    + "] or [1, F, " + sourceDim + "] (the models take source_encoded of width " + sourceDim + ")");
+            // the file's own dtype (an int64 file arrives as I32): what the user can look up in NumPy
+            throw new BadInputException(file + ": " + contents.describe() + ", expected float rows [" + sourceDim
+                    + "], [F, " + sourceDim + "] or [1, F, " + sourceDim + "] (the models take source_encoded of width "
+                    + sourceDim + ")");
         }
         int frames = shape.length == 1 ? 1 : shape[shape.length - 2];
         if (frames == 0) {

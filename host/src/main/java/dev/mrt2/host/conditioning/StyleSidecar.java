@@ -1,11 +1,10 @@
 package dev.mrt2.host.conditioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mrt2.io.BadInputException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /**
  * {@code --style-from FILE.json}: the 12 MusicCoCa tokens under {@code style_tokens} of a port conditioning sidecar
@@ -18,15 +17,8 @@ public final class StyleSidecar {
         if (Files.isDirectory(json)) {
             throw new BadInputException(json + ": is a directory");
         }
-        JsonNode root;
-        try {
-            root = JsonMapper.builder().build().readTree(Files.readAllBytes(json));
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new BadInputException(json + ": no such file");
-        } catch (IOException e) {
-            throw new BadInputException(json + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-        }
-        JsonNode tokens = root == null ? null : root.get("style_tokens");
+        JsonNode root = SidecarJson.read(json);
+        JsonNode tokens = root.get("style_tokens");
         if (tokens == null || !tokens.isArray()) {
             throw new BadInputException(json + ": no 'style_tokens' array (expected a conditioning sidecar, schema "
                     + ConditioningFile.SCHEMA + ")");
@@ -42,11 +34,14 @@ public final class StyleSidecar {
         int[] out = new int[ConditioningLayout.STYLE_LEVELS];
         for (int l = 0; l < out.length; l++) {
             JsonNode t = tokens.get(l);
-            if (!t.canConvertToInt() || !t.isIntegralNumber() || t.asInt() < ConditioningLayout.MASKED
-                    || t.asInt() >= ConditioningLayout.STYLE_CODES) {
-                throw new BadInputException(source + "[" + l + "] = " + t + " is not a MusicCoCa token -1..1023");
+            // 660.0 is token 660: Python writes ints that passed through a float (numpy, a division) that way
+            OptionalInt token = SidecarJson.integer(t);
+            if (token.isEmpty() || token.getAsInt() < ConditioningLayout.MASKED
+                    || token.getAsInt() >= ConditioningLayout.STYLE_CODES) {
+                throw new BadInputException(source + "[" + l + "] = " + SidecarJson.show(t)
+                        + " is not a MusicCoCa token -1..1023");
             }
-            out[l] = t.asInt();
+            out[l] = token.getAsInt();
         }
         return out;
     }

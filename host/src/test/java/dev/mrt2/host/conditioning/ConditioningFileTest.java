@@ -79,7 +79,7 @@ class ConditioningFileTest {
 
         Npy.write(npy, NdArray.i32(new int[] {2, 4}, new int[8]));
         BadInputException ints = assertThrows(BadInputException.class, () -> ConditioningFile.read(npy, 4));
-        assertTrue(ints.getMessage().startsWith(npy + ": i32[2, 4], expected float rows [4]"), ints.getMessage());
+        assertTrue(ints.getMessage().startsWith(npy + ": int32 [2, 4], expected float rows [4]"), ints.getMessage());
         Npy.write(npy, NdArray.f32(new int[] {2, 4}, new float[] {0, 0, Float.NaN, 0, 0, 0, 0, 0}));
         BadInputException nan = assertThrows(BadInputException.class, () -> ConditioningFile.read(npy, 4));
         assertTrue(nan.getMessage().contains("row 0 value 2 is NaN"), nan.getMessage());
@@ -89,5 +89,23 @@ class ConditioningFileTest {
     void aFolderIsNamedAsOne() {
         BadInputException e = assertThrows(BadInputException.class, () -> ConditioningFile.read(dir, 4));
         assertEquals(dir + ": is a directory", e.getMessage());
+    }
+
+    @Test
+    void aSidecarAsPythonWritesItReadsAndAFractionalShapeIsRefused() throws Exception {
+        // json.dump of the port's fields: shape through a float ([1.0, 2.0]), a timing that is NaN, no sha256
+        Path bin = Files.write(dir.resolve("py.bin"), new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40});
+        Path json = dir.resolve("py.json");
+        Files.writeString(json, "{\"schema\": \"mrt2-source-conditioning-v1\", \"dtype\": \"float32-little-endian\","
+                + " \"shape\": [1.0, 2.0], \"compile_seconds\": NaN, \"load_seconds\": Infinity}");
+        assertArrayEquals(new float[] {1, 2}, ConditioningFile.read(bin, 2)[0]);
+        // [0.5, 4.0] used to be read as [0, 4]; now it is not a shape
+        Files.writeString(json, "{\"shape\": [0.5, 4.0]}");
+        BadInputException half = assertThrows(BadInputException.class, () -> ConditioningFile.read(bin, 2));
+        assertEquals(json + ": shape [0.5,4.0] is not [frames, width]", half.getMessage());
+        // a second document after the first (json.load: "Extra data") used to pass unread
+        Files.writeString(json, "{\"shape\": [1, 2]}{\"shape\": [9, 9]}");
+        BadInputException two = assertThrows(BadInputException.class, () -> ConditioningFile.read(bin, 2));
+        assertTrue(two.getMessage().startsWith(json + ": not JSON ("), two.getMessage());
     }
 }
