@@ -1,5 +1,7 @@
 package dev.mrt2.validate;
 
+import dev.mrt2.io.BadInputException;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,9 +66,21 @@ public final class FixtureFiles {
         return "rollout_" + arm + ".npz";
     }
 
-    /** The N of a streaming file name, or -1 when {@code name} is not one. */
-    static int steps(Pattern p, String name) {
+    /**
+     * The N of the streaming file {@code name} in {@code dir}. A name saying 0 steps (nothing to compare, and no row
+     * to divide into) or more than an int holds is refused here, not by the first division or parse that meets it.
+     */
+    static int steps(Path dir, Pattern p, String name) {
         Matcher m = p.matcher(name);
-        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name + " is not a streaming fixture name");
+        }
+        String digits = m.group(1);
+        long n = digits.length() > 10 ? -1 : Long.parseLong(digits);
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new BadInputException(dir.resolve(name) + ": the name says " + digits + " steps; a streaming "
+                    + "fixture holds 1 to " + Integer.MAX_VALUE);
+        }
+        return (int) n;
     }
 }

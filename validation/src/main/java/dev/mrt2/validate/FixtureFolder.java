@@ -1,6 +1,7 @@
 package dev.mrt2.validate;
 
 import dev.mrt2.io.BadInputException;
+import dev.mrt2.model.Mrt2Constants;
 import dev.mrt2.validate.fixtures.DeviceFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,7 +78,7 @@ public final class FixtureFolder {
                         + "); keep one");
             }
             streamNpz = npz.isEmpty() ? null : FixtureFile.npz(dir, npz.get(0),
-                    FixtureLayout.stream(FixtureFiles.steps(FixtureFiles.STREAM, npz.get(0))));
+                    FixtureLayout.stream(FixtureFiles.steps(dir, FixtureFiles.STREAM, npz.get(0))));
             streamDevice = device.isEmpty() ? null : device(dir, device.get(0));
             unrolled = names.contains(FixtureFiles.UNROLLED)
                     ? FixtureFile.npz(dir, FixtureFiles.UNROLLED, FixtureLayout.UNROLLED) : null;
@@ -92,11 +93,16 @@ public final class FixtureFolder {
         }
 
         private static FixtureFile device(Path dir, String name) {
+            int steps = FixtureFiles.steps(dir, FixtureFiles.DEVICE_FIXTURE, name);
             DeviceFixture f = DeviceFixture.read(dir.resolve(name));
-            int steps = FixtureFiles.steps(FixtureFiles.DEVICE_FIXTURE, name);
             if (f.steps() != steps) {
                 throw new BadInputException(dir.resolve(name) + ": 'steps' is " + f.steps() + " but the name says "
                         + steps);
+            }
+            // the reference outputs hold the window they were made with; every model here attends over WINDOW frames
+            if (f.windowFrames() != Mrt2Constants.WINDOW) {
+                throw new BadInputException(dir.resolve(name) + ": 'window_frames' is " + f.windowFrames()
+                        + ", the model's temporal window is " + Mrt2Constants.WINDOW + " frames (mrt2-model.md §3.5)");
             }
             return FixtureFile.device(dir, name, f, FixtureLayout.stream(steps));
         }

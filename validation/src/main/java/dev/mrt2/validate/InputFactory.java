@@ -40,8 +40,11 @@ final class InputFactory {
         Path file = seedFile(SeedFixtures.STREAMING);
         if (file != null && steps == 64 && dims.temporalDim() == 1024 && dims.sourceDim() == 256) {
             var npz = Npz.read(file);
-            return new Stream(rows(Npz.member(npz, file, "temporal_inputs"), steps, 1024),
-                    rows(Npz.member(npz, file, "source_encoded"), steps, 256),
+            NdArray x = SeedArrays.floats(member(file, "temporal_inputs"), Npz.member(npz, file, "temporal_inputs"),
+                    steps, 1, 1, 1024);
+            NdArray s = SeedArrays.floats(member(file, "source_encoded"), Npz.member(npz, file, "source_encoded"),
+                    steps, 1, 1, 256);
+            return new Stream(rows(x, steps, 1024), rows(s, steps, 256),
                     SeedFixtures.STREAMING + " (numpy default_rng(20260718), N(0, 0.15))");
         }
         SplitMix64 rng = new SplitMix64(seed);
@@ -56,7 +59,8 @@ final class InputFactory {
     Conditioning conditioning() {
         Path file = seedFile(SeedFixtures.UNROLLED);
         if (file != null && dims.sourceDim() == 256) {
-            NdArray src = Npz.member(Npz.read(file), file, "source_encoded");
+            NdArray src = SeedArrays.floats(member(file, "source_encoded"),
+                    Npz.member(Npz.read(file), file, "source_encoded"), 1, -1, 256);
             return new Conditioning(Arrays.copyOf(src.floats(), 256),
                     SeedFixtures.UNROLLED + ":source_encoded[0, 0] (fixture conditioning of mrt2-model.md §7)");
         }
@@ -86,7 +90,7 @@ final class InputFactory {
         Path file = seedFile(SeedFixtures.TOKENS);
         int levels = dims.rvqLevels();
         if (file != null && dims.codebookSize() == 1024 && levels == 12 && frames <= 25) {
-            int[] ids = Npy.read(file).ints();
+            int[] ids = SeedArrays.ids(file.toString(), Npy.read(file), frames, levels, 1024).ints();
             int[][] codes = new int[frames][levels];
             for (int t = 0; t < frames; t++) {
                 for (int l = 0; l < levels; l++) {
@@ -103,6 +107,11 @@ final class InputFactory {
             }
         }
         return new Codes(codes, "SplitMix64(" + (seed + 2) + ") uniform codes");
+    }
+
+    /** How an error names an npz member, as Npz does. */
+    private static String member(Path file, String name) {
+        return file + ": member '" + name + ".npy'";
     }
 
     private Path seedFile(String name) {
