@@ -503,8 +503,10 @@ final class EndToEndCheck {
          */
         static Recording of(TokenGenerator generator, float[][] conditioning, int frames, long seed) {
             Recording r = new Recording(generator);
+            // in turns: the shape-only decoder does nothing, so the loop takes every core, with the panels the
+            // package's own checks laid out (beside a decoder it would run alone and lay out a second set)
             Renderer.run(r, new ShapeOnlyDecoder(2, generator.levels(), generator.codebookSize()),
-                    request(conditioning, frames, seed, 1), Progress.NONE, null);
+                    request(conditioning, frames, seed, 1), Progress.NONE, null, false);
             r.detach();
             return r;
         }

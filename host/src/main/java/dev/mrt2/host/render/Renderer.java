@@ -120,8 +120,11 @@ public final class Renderer {
         return run(generator, decoder, request, progress, golden, overlap(generator, golden));
     }
 
-    /** {@link #run} with the decoder beside the loop or in turns with it, as {@code overlap} says. */
-    static Result run(TokenGenerator generator, AudioDecoder decoder, Request request, Progress progress,
+    /**
+     * {@link #run} with the decoder beside the loop or in turns with it, as {@code overlap} says. A caller whose decoder
+     * does no work (frames recorded for later) takes turns, so the loop's kernels get every core.
+     */
+    public static Result run(TokenGenerator generator, AudioDecoder decoder, Request request, Progress progress,
                       GoldenWriter golden, boolean overlap) {
         if (overlap && golden != null) {
             throw new IllegalArgumentException("golden files are written in frame order: no overlap");
