@@ -3,6 +3,8 @@ package dev.mrt2.validate;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mrt2.convert.JsonDocument;
+import dev.mrt2.convert.JsonWholeNumber;
 import dev.mrt2.convert.SortedJson;
 import dev.mrt2.io.AtomicFile;
 import dev.mrt2.io.BadInputException;
@@ -62,7 +64,7 @@ record FixtureManifest(String checkpoint, String checkpointSha256, long seed, So
         String where = file.toString();
         JsonNode m;
         try {
-            m = JSON.readTree(Files.readAllBytes(file));
+            m = JsonDocument.readOne(JSON, Files.readAllBytes(file));
         } catch (IOException e) {
             throw new BadInputException(where + ": " + JsonProblem.of(e), e);
         }
@@ -108,7 +110,12 @@ record FixtureManifest(String checkpoint, String checkpointSha256, long seed, So
         if (!sha.matches("[0-9a-f]{64}")) {
             throw new BadInputException(where + ": 'checkpoint_sha256' is not a SHA-256");
         }
-        return new FixtureManifest(m.path("checkpoint").asText(), sha, m.path("seed").asLong(), inputs, codebooks);
+        // the seed names how the inputs were made: a missing or damaged one must not read as seed 0
+        java.util.OptionalLong seed = JsonWholeNumber.of(m.get("seed"));
+        if (seed.isEmpty()) {
+            throw new BadInputException(where + ": 'seed' " + m.get("seed") + " is not a whole number");
+        }
+        return new FixtureManifest(m.path("checkpoint").asText(), sha, seed.getAsLong(), inputs, codebooks);
     }
 
     String inputsOf(String file) {

@@ -212,6 +212,33 @@ class FixtureReadingTest {
                 + "marker for Array (start marker at line 1, column 11) at line 1, column 16)", refused(dir));
     }
 
+    /**
+     * The manifest read as json.load reads it: text after the document is refused; the seed that names how the inputs
+     * were made must be a whole number (64.0 is one), never read as 0 when missing or quoted.
+     */
+    @Test
+    void aManifestWithTextAfterItOrWithoutItsSeedIsRefused() throws IOException {
+        Path manifest = fixtures.resolve(FixtureFiles.MANIFEST);
+        String good = Files.readString(manifest);
+        Path dir = FixtureDamage.copy(fixtures, next("manifest-tail"));
+        Files.writeString(dir.resolve(FixtureFiles.MANIFEST), good.strip() + "\n{}\n");
+        assertEquals(dir.resolve(FixtureFiles.MANIFEST) + ": not valid JSON (text after the document at line "
+                + (good.strip().split("\n").length + 1) + ", column 1)", refused(dir));
+
+        String seed = "\"seed\": " + FixtureManifest.readIfPresent(fixtures, "x").seed();
+        assertTrue(good.contains(seed), good);
+        Path missing = FixtureDamage.copy(fixtures, next("manifest-seed"));
+        Files.writeString(missing.resolve(FixtureFiles.MANIFEST), good.replace(seed, "\"seed_was\": 1"));
+        assertEquals(missing.resolve(FixtureFiles.MANIFEST) + ": 'seed' null is not a whole number", refused(missing));
+        Path quoted = FixtureDamage.copy(fixtures, next("manifest-seed-quoted"));
+        Files.writeString(quoted.resolve(FixtureFiles.MANIFEST), good.replace(seed, "\"seed\": \"7\""));
+        assertEquals(quoted.resolve(FixtureFiles.MANIFEST) + ": 'seed' \"7\" is not a whole number", refused(quoted));
+        Path asFloat = FixtureDamage.copy(fixtures, next("manifest-seed-float"));
+        Files.writeString(asFloat.resolve(FixtureFiles.MANIFEST), good.replace(seed, seed + ".0"));
+        assertEquals(FixtureManifest.readIfPresent(fixtures, "x").seed(),
+                FixtureManifest.readIfPresent(asFloat, "x").seed());
+    }
+
     private static Path damaged(String file, String member, UnaryOperator<NdArray> change) throws IOException {
         return FixtureDamage.member(fixtures, next(file + "_" + member), file, member, change);
     }

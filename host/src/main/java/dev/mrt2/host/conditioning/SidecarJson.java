@@ -1,9 +1,11 @@
 package dev.mrt2.host.conditioning;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.mrt2.convert.JsonDocument;
 import dev.mrt2.convert.JsonWholeNumber;
 import dev.mrt2.io.BadInputException;
 import dev.mrt2.io.OsReason;
@@ -38,21 +40,22 @@ final class SidecarJson {
         } catch (IOException e) {
             throw new BadInputException(json + ": cannot read: " + OsReason.of(e), e);
         }
-        try (JsonParser parser = MAPPER.createParser(bytes)) {
-            JsonNode root = MAPPER.readTree(parser);
-            if (root == null || root.isMissingNode()) {
-                throw new BadInputException(json + ": empty file, not JSON");
-            }
-            // a second document (a file appended to): json.load refuses it as "Extra data"; so do we
-            if (parser.nextToken() != null) {
-                throw new BadInputException(json + ": not JSON (more text after the document, at line "
-                        + parser.currentTokenLocation().getLineNr() + " column "
-                        + parser.currentTokenLocation().getColumnNr() + ")");
-            }
-            return root;
+        JsonNode root;
+        try {
+            root = JsonDocument.readOne(MAPPER, bytes);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 0 ? ""
+                    : ", at line " + at.getLineNr() + " column " + at.getColumnNr();
+            throw new BadInputException(json + ": not JSON (" + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + where + ")", e);
         } catch (IOException e) {
-            throw new BadInputException(json + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            throw new BadInputException(json + ": cannot read: " + OsReason.of(e), e);
         }
+        if (root == null || root.isMissingNode()) {
+            throw new BadInputException(json + ": empty file, not JSON");
+        }
+        return root;
     }
 
     /**

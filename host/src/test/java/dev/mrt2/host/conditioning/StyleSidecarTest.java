@@ -70,7 +70,7 @@ class StyleSidecarTest {
         String one = "{\"style_tokens\": [660, 1016, 295, 206, 857, 841, 391, 857, 619, 70, 401, 22]}";
         // two documents (a file appended to): json.load says "Extra data"; we used to take the first
         Path two = json("two.json", one + one);
-        assertEquals(two + ": not JSON (more text after the document, at line 1 column 78)", failure(two));
+        assertEquals(two + ": not JSON (text after the document, at line 1 column 78)", failure(two));
         assertArrayEquals(TOKENS, StyleSidecar.read(json("nl.json", one + "\n\n")), "trailing whitespace is fine");
         Path empty = json("e.json", "");
         assertEquals(empty + ": empty file, not JSON", failure(empty));
