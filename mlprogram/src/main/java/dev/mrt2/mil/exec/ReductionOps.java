@@ -49,10 +49,13 @@ public final class ReductionOps {
         int rows = 1;
         for (int i = 0; i < kept; i++) rows *= shape[perm[i]];
         int len = rows == 0 ? 0 : x.size() / Math.max(rows, 1);
-        double[] values = moved.toDoubles();
+        // each value read as float64 where it lies: a streaming step's norms and the rollout's reductions ran through a
+        // float64 copy of the whole tensor (render's token loop: 0.9 GB of copies per 10 s of audio)
+        float[] fv = moved.isFloat() ? moved.floats() : null;
+        int[] iv = fv == null ? moved.ints() : null;
         double[] out = new double[rows];
         for (int r = 0; r < rows; r++) {
-            out[r] = reduceRow(op, values, r * len, len);
+            out[r] = reduceRow(op, fv, iv, r * len, len);
         }
         int[] outShape = reducedShape(shape, reduced, keepDims);
         if (x.isFloat()) {
@@ -65,40 +68,40 @@ public final class ReductionOps {
         return NdArray.i32(outShape, v);
     }
 
-    private static double reduceRow(String op, double[] v, int from, int len) {
+    /** One row's reduction over {@code f} (float tensors) or {@code iv}, each value widened to float64. */
+    private static double reduceRow(String op, float[] f, int[] iv, int from, int len) {
         double acc;
         switch (op) {
             case "reduce_max", "reduce_min" -> {
                 boolean max = op.equals("reduce_max");
                 acc = max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
                 for (int i = from; i < from + len; i++) {
-                    if (Double.isNaN(v[i])) return Double.NaN;
-                    acc = max ? Math.max(acc, v[i]) : Math.min(acc, v[i]);
+                    double e = at(f, iv, i);
+                    if (Double.isNaN(e)) return Double.NaN;
+                    acc = max ? Math.max(acc, e) : Math.min(acc, e);
                 }
                 return acc;
             }
             case "reduce_prod" -> {
                 acc = 1;
-                for (int i = from; i < from + len; i++) acc *= v[i];
+                for (int i = from; i < from + len; i++) acc *= at(f, iv, i);
                 return acc;
             }
             case "reduce_log_sum_exp" -> {
                 double m = Double.NEGATIVE_INFINITY;
-                for (int i = from; i < from + len; i++) m = Math.max(m, v[i]);
+                for (int i = from; i < from + len; i++) m = Math.max(m, at(f, iv, i));
                 if (Double.isInfinite(m)) return m;
                 acc = 0;
-                for (int i = from; i < from + len; i++) acc += Math.exp(v[i] - m);
+                for (int i = from; i < from + len; i++) acc += Math.exp(at(f, iv, i) - m);
                 return m + Math.log(acc);
             }
             default -> {
+                boolean abs = op.equals("reduce_l1_norm");
+                boolean square = op.equals("reduce_l2_norm") || op.equals("reduce_sum_square");
                 acc = 0;
                 for (int i = from; i < from + len; i++) {
-                    double e = v[i];
-                    acc += switch (op) {
-                        case "reduce_l1_norm" -> Math.abs(e);
-                        case "reduce_l2_norm", "reduce_sum_square" -> e * e;
-                        default -> e;
-                    };
+                    double e = at(f, iv, i);
+                    acc += abs ? Math.abs(e) : square ? e * e : e;
                 }
                 return switch (op) {
                     case "reduce_mean" -> acc / len;
@@ -108,6 +111,10 @@ public final class ReductionOps {
                 };
             }
         }
+    }
+
+    private static double at(float[] f, int[] iv, int i) {
+        return f != null ? f[i] : iv[i];
     }
 
     private static int[] reducedShape(int[] shape, boolean[] reduced, boolean keepDims) {
@@ -132,15 +139,16 @@ public final class ReductionOps {
         int outer = Shapes.product(shape, 0, axis);
         int n = shape[axis];
         int inner = Shapes.product(shape, axis + 1, rank);
-        double[] v = x.toDoubles();
+        float[] f = x.isFloat() ? x.floats() : null;
+        int[] iv = f == null ? x.ints() : null;
         int[] out = new int[outer * inner];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * n * inner + i;
                 int best = 0;
-                double bestV = v[base];
+                double bestV = at(f, iv, base);
                 for (int k = 1; k < n && !Double.isNaN(bestV); k++) {
-                    double e = v[base + k * inner];
+                    double e = at(f, iv, base + k * inner);
                     if (Double.isNaN(e) || (max ? e > bestV : e < bestV)) {
                         best = k;
                         bestV = e;
