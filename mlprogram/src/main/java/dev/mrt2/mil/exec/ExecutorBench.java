@@ -67,7 +67,7 @@ public final class ExecutorBench {
                 Accelerators.find() != null ? Accelerators.find().name() : Accelerators.unavailableReason());
 
         MachineFloor floor = MachineFloor.measure(1L << 30);
-        System.out.printf(Locale.ROOT, "read bandwidth (JVM kernel, %d threads, 1 GiB of rows): %.1f GB/s%n",
+        System.out.printf(Locale.ROOT, "read bandwidth (JVM kernel, %d threads, 1 GiB of rows, four a pass): %.1f GB/s%n",
                 Runtime.getRuntime().availableProcessors(), floor.bandwidthBytesPerSecond() / 1e9);
         System.out.printf(Locale.ROOT, "GEMM peak (JVM kernel, %d threads, rows in L1): %.1f GFLOP/s%n",
                 Runtime.getRuntime().availableProcessors(), floor.peakFlopsPerSecond() / 1e9);
